@@ -1,0 +1,184 @@
+//! `<Chart>`: an ECharts chart drawn in the browser from a charming [`charming::Chart`], with
+//! the same numbers as an accessible table.
+//!
+//! The server renders a `<figure>` holding an empty canvas box and the data table. Once hydrated,
+//! the browser loads ECharts (once per page, only where a chart is shown), draws into the box,
+//! keeps the drawing sized to its container and moves the table off screen, where screen readers
+//! still find it. Without JavaScript the table is what people see.
+
+use leptos::prelude::*;
+
+use crate::components::chart_table::ChartTable;
+use crate::i18n::{use_locale, use_messages};
+
+/// Where the site serves ECharts from; the file is copied from the pinned npm package at build
+/// time (see the Makefile), never committed.
+pub const ECHARTS_VERSION: &str = "5.5.1";
+
+/// Path of the ECharts script on the site.
+pub fn echarts_url() -> String {
+    format!("/vendor/echarts-{ECHARTS_VERSION}.min.js")
+}
+
+/// Draws `chart` in the browser and shows its data as a table everywhere.
+#[component]
+pub fn Chart(
+    /// A page-unique id for the drawing's container.
+    #[prop(into)]
+    id: String,
+    /// The accessible name of the chart and the caption of its table.
+    #[prop(into)]
+    label: String,
+    /// What to draw.
+    chart: charming::Chart,
+) -> impl IntoView {
+    let t = use_messages();
+    let table = ChartTable::from_chart(&chart, use_locale());
+    let figure = NodeRef::<leptos::html::Figure>::new();
+
+    #[cfg(feature = "hydrate")]
+    draw_when_mounted(figure, id.clone(), chart);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = chart;
+
+    let table_caption = format!("{label} ({})", t.chart_data_table);
+    view! {
+        <figure class="chart" node_ref=figure>
+            <figcaption class="chart-title">{label}</figcaption>
+            <div class="chart-canvas" id=id aria-hidden="true"></div>
+            <div class="chart-table">
+                <table>
+                    <caption>{table_caption}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{table.row_header.clone()}</th>
+                            {table.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {table
+                            .rows
+                            .into_iter()
+                            .map(|row| {
+                                view! {
+                                    <tr>
+                                        <th scope="row">{row.label}</th>
+                                        {row.cells.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </figure>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn draw_when_mounted(figure: NodeRef<leptos::html::Figure>, id: String, chart: charming::Chart) {
+    let drawn = StoredValue::new_local(None::<browser::Drawing>);
+    Effect::new(move |_| {
+        let Some(figure) = figure.get() else { return };
+        let id = id.clone();
+        let chart = chart.clone();
+        leptos::task::spawn_local(async move {
+            match browser::draw(&figure, &id, &chart).await {
+                Ok(drawing) => drawn.set_value(Some(drawing)),
+                Err(err) => leptos::logging::error!("chart {id} could not be drawn: {err:?}"),
+            }
+        });
+    });
+    on_cleanup(move || {
+        if let Some(Some(drawing)) = drawn.try_update_value(Option::take) {
+            drawing.dispose();
+        }
+    });
+}
+
+/// The browser half: ECharts loading, drawing, resizing and disposal.
+#[cfg(feature = "hydrate")]
+mod browser {
+    use charming::theme::Theme;
+    use charming::{Echarts, WasmRenderer};
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen_futures::JsFuture;
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// `echarts.dispose(instance)`: frees a chart's canvas, listeners and timers.
+        #[wasm_bindgen(js_namespace = echarts, js_name = dispose)]
+        fn dispose_chart(instance: &JsValue);
+    }
+
+    /// A live chart: its ECharts instance and the observer that resizes it.
+    pub struct Drawing {
+        echarts: Echarts,
+        observer: web_sys::ResizeObserver,
+        _on_resize: Closure<dyn FnMut()>,
+    }
+
+    impl Drawing {
+        /// Stops observing and frees ECharts' resources.
+        pub fn dispose(self) {
+            self.observer.disconnect();
+            dispose_chart(self.echarts.as_ref());
+        }
+    }
+
+    /// Loads ECharts if needed, then draws `chart` into the element with `id` inside `figure`.
+    pub async fn draw(
+        figure: &web_sys::HtmlElement,
+        id: &str,
+        chart: &charming::Chart,
+    ) -> Result<Drawing, JsValue> {
+        load_echarts().await?;
+        // Show the canvas box before ECharts measures it.
+        figure.class_list().add_1("chart--drawn")?;
+        let dark = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .is_some_and(|query| query.matches());
+        let renderer =
+            WasmRenderer::new_opt(None, None).theme(if dark { Theme::Dark } else { Theme::Default });
+        let echarts = renderer.render(id, chart).map_err(|e| JsValue::from_str(&format!("{e:?}")))?;
+
+        let target: Echarts = echarts.clone().unchecked_into();
+        let on_resize = Closure::<dyn FnMut()>::new(move || target.resize(JsValue::UNDEFINED));
+        let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref())?;
+        let canvas = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .ok_or_else(|| JsValue::from_str("chart container vanished"))?;
+        observer.observe(&canvas);
+        Ok(Drawing { echarts, observer, _on_resize: on_resize })
+    }
+
+    /// Adds the ECharts script once per page and waits until `window.echarts` exists.
+    async fn load_echarts() -> Result<(), JsValue> {
+        let window = web_sys::window().ok_or("no window")?;
+        if js_sys::Reflect::has(&window, &"echarts".into())? {
+            return Ok(());
+        }
+        let document = window.document().ok_or("no document")?;
+        let script = match document.get_element_by_id("echarts-script") {
+            Some(existing) => existing,
+            None => {
+                let script = document.create_element("script")?;
+                script.set_id("echarts-script");
+                script.set_attribute("src", &super::echarts_url())?;
+                document.head().ok_or("no head")?.append_child(&script)?;
+                script
+            }
+        };
+        let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+            let _ = script.add_event_listener_with_callback("load", &resolve);
+            let _ = script.add_event_listener_with_callback("error", &reject);
+        });
+        // Another chart may have finished loading it between the check and the listeners.
+        if js_sys::Reflect::has(&window, &"echarts".into())? {
+            return Ok(());
+        }
+        JsFuture::from(loaded).await.map(|_| ())
+    }
+}

@@ -1,0 +1,7 @@
+//! Reusable pieces of the interface.
+
+pub mod chart;
+pub mod chart_table;
+pub mod error_view;
+pub mod layout;
+pub mod page;

@@ -1,0 +1,146 @@
+//! `AppError`: the only error a page or the browser ever sees.
+//!
+//! Server functions return `Result<T, AppError>`. Under `ssr`, a `domain::Error` turns into one
+//! of these variants; internal causes are logged there and never sent. [`AppError::message`] is
+//! the one place that turns an error into words for the user.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+use crate::i18n::Messages;
+
+/// What went wrong, as far as the user needs to know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The page or record does not exist.
+    #[error("not found")]
+    NotFound,
+    /// The user must sign in first.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// The user may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// An input broke a rule; shown next to the field it names.
+    #[error("{field}: {message}")]
+    Validation {
+        /// The form field's name.
+        field: String,
+        /// What is wrong, in the user's words.
+        message: String,
+    },
+    /// The change conflicts with existing data.
+    #[error("conflict")]
+    Conflict,
+    /// The server could not be reached (the browser is offline, the server is down).
+    #[error("server unreachable")]
+    Unavailable,
+    /// Soco failed; the cause is in the server's log, not here.
+    #[error("internal error")]
+    Internal,
+}
+
+impl AppError {
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::Validation { .. } => 422,
+            AppError::Conflict => 409,
+            AppError::Unavailable => 503,
+            AppError::Internal => 500,
+        }
+    }
+
+    /// The sentence shown to the user, in their language.
+    pub fn message(&self, t: &Messages) -> String {
+        match self {
+            AppError::NotFound => t.error_not_found.into(),
+            AppError::Unauthorized => t.error_unauthorized.into(),
+            AppError::Forbidden => t.error_forbidden.into(),
+            AppError::Validation { message, .. } => message.clone(),
+            AppError::Conflict => t.error_conflict.into(),
+            AppError::Unavailable => t.error_unavailable.into(),
+            AppError::Internal => t.error_internal.into(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // The request never reached the server (offline, DNS, connection refused).
+            ServerFnErrorErr::Request(_) => AppError::Unavailable,
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<domain::Error> for AppError {
+    fn from(err: domain::Error) -> Self {
+        match err {
+            domain::Error::NotFound => AppError::NotFound,
+            domain::Error::Conflict(detail) => {
+                tracing::info!(%detail, "conflict");
+                AppError::Conflict
+            }
+            domain::Error::Invalid { field, message } => {
+                AppError::Validation { field: field.to_owned(), message }
+            }
+            internal @ (domain::Error::Db(_) | domain::Error::Internal(_)) => {
+                tracing::error!(error = %internal, "request failed");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{EN, ID};
+
+    #[test]
+    fn wire_form_is_stable() {
+        let json = serde_json::to_string(&AppError::Validation {
+            field: "email".into(),
+            message: "Enter an email address".into(),
+        })
+        .expect("serialises");
+        assert_eq!(json, r#"{"Validation":{"field":"email","message":"Enter an email address"}}"#);
+        assert_eq!(serde_json::to_string(&AppError::Internal).expect("serialises"), r#""Internal""#);
+    }
+
+    #[test]
+    fn network_failures_read_as_unavailable() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Request("offline".into()));
+        assert_eq!(err, AppError::Unavailable);
+        assert_eq!(err.status(), 503);
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::ServerError("db".into()));
+        assert_eq!(err, AppError::Internal);
+    }
+
+    #[test]
+    fn messages_are_localised_and_reveal_nothing_internal() {
+        assert_eq!(AppError::Internal.message(&EN), EN.error_internal);
+        assert_eq!(AppError::Internal.message(&ID), ID.error_internal);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn database_errors_become_internal() {
+        let err: AppError = domain::Error::Db(sea_orm_err()).into();
+        assert_eq!(err, AppError::Internal);
+    }
+
+    #[cfg(feature = "ssr")]
+    fn sea_orm_err() -> domain::sea_orm::DbErr {
+        domain::sea_orm::DbErr::Custom("secret detail".into())
+    }
+}

@@ -1,0 +1,49 @@
+//! `/accounts`, `/shop`, `/schedule`, `/privacy`: sections whose features arrive in later
+//! releases. Each says what it will do and, plainly, that it does not do it yet.
+
+use leptos::prelude::*;
+
+use crate::components::page::Page;
+use crate::i18n::{Messages, use_messages};
+
+/// A section that is not built yet: its purpose and an honest status line.
+#[component]
+fn ComingSection(
+    title: fn(&Messages) -> &'static str,
+    intro: fn(&Messages) -> &'static str,
+    status: fn(&Messages) -> &'static str,
+) -> impl IntoView {
+    let t = use_messages();
+    view! {
+        <Page title=title(t) lead=intro(t)>
+            <section class="card notice" aria-labelledby="status-heading">
+                <h2 id="status-heading">{t.coming_heading}</h2>
+                <p>{status(t)}</p>
+            </section>
+        </Page>
+    }
+}
+
+/// `/accounts`.
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    view! { <ComingSection title=|t| t.nav_accounts intro=|t| t.accounts_intro status=|t| t.accounts_coming /> }
+}
+
+/// `/shop`.
+#[component]
+pub fn ShopPage() -> impl IntoView {
+    view! { <ComingSection title=|t| t.nav_shop intro=|t| t.shop_intro status=|t| t.shop_coming /> }
+}
+
+/// `/schedule`.
+#[component]
+pub fn SchedulePage() -> impl IntoView {
+    view! { <ComingSection title=|t| t.nav_schedule intro=|t| t.schedule_intro status=|t| t.schedule_coming /> }
+}
+
+/// `/privacy`.
+#[component]
+pub fn PrivacyPage() -> impl IntoView {
+    view! { <ComingSection title=|t| t.nav_privacy intro=|t| t.privacy_intro status=|t| t.privacy_coming /> }
+}

@@ -1,0 +1,410 @@
+//! Soco's configuration: every `SOCO_*` environment variable, parsed and validated once at start-up.
+//!
+//! Build it with [`Config::from_env`] in `main` (it reads `.env` first) and pass it down; nothing
+//! else reads the environment. [`VARIABLES`] documents each variable; `.env.example` and
+//! `server --help` are kept in step with it (a test checks the former).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use url::Url;
+
+use crate::keyring::{KeyRing, KeyRingError};
+
+/// One documented environment variable.
+#[derive(Debug, Clone, Copy)]
+pub struct Variable {
+    /// Its name, e.g. `SOCO_DATABASE_URL`.
+    pub name: &'static str,
+    /// The value used when it is unset, described for people.
+    pub default: &'static str,
+    /// What it controls.
+    pub doc: &'static str,
+}
+
+/// Every variable [`Config`] reads, in the order `.env.example` lists them.
+pub const VARIABLES: &[Variable] = &[
+    Variable {
+        name: "SOCO_ADDR",
+        default: "127.0.0.1:3000",
+        doc: "Address and port the web server listens on.",
+    },
+    Variable {
+        name: "SOCO_PUBLIC_URL",
+        default: "http://<SOCO_ADDR>",
+        doc: "The URL people use to reach Soco (scheme, host, optional port). https:// turns on \
+              secure cookies and HSTS; it is also the origin OAuth redirects come back to.",
+    },
+    Variable {
+        name: "SOCO_DATA_DIR",
+        default: "./data",
+        doc: "Folder for Soco's own files: the SQLite database, the generated key file, the mail outbox.",
+    },
+    Variable {
+        name: "SOCO_DATABASE_URL",
+        default: "sqlite://<SOCO_DATA_DIR>/soco.db",
+        doc: "sqlite://path/to/file.db or postgres://user:password@host:port/database.",
+    },
+    Variable {
+        name: "SOCO_DATABASE_MAX_CONNECTIONS",
+        default: "10",
+        doc: "Size of the database connection pool.",
+    },
+    Variable {
+        name: "SOCO_TIKTOK_MODE",
+        default: "sandbox",
+        doc: "sandbox: TikTok and TikTok Shop are simulated by the built-in sandbox under /sandbox; \
+              production: Soco talks to the real TikTok APIs.",
+    },
+    Variable {
+        name: "SOCO_TOKEN_KEYS",
+        default: "a key generated in <SOCO_DATA_DIR>/token-keys",
+        doc: "Key ring for encrypting TikTok tokens at rest (AES-256-GCM): comma-separated id:key \
+              pairs, key as base64 or hex of 32 random bytes. The first key encrypts; all decrypt.",
+    },
+    Variable {
+        name: "SOCO_LOG",
+        default: "info",
+        doc: "Log filter in tracing's EnvFilter syntax, e.g. info,soco=debug,sqlx=warn.",
+    },
+];
+
+/// How Soco reaches TikTok.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TikTokMode {
+    /// The built-in sandbox, mounted under `/sandbox` in the same process.
+    Sandbox,
+    /// The real TikTok and TikTok Shop APIs.
+    Production,
+}
+
+/// Which database Soco uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file (the default).
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// Where and how to reach the database.
+#[derive(Clone)]
+pub struct DatabaseConfig {
+    /// The connection URL; may hold a password, so it is never printed.
+    pub url: String,
+    /// Which backend `url` names.
+    pub backend: Backend,
+    /// Pool size.
+    pub max_connections: u32,
+}
+
+impl fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseConfig")
+            .field("url", &"[redacted]")
+            .field("backend", &self.backend)
+            .field("max_connections", &self.max_connections)
+            .finish()
+    }
+}
+
+impl DatabaseConfig {
+    /// Parses and checks a database URL: only `sqlite:` and `postgres:`/`postgresql:` are known.
+    pub fn parse(url: &str, max_connections: u32) -> Result<Self, String> {
+        let scheme = url.split_once(':').map(|(scheme, _)| scheme).unwrap_or_default();
+        let backend = match scheme {
+            "sqlite" => Backend::Sqlite,
+            "postgres" | "postgresql" => {
+                let parsed = Url::parse(url).map_err(|e| format!("not a valid URL ({e})"))?;
+                if parsed.path().trim_start_matches('/').is_empty() {
+                    return Err("a PostgreSQL URL must name a database, e.g. \
+                                postgres://user@localhost:5432/soco"
+                        .into());
+                }
+                Backend::Postgres
+            }
+            "" => return Err("not a URL; expected sqlite://... or postgres://...".into()),
+            other => {
+                return Err(format!(
+                    "unknown database scheme \"{other}\"; expected sqlite:// or postgres://"
+                ));
+            }
+        };
+        if max_connections == 0 {
+            return Err("the pool needs at least one connection".into());
+        }
+        Ok(Self { url: url.to_owned(), backend, max_connections })
+    }
+}
+
+/// Where the token encryption keys come from.
+#[derive(Debug, Clone)]
+pub enum TokenKeys {
+    /// Given in `SOCO_TOKEN_KEYS`, already parsed.
+    Configured(KeyRing),
+    /// Not configured: read from (or created in) this file at start-up.
+    File(PathBuf),
+}
+
+/// Soco's validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `SOCO_ADDR`: where the web server listens.
+    pub addr: SocketAddr,
+    /// `SOCO_PUBLIC_URL`: the origin people reach Soco at, without a trailing slash.
+    pub public_url: Url,
+    /// `SOCO_DATA_DIR`: Soco's own files.
+    pub data_dir: PathBuf,
+    /// `SOCO_DATABASE_URL` and `SOCO_DATABASE_MAX_CONNECTIONS`.
+    pub database: DatabaseConfig,
+    /// `SOCO_TIKTOK_MODE`.
+    pub tiktok_mode: TikTokMode,
+    /// `SOCO_TOKEN_KEYS`.
+    pub token_keys: TokenKeys,
+    /// `SOCO_LOG`: the tracing filter.
+    pub log: String,
+}
+
+/// One variable that could not be used, and why. Values are never echoed: they may be secrets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The variable's name.
+    pub var: &'static str,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// Every problem found in the configuration (all of them, not just the first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Soco's configuration is not valid:")?;
+        for err in &self.0 {
+            writeln!(f, "  - {}: {}", err.var, err.reason)?;
+        }
+        write!(f, "See .env.example for every variable and its meaning.")
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+impl Config {
+    /// Reads `.env` (when present, without overriding the environment), then the environment.
+    pub fn from_env() -> Result<Self, ConfigErrors> {
+        // A missing .env is normal; a broken one is reported by the values it fails to set.
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Builds the configuration from a map of variables (tests, tools).
+    pub fn from_map(vars: &HashMap<&str, &str>) -> Result<Self, ConfigErrors> {
+        Self::from_lookup(|name| vars.get(name).map(|v| (*v).to_owned()))
+    }
+
+    /// Builds the configuration from any variable lookup; empty values count as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigErrors> {
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let mut errors = Vec::new();
+        let mut fail = |var: &'static str, reason: String| errors.push(ConfigError { var, reason });
+
+        let addr_text = get("SOCO_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = addr_text.parse::<SocketAddr>().unwrap_or_else(|_| {
+            fail("SOCO_ADDR", "expected an address and port such as 127.0.0.1:3000".into());
+            SocketAddr::from(([127, 0, 0, 1], 3000))
+        });
+
+        let public_text = get("SOCO_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
+        let public_url = parse_public_url(&public_text).unwrap_or_else(|reason| {
+            fail("SOCO_PUBLIC_URL", reason);
+            Url::parse("http://127.0.0.1:3000").expect("a valid literal URL")
+        });
+
+        let data_dir = PathBuf::from(get("SOCO_DATA_DIR").unwrap_or_else(|| "./data".into()));
+
+        let max_connections = match get("SOCO_DATABASE_MAX_CONNECTIONS") {
+            None => 10,
+            Some(text) => text.parse::<u32>().ok().filter(|n| *n > 0).unwrap_or_else(|| {
+                fail("SOCO_DATABASE_MAX_CONNECTIONS", "expected a whole number above 0".into());
+                10
+            }),
+        };
+        let database_url = get("SOCO_DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}/soco.db", data_dir.display()));
+        let database =
+            DatabaseConfig::parse(&database_url, max_connections).unwrap_or_else(|reason| {
+                fail("SOCO_DATABASE_URL", reason);
+                DatabaseConfig {
+                    url: String::new(),
+                    backend: Backend::Sqlite,
+                    max_connections,
+                }
+            });
+
+        let tiktok_mode = match get("SOCO_TIKTOK_MODE").as_deref() {
+            None | Some("sandbox") => TikTokMode::Sandbox,
+            Some("production") => TikTokMode::Production,
+            Some(_) => {
+                fail("SOCO_TIKTOK_MODE", "expected sandbox or production".into());
+                TikTokMode::Sandbox
+            }
+        };
+
+        let token_keys = match get("SOCO_TOKEN_KEYS") {
+            None => TokenKeys::File(data_dir.join("token-keys")),
+            Some(text) => match KeyRing::parse(&text) {
+                Ok(ring) => TokenKeys::Configured(ring),
+                Err(err) => {
+                    fail("SOCO_TOKEN_KEYS", err.to_string());
+                    TokenKeys::File(data_dir.join("token-keys"))
+                }
+            },
+        };
+
+        let log = get("SOCO_LOG").unwrap_or_else(|| "info".into());
+
+        if errors.is_empty() {
+            Ok(Self { addr, public_url, data_dir, database, tiktok_mode, token_keys, log })
+        } else {
+            Err(ConfigErrors(errors))
+        }
+    }
+
+    /// Whether Soco is served over HTTPS (secure cookies, HSTS).
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// The public origin, e.g. `https://soco.example.com`, as browsers send it in `Origin`.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+
+    /// Loads the token key ring: the configured one, or the one in the data folder, creating it
+    /// (mode 0600) when it does not exist yet. Returns whether a key was just created.
+    pub async fn load_key_ring(&self) -> Result<(KeyRing, bool), KeyRingError> {
+        match &self.token_keys {
+            TokenKeys::Configured(ring) => Ok((ring.clone(), false)),
+            TokenKeys::File(path) => KeyRing::load_or_create(path).await,
+        }
+    }
+}
+
+fn parse_public_url(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text).map_err(|e| format!("not a valid URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("must start with http:// or https://".into());
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("must name a host".into());
+    }
+    if url.query().is_some() || url.fragment().is_some() || url.path() != "/" {
+        return Err("must be an origin only (no path, query or fragment), \
+                    e.g. https://soco.example.com"
+            .into());
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigErrors> {
+        Config::from_map(&vars.iter().copied().collect())
+    }
+
+    fn failing_vars(vars: &[(&str, &str)]) -> Vec<&'static str> {
+        config(vars).expect_err("configuration should be refused").0.iter().map(|e| e.var).collect()
+    }
+
+    #[test]
+    fn defaults_are_a_local_sqlite_install() {
+        let config = config(&[]).expect("defaults are valid");
+        assert_eq!(config.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.public_origin(), "http://127.0.0.1:3000");
+        assert_eq!(config.database.backend, Backend::Sqlite);
+        assert_eq!(config.database.url, "sqlite://./data/soco.db");
+        assert_eq!(config.tiktok_mode, TikTokMode::Sandbox);
+        assert!(matches!(config.token_keys, TokenKeys::File(ref p) if p.ends_with("token-keys")));
+        assert!(!config.is_https());
+    }
+
+    #[test]
+    fn postgres_urls_are_accepted() {
+        let config = config(&[("SOCO_DATABASE_URL", "postgres://u:p@localhost:5432/soco")])
+            .expect("valid");
+        assert_eq!(config.database.backend, Backend::Postgres);
+        assert!(!format!("{config:?}").contains("u:p@"), "the password must not be printed");
+    }
+
+    #[test]
+    fn unknown_database_scheme_is_refused_clearly() {
+        let err = config(&[("SOCO_DATABASE_URL", "mysql://localhost/soco")]).expect_err("refused");
+        assert_eq!(err.0[0].var, "SOCO_DATABASE_URL");
+        assert!(err.0[0].reason.contains("unknown database scheme \"mysql\""));
+        assert!(!err.to_string().contains("localhost/soco"), "values are not echoed");
+    }
+
+    #[test]
+    fn postgres_url_without_database_is_refused() {
+        assert_eq!(failing_vars(&[("SOCO_DATABASE_URL", "postgres://localhost")]), [
+            "SOCO_DATABASE_URL"
+        ]);
+    }
+
+    #[test]
+    fn bad_public_urls_are_refused() {
+        for bad in ["not a url", "ftp://example.com", "https://example.com/soco", "https://x.y/?a=1"] {
+            assert_eq!(failing_vars(&[("SOCO_PUBLIC_URL", bad)]), ["SOCO_PUBLIC_URL"], "{bad}");
+        }
+        let config = config(&[("SOCO_PUBLIC_URL", "https://soco.example.com")]).expect("valid");
+        assert!(config.is_https());
+        assert_eq!(config.public_origin(), "https://soco.example.com");
+    }
+
+    #[test]
+    fn bad_token_keys_are_refused_without_echoing_them() {
+        let err = config(&[("SOCO_TOKEN_KEYS", "k1:c2VjcmV0")]).expect_err("too short");
+        assert_eq!(err.0[0].var, "SOCO_TOKEN_KEYS");
+        assert!(!err.to_string().contains("c2VjcmV0"));
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let vars = failing_vars(&[
+            ("SOCO_ADDR", "nowhere"),
+            ("SOCO_DATABASE_URL", "oracle://x"),
+            ("SOCO_TIKTOK_MODE", "live"),
+            ("SOCO_DATABASE_MAX_CONNECTIONS", "0"),
+        ]);
+        assert_eq!(vars, [
+            "SOCO_ADDR",
+            "SOCO_DATABASE_MAX_CONNECTIONS",
+            "SOCO_DATABASE_URL",
+            "SOCO_TIKTOK_MODE"
+        ]);
+    }
+
+    #[test]
+    fn empty_values_count_as_unset() {
+        let config = config(&[("SOCO_DATABASE_URL", "  "), ("SOCO_LOG", "")]).expect("valid");
+        assert_eq!(config.database.backend, Backend::Sqlite);
+        assert_eq!(config.log, "info");
+    }
+
+    #[test]
+    fn env_example_documents_every_variable() {
+        let example = include_str!("../../.env.example");
+        for var in VARIABLES {
+            assert!(
+                example.contains(&format!("# {}=", var.name)) || example.contains(&format!("\n{}=", var.name)),
+                "{} is missing from .env.example",
+                var.name
+            );
+        }
+    }
+}

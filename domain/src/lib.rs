@@ -1,0 +1,15 @@
+//! Soco's business logic, free of any web framework.
+//!
+//! Pages and HTTP handlers call into this crate; it never renders HTML and never sees a request.
+//! Start with [`config::Config`] (what the operator configured), [`db`] (how to reach the
+//! database) and [`error::Error`] (what can go wrong, in domain terms).
+
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod keyring;
+pub mod system;
+
+pub use error::{Error, Result};
+pub use sea_orm;

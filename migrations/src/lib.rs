@@ -1,0 +1,22 @@
+//! Soco's database schema as an ordered list of sea-orm migrations.
+//!
+//! One set runs on SQLite and PostgreSQL: use the `schema` helpers and sea-query builders, and
+//! branch on the backend only where the two really differ. Name files
+//! `mYYYYMMDD_HHMMSS_<verb>_<table>.rs` and append them to [`Migrator::migrations`]; never edit
+//! a migration that has shipped.
+
+pub use sea_orm_migration::{MigrationStatus, MigratorTrait};
+
+use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_users;
+
+/// Runs Soco's migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_create_users::Migration)]
+    }
+}

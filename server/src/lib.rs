@@ -1,0 +1,12 @@
+//! The Soco server: command line, start-up, the HTTP router and its middleware.
+//!
+//! `main.rs` only parses the command line; everything else is here so tests can drive the real
+//! router in-process ([`router::build`]).
+
+pub mod cli;
+pub mod health;
+pub mod headers;
+pub mod leptos_setup;
+pub mod pwa;
+pub mod router;
+pub mod serve;

@@ -1,0 +1,106 @@
+//! The service worker, `GET /sw.js`: generated at start-up from the assets this build serves.
+//!
+//! It precaches exactly the current build's files (hashed JS, wasm and CSS, ECharts, icons,
+//! manifest) plus the `/offline` page, and names its cache after a digest of their contents, so a
+//! new build replaces the old cache. Pages and data are never cached (see `sw.js`).
+
+use std::path::Path;
+
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::IntoResponse;
+use leptos::config::LeptosOptions;
+use sha2::{Digest, Sha256};
+
+/// The page the service worker shows for any navigation made without a network.
+pub use app::OFFLINE_PATH;
+
+const TEMPLATE: &str = include_str!("sw.js");
+
+/// The generated script.
+#[derive(Debug, Clone)]
+pub struct ServiceWorker {
+    /// The JavaScript served at `/sw.js`.
+    pub script: String,
+    /// The asset URLs it precaches, besides the offline page.
+    pub precache: Vec<String>,
+    /// Digest of those assets' contents; the cache's name.
+    pub version: String,
+}
+
+impl ServiceWorker {
+    /// Lists the build's assets under the site root and renders the script.
+    pub fn build(options: &LeptosOptions) -> std::io::Result<Self> {
+        let site_root = Path::new(options.site_root.as_ref());
+        let mut candidates = build_assets(options);
+        candidates.push(app::components::chart::echarts_url());
+        candidates.push("/manifest.webmanifest".into());
+        candidates.push("/favicon.ico".into());
+        let icons = site_root.join("icons");
+        if icons.is_dir() {
+            let mut names = std::fs::read_dir(&icons)?
+                .filter_map(|entry| entry.ok())
+                .filter(|entry| entry.path().is_file())
+                .map(|entry| format!("/icons/{}", entry.file_name().to_string_lossy()))
+                .collect::<Vec<_>>();
+            names.sort();
+            candidates.extend(names);
+        }
+
+        let mut digest = Sha256::new();
+        let mut precache = Vec::new();
+        for url in candidates {
+            match std::fs::read(site_root.join(url.trim_start_matches('/'))) {
+                Ok(bytes) => {
+                    digest.update(url.as_bytes());
+                    digest.update(&bytes);
+                    precache.push(url);
+                }
+                // A missing file would make the whole install fail: leave it out, loudly.
+                Err(err) => tracing::warn!(%url, error = %err, "asset missing; not precached"),
+            }
+        }
+        let version = hex::encode(&digest.finalize()[..8]);
+        let list = serde_json::to_string(&precache).unwrap_or_else(|_| "[]".into());
+        let script = TEMPLATE
+            .replace("\"__SOCO_VERSION__\"", &format!("\"{version}\""))
+            .replace("\"__SOCO_OFFLINE__\"", &format!("\"{OFFLINE_PATH}\""))
+            .replace("[] /* __SOCO_PRECACHE__ */", &list);
+        Ok(Self { script, precache, version })
+    }
+}
+
+/// The hydration script, wasm and stylesheet of this build, named as the pages link them.
+fn build_assets(options: &LeptosOptions) -> Vec<String> {
+    let name = options.output_name.as_ref();
+    let pkg = options.site_pkg_dir.as_ref();
+    let (mut js, mut wasm, mut css) = (name.to_owned(), name.to_owned(), name.to_owned());
+    if options.hash_files {
+        let hashes = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+            .and_then(|path| std::fs::read_to_string(path).ok())
+            .unwrap_or_default();
+        for (kind, hash) in hashes.lines().filter_map(|line| line.split_once(':')) {
+            let target = match kind.trim() {
+                "js" => &mut js,
+                "wasm" => &mut wasm,
+                "css" => &mut css,
+                _ => continue,
+            };
+            target.push('.');
+            target.push_str(hash.trim());
+        }
+    }
+    vec![format!("/{pkg}/{js}.js"), format!("/{pkg}/{wasm}.wasm"), format!("/{pkg}/{css}.css")]
+}
+
+impl ServiceWorker {
+    /// The `GET /sw.js` response; browsers revalidate it on every visit.
+    pub fn response(&self) -> axum::response::Response {
+        (
+            [(CONTENT_TYPE, "text/javascript; charset=utf-8"), (CACHE_CONTROL, "no-cache")],
+            self.script.clone(),
+        )
+            .into_response()
+    }
+}

@@ -1,0 +1,42 @@
+//! The HTTP router: Leptos pages and server functions, health check, service worker, static
+//! files, the TikTok sandbox (in sandbox mode) and the middleware around them all.
+
+use std::sync::Arc;
+
+use app::ssr::AppState;
+use app::{App, shell};
+use axum::Router;
+use axum::routing::get;
+use domain::config::TikTokMode;
+use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::pwa::ServiceWorker;
+
+/// Builds the complete application router for `state`.
+pub fn build(state: AppState) -> std::io::Result<Router> {
+    let worker = Arc::new(ServiceWorker::build(&state.leptos_options)?);
+    let hashed_assets = state.leptos_options.hash_files;
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+
+    let mut router = Router::new()
+        .route("/healthz", get(crate::health::healthz))
+        .route("/sw.js", get(move || std::future::ready(worker.response())))
+        .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
+        .fallback(file_and_error_handler::<AppState, _>(shell));
+    if state.config.tiktok_mode == TikTokMode::Sandbox {
+        router = router.nest("/sandbox", sandbox::router().with_state(()));
+    }
+    Ok(router
+        .layer(axum::middleware::from_fn(move |req, next| {
+            crate::headers::apply(hashed_assets, req, next)
+        }))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            // The path only: query strings can carry OAuth codes and other secrets.
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+        }))
+        .with_state(state))
+}

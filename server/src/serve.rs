@@ -1,0 +1,75 @@
+//! `server serve`: open and migrate the database, build the router, listen until told to stop.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use app::ssr::AppState;
+use tracing_subscriber::EnvFilter;
+
+use crate::leptos_setup::leptos_options;
+
+/// Sends logs to stderr, filtered by `SOCO_LOG`.
+pub fn init_tracing(filter: &str) -> anyhow::Result<()> {
+    let filter = EnvFilter::try_new(filter)
+        .with_context(|| format!("SOCO_LOG is not a valid log filter: {filter}"))?;
+    // A second call (tests) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    Ok(())
+}
+
+/// Runs the web server until SIGINT or SIGTERM.
+pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
+    let db = domain::db::connect(&config.database)
+        .await
+        .context("cannot open the database (check SOCO_DATABASE_URL)")?;
+    let applied = domain::db::migrate_up(&db).await.context("database migration failed")?;
+    tracing::info!(backend = ?config.database.backend, applied, "database ready");
+
+    let (keys, created) = config.load_key_ring().await.context("cannot load the token keys")?;
+    if created {
+        tracing::warn!(
+            path = %config.data_dir.join("token-keys").display(),
+            "no SOCO_TOKEN_KEYS configured: generated a token encryption key; back this file up"
+        );
+    }
+    tracing::info!(active_key = keys.active().id(), "token key ring ready");
+
+    let leptos_options = leptos_options(config.addr)?;
+    let state = AppState { leptos_options, db: db.clone(), config: Arc::new(config) };
+    let addr = state.config.addr;
+    let router = crate::router::build(state).context("cannot build the router")?;
+
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (is another server running there?)"))?;
+    tracing::info!("Soco is listening on http://{addr}");
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")?;
+    db.close().await.context("cannot close the database")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
