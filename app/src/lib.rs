@@ -30,7 +30,7 @@ use crate::pages::offline::OfflinePage;
 use crate::pages::settings::SettingsPage;
 
 /// The theme colour of the browser chrome and the installed app.
-pub const THEME_COLOR: &str = "#fe2c55";
+pub const THEME_COLOR: &str = "#111827";
 
 /// The whole HTML document, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -10,6 +10,8 @@ pub mod entities;
 pub mod error;
 pub mod keyring;
 pub mod system;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use error::{Error, Result};
 pub use sea_orm;

@@ -182,3 +182,16 @@ mod browser {
         JsFuture::from(loaded).await.map(|_| ())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn echarts_version_matches_the_pinned_npm_package() {
+        let manifest: serde_json::Value =
+            serde_json::from_str(include_str!("../../../package.json")).expect("package.json parses");
+        assert_eq!(manifest["devDependencies"]["echarts"], ECHARTS_VERSION);
+        assert_eq!(echarts_url(), format!("/vendor/echarts-{ECHARTS_VERSION}.min.js"));
+    }
+}

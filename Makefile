@@ -1,0 +1,142 @@
+# Soco's entry points. `make run` and `make test` are the two that matter; both install what is
+# missing first (idempotently) and say what they are doing.
+#
+#   make run     build a release and serve Soco at http://127.0.0.1:3000 (SQLite in ./data)
+#   make test    every check: fmt, clippy (server and wasm), unit and integration tests
+#                (SQLite, and PostgreSQL when SOCO_TEST_POSTGRES_URL is set), Playwright
+#   make e2e     only the Playwright suite, against a release build
+#   make size    release wasm, JS and CSS sizes: raw, gzip and brotli
+#   make help    this list
+
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+# One cargo target folder outside the work tree, shared by every clone on this machine.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/soco-target
+# wasm-opt from the npm package `binaryen` (Debian's is too old and breaks hydration) and the
+# cargo-installed tools come first on PATH; cargo-leptos uses what it finds there.
+export PATH := $(ROOT)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+CARGO_LEPTOS_VERSION := 0.3.11
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' $(ROOT)/Cargo.lock)
+ECHARTS_VERSION := $(shell sed -n 's/^ *"echarts": "\(.*\)".*/\1/p' $(ROOT)/package.json)
+ECHARTS_VENDORED := public/vendor/echarts-$(ECHARTS_VERSION).min.js
+SITE := $(ROOT)/target/site
+SERVER_BIN := $(CARGO_TARGET_DIR)/release/server
+APT_PACKAGES := chromium brotli
+SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null && echo sudo)
+
+say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
+
+.PHONY: help run build test lint fmt-check clippy clippy-wasm unit e2e size setup setup-build setup-test \
+	prerequisites rust-tools npm-build npm-e2e apt-packages vendor clean
+
+help:
+	@sed -n 's/^#   //p' $(ROOT)/Makefile
+
+# --- the two commands -------------------------------------------------------------------------
+
+run: setup-build build
+	$(call say,Serving Soco at http://127.0.0.1:3000 (Ctrl+C stops it))
+	cd $(ROOT) && LEPTOS_SITE_ROOT=$(SITE) $(SERVER_BIN) serve
+
+test: setup-test lint unit e2e
+	$(call say,All checks passed)
+	@bash $(ROOT)/.ci/summary $(CARGO_TARGET_DIR)/soco-test-logs
+
+# --- building ---------------------------------------------------------------------------------
+
+build: setup-build vendor
+	$(call say,Building the release (server + wasm; wasm-opt -Oz))
+	cd $(ROOT) && cargo leptos build --release --precompress
+
+vendor: $(ECHARTS_VENDORED)
+
+$(ECHARTS_VENDORED): node_modules/.package-lock.json
+	$(call say,Copying ECharts $(ECHARTS_VERSION) from npm into public/vendor)
+	mkdir -p public/vendor
+	rm -f public/vendor/echarts-*.min.js
+	cp node_modules/echarts/dist/echarts.min.js $@
+
+# --- checks -----------------------------------------------------------------------------------
+
+lint: fmt-check clippy clippy-wasm
+
+fmt-check:
+	$(call say,cargo fmt --check)
+	cargo fmt --all --check
+
+clippy:
+	$(call say,clippy: server build (all targets))
+	cargo clippy --all-targets --locked -- -D warnings
+
+clippy-wasm:
+	$(call say,clippy: browser build (wasm32))
+	cargo clippy -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
+
+unit:
+	$(call say,Unit and integration tests (SQLite$(if $(SOCO_TEST_POSTGRES_URL), and PostgreSQL,; set SOCO_TEST_POSTGRES_URL for PostgreSQL)))
+	mkdir -p $(CARGO_TARGET_DIR)/soco-test-logs
+	cargo test --locked 2>&1 | tee $(CARGO_TARGET_DIR)/soco-test-logs/cargo-test.log
+
+e2e: setup-test build
+	$(call say,Playwright: hydrated and JavaScript-off projects against the release build)
+	mkdir -p $(CARGO_TARGET_DIR)/soco-test-logs
+	cd end2end && SOCO_E2E_SERVER=$(SERVER_BIN) SOCO_E2E_SITE=$(SITE) \
+		PLAYWRIGHT_JSON_OUTPUT_NAME=$(CARGO_TARGET_DIR)/soco-test-logs/playwright.json \
+		npx playwright test --reporter=list,json
+
+size: build
+	$(call say,Release asset sizes (bytes))
+	@printf '%-44s %10s %10s %10s\n' file raw gzip brotli
+	@for f in $(SITE)/pkg/*.wasm $(SITE)/pkg/*.js $(SITE)/pkg/*.css $(SITE)/$(ECHARTS_VENDORED:public/%=%); do \
+		printf '%-44s %10d %10d %10d\n' "$${f#$(SITE)/}" "$$(stat -c %s "$$f")" \
+			"$$(gzip -9 -c "$$f" | wc -c)" "$$(brotli -q 11 -c "$$f" | wc -c)"; \
+	done
+
+# --- installing what is missing ---------------------------------------------------------------
+
+setup: setup-test
+setup-build: prerequisites rust-tools npm-build
+setup-test: setup-build npm-e2e apt-packages
+
+prerequisites:
+	@command -v cargo >/dev/null || { echo "Soco needs Rust: install it with rustup (https://rustup.rs) and run make again." >&2; exit 1; }
+	@command -v rustup >/dev/null || { echo "Soco needs rustup to add the wasm32 target (https://rustup.rs)." >&2; exit 1; }
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "Soco needs Node.js 20+ with npm (for wasm-opt, ECharts and Playwright)." >&2; exit 1; }
+
+rust-tools:
+	@if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then \
+		printf '\n==> Adding the wasm32-unknown-unknown target\n'; rustup target add wasm32-unknown-unknown; fi
+	@if [ "$$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $(CARGO_LEPTOS_VERSION)" ]; then \
+		printf '\n==> Installing cargo-leptos $(CARGO_LEPTOS_VERSION) (once; about 15-22 minutes on 2 cores)\n'; \
+		cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --ignore-rust-version --features no_downloads; fi
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+		printf '\n==> Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (once; about 3-5 minutes)\n'; \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; fi
+
+npm-build: node_modules/.package-lock.json
+npm-e2e: end2end/node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	$(call say,Installing build tools from npm (binaryen, echarts))
+	npm ci --no-audit --no-fund
+
+end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lock.json
+	$(call say,Installing Playwright from npm (browser: Debian's Chromium, never downloaded))
+	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+
+apt-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		printf '\n==> Installing Debian packages:%s\n' "$$missing"; \
+		if [ "$$(id -u)" != 0 ] && [ -z "$(SUDO)" ]; then \
+			echo "Please install these Debian packages as root:$$missing" >&2; exit 1; fi; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+clean:
+	rm -rf target/site public/vendor

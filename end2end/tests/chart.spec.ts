@@ -1,0 +1,57 @@
+// The chart plumbing, proven on the Settings page's table sizes: drawn on a canvas once
+// hydrated, an accessible table of the same numbers without JavaScript.
+import { expect, test } from "@playwright/test";
+
+test("the table sizes chart draws on a canvas", async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "drawing needs JavaScript; the no-js project checks the table");
+  await page.goto("/settings");
+  const canvas = page.locator("#table-sizes-chart canvas");
+  await expect(canvas).toBeVisible();
+  const box = await canvas.boundingBox();
+  expect(box?.width ?? 0).toBeGreaterThan(100);
+  expect(box?.height ?? 0).toBeGreaterThan(100);
+  // Non-empty: some pixel has been painted.
+  await expect
+    .poll(() =>
+      canvas.evaluate((element) => {
+        const c = element as HTMLCanvasElement;
+        const data = c.getContext("2d")?.getImageData(0, 0, c.width, c.height).data ?? [];
+        let painted = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+        return painted;
+      }),
+    )
+    .toBeGreaterThan(500);
+  // The data stays available to screen readers.
+  await expect(page.getByRole("table", { name: "Rows per table (Data table)" })).toBeAttached();
+});
+
+test("the chart resizes with its container", async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "resizing is the browser's drawing");
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto("/settings");
+  const canvas = page.locator("#table-sizes-chart canvas");
+  await expect(canvas).toBeVisible();
+  const wide = (await canvas.boundingBox())?.width ?? 0;
+  await page.setViewportSize({ width: 480, height: 800 });
+  await expect.poll(async () => (await canvas.boundingBox())?.width ?? 0).toBeLessThan(wide - 200);
+});
+
+test("the chart's data shows as a table without JavaScript", async ({ page, javaScriptEnabled }) => {
+  test.skip(javaScriptEnabled, "with JavaScript the table is visually replaced by the canvas");
+  await page.goto("/settings");
+  const table = page.getByRole("table", { name: "Rows per table (Data table)" });
+  await expect(table).toBeVisible();
+  await expect(table.getByRole("columnheader", { name: "Rows" })).toBeVisible();
+  // Real numbers from the server: the migrations table holds one row per applied migration.
+  const migrations = table.getByRole("row", { name: /seaql_migrations/ });
+  await expect(migrations.getByRole("cell")).toHaveText(/^[1-9][0-9,]*$/);
+  await expect(table.getByRole("rowheader", { name: "users" })).toBeVisible();
+  await expect(page.locator("#table-sizes-chart")).toBeHidden();
+});
+
+test("settings shows the database and its schema", async ({ page }) => {
+  await page.goto("/settings");
+  await expect(page.getByText("SQLite")).toBeVisible();
+  await expect(page.getByText("Up to date")).toBeVisible();
+});
