@@ -90,9 +90,10 @@ impl From<domain::Error> for AppError {
                 tracing::info!(%detail, "conflict");
                 AppError::Conflict
             }
-            domain::Error::Invalid { field, message } => {
-                AppError::Validation { field: field.to_owned(), message }
-            }
+            domain::Error::Invalid { field, message } => AppError::Validation {
+                field: field.to_owned(),
+                message,
+            },
             internal @ (domain::Error::Db(_) | domain::Error::Internal(_)) => {
                 tracing::error!(error = %internal, "request failed");
                 AppError::Internal
@@ -113,8 +114,14 @@ mod tests {
             message: "Enter an email address".into(),
         })
         .expect("serialises");
-        assert_eq!(json, r#"{"Validation":{"field":"email","message":"Enter an email address"}}"#);
-        assert_eq!(serde_json::to_string(&AppError::Internal).expect("serialises"), r#""Internal""#);
+        assert_eq!(
+            json,
+            r#"{"Validation":{"field":"email","message":"Enter an email address"}}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&AppError::Internal).expect("serialises"),
+            r#""Internal""#
+        );
     }
 
     #[test]

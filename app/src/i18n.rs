@@ -46,10 +46,11 @@ impl Locale {
                 .find_map(|p| p.trim().strip_prefix("q="))
                 .and_then(|q| q.trim().parse::<f32>().ok())
                 .unwrap_or(1.0);
-            if let Some(locale) = Locale::from_tag(tag) {
-                if q > 0.0 && best.is_none_or(|(best_q, _)| q > best_q) {
-                    best = Some((q, locale));
-                }
+            if let Some(locale) = Locale::from_tag(tag)
+                && q > 0.0
+                && best.is_none_or(|(best_q, _)| q > best_q)
+            {
+                best = Some((q, locale));
             }
         }
         best.map(|(_, locale)| locale).unwrap_or_default()
@@ -72,7 +73,7 @@ impl Locale {
         let digits = n.to_string();
         let mut out = String::with_capacity(digits.len() + digits.len() / 3);
         for (i, digit) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(separator);
             }
             out.push(digit);

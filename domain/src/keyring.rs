@@ -34,7 +34,10 @@ impl Key {
 
 impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Key").field("id", &self.id).field("secret", &"[redacted]").finish()
+        f.debug_struct("Key")
+            .field("id", &self.id)
+            .field("secret", &"[redacted]")
+            .finish()
     }
 }
 
@@ -82,7 +85,9 @@ impl KeyRing {
             let id = id.trim();
             if id.is_empty()
                 || id.len() > 32
-                || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                || !id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             {
                 return Err(invalid(format!(
                     "key {n}: the id must be 1 to 32 letters, digits, '-' or '_'"
@@ -96,7 +101,10 @@ impl KeyRing {
                     "key \"{id}\" must be 32 bytes written as base64 (44 characters) or hex (64)"
                 ))
             })?;
-            keys.push(Key { id: id.to_owned(), secret: SecretBox::new(Box::new(bytes)) });
+            keys.push(Key {
+                id: id.to_owned(),
+                secret: SecretBox::new(Box::new(bytes)),
+            });
         }
         if keys.is_empty() {
             return Err(invalid("no key given".into()));
@@ -112,14 +120,21 @@ impl KeyRing {
             .try_fill_bytes(&mut bytes)
             .map_err(|e| KeyRingError::Invalid(format!("no system randomness: {e}")))?;
         Ok(Self {
-            keys: vec![Key { id: id.to_owned(), secret: SecretBox::new(Box::new(bytes)) }].into(),
+            keys: vec![Key {
+                id: id.to_owned(),
+                secret: SecretBox::new(Box::new(bytes)),
+            }]
+            .into(),
         })
     }
 
     /// Reads the key file, or creates it with one new key (mode 0600) when it does not exist.
     /// Returns the ring and whether the file was just created.
     pub async fn load_or_create(path: &Path) -> Result<(Self, bool), KeyRingError> {
-        let io = |source| KeyRingError::Io { path: path.display().to_string(), source };
+        let io = |source| KeyRingError::Io {
+            path: path.display().to_string(),
+            source,
+        };
         match tokio::fs::read_to_string(path).await {
             Ok(text) => {
                 check_owner_only(path).await?;
@@ -131,7 +146,9 @@ impl KeyRing {
                 }
                 let id = format!("k{}", chrono::Utc::now().format("%Y%m%d"));
                 let ring = Self::generate(&id)?;
-                write_new_private_file(path, &ring.to_file_text()).await.map_err(io)?;
+                write_new_private_file(path, &ring.to_file_text())
+                    .await
+                    .map_err(io)?;
                 Ok((ring, true))
             }
             Err(err) => Err(io(err)),
@@ -173,7 +190,9 @@ fn decode_key(text: &str) -> Option<[u8; KEY_LEN]> {
             .map(|i| u8::from_str_radix(&text[i * 2..i * 2 + 2], 16).ok())
             .collect::<Option<Vec<u8>>>()?
     } else {
-        use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+        use base64::engine::general_purpose::{
+            STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD,
+        };
         [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
             .iter()
             .find_map(|engine| engine.decode(text).ok())?
@@ -184,8 +203,12 @@ fn decode_key(text: &str) -> Option<[u8; KEY_LEN]> {
 #[cfg(unix)]
 async fn write_new_private_file(path: &Path, text: &str) -> std::io::Result<()> {
     use tokio::io::AsyncWriteExt;
-    let mut file =
-        tokio::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).await?;
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .await?;
     file.write_all(text.as_bytes()).await?;
     file.sync_all().await
 }
@@ -200,7 +223,10 @@ async fn check_owner_only(path: &Path) -> Result<(), KeyRingError> {
     use std::os::unix::fs::PermissionsExt;
     let meta = tokio::fs::metadata(path)
         .await
-        .map_err(|source| KeyRingError::Io { path: path.display().to_string(), source })?;
+        .map_err(|source| KeyRingError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
     if meta.permissions().mode() & 0o077 != 0 {
         return Err(KeyRingError::Permissions(path.display().to_string()));
     }
@@ -224,13 +250,22 @@ mod tests {
         let ring = KeyRing::parse(&format!("new:{B64}, old:{HEX}")).expect("valid");
         assert_eq!(ring.active().id(), "new");
         assert_eq!(ring.ids().collect::<Vec<_>>(), ["new", "old"]);
-        assert_eq!(ring.get("old").expect("present").bytes(), ring.active().bytes());
+        assert_eq!(
+            ring.get("old").expect("present").bytes(),
+            ring.active().bytes()
+        );
         assert_eq!(ring.active().bytes()[31], 0x1f);
     }
 
     #[test]
     fn refuses_bad_rings() {
-        for bad in ["", "k1", "k1:short", &format!("k 1:{HEX}"), &format!("a:{HEX},a:{B64}")] {
+        for bad in [
+            "",
+            "k1",
+            "k1:short",
+            &format!("k 1:{HEX}"),
+            &format!("a:{HEX},a:{B64}"),
+        ] {
             assert!(KeyRing::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -239,7 +274,10 @@ mod tests {
     fn debug_never_shows_key_bytes() {
         let ring = KeyRing::parse(&format!("k1:{HEX}")).expect("valid");
         let shown = format!("{ring:?}");
-        assert!(shown.contains("redacted") && !shown.contains("31"), "{shown}");
+        assert!(
+            shown.contains("redacted") && !shown.contains("31"),
+            "{shown}"
+        );
     }
 
     #[tokio::test]

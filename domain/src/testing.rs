@@ -26,8 +26,13 @@ pub struct TestDb {
 
 enum Cleanup {
     /// The folder holding the file; deleted when dropped.
-    Sqlite { _dir: tempfile::TempDir },
-    Postgres { admin_url: String, name: String },
+    Sqlite {
+        _dir: tempfile::TempDir,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl TestDb {
@@ -38,7 +43,11 @@ impl TestDb {
         let config = DatabaseConfig::parse(&url, 5).expect("valid sqlite URL");
         let db = crate::db::connect(&config).await.expect("open sqlite");
         crate::db::migrate_up(&db).await.expect("migrate sqlite");
-        Self { db, config, cleanup: Cleanup::Sqlite { _dir: dir } }
+        Self {
+            db,
+            config,
+            cleanup: Cleanup::Sqlite { _dir: dir },
+        }
     }
 
     /// A new PostgreSQL database, migrated; `None` when no server is configured (outside CI).
@@ -58,30 +67,48 @@ impl TestDb {
             COUNTER.fetch_add(1, Ordering::Relaxed),
             rand::random::<u32>()
         );
-        let admin = Database::connect(&admin_url).await.expect("connect to the PostgreSQL test server");
-        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+        let admin = Database::connect(&admin_url)
+            .await
+            .expect("connect to the PostgreSQL test server");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("create test database");
         admin.close().await.expect("close admin connection");
 
         let mut url = url::Url::parse(&admin_url).expect("SOCO_TEST_POSTGRES_URL is a URL");
         url.set_path(&name);
         let config = DatabaseConfig::parse(url.as_str(), 5).expect("valid postgres URL");
-        let db = crate::db::connect(&config).await.expect("connect to the test database");
+        let db = crate::db::connect(&config)
+            .await
+            .expect("connect to the test database");
         crate::db::migrate_up(&db).await.expect("migrate postgres");
-        Some(Self { db, config, cleanup: Cleanup::Postgres { admin_url, name } })
+        Some(Self {
+            db,
+            config,
+            cleanup: Cleanup::Postgres { admin_url, name },
+        })
     }
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Cleanup::Postgres { admin_url, name } = &self.cleanup else { return };
+        let Cleanup::Postgres { admin_url, name } = &self.cleanup else {
+            return;
+        };
         let (admin_url, name) = (admin_url.clone(), name.clone());
+        let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         // Drop runs inside the test's runtime: do the async cleanup on a thread of its own.
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
             runtime.block_on(async {
-                let admin = Database::connect(&admin_url).await.map_err(std::io::Error::other)?;
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .map_err(std::io::Error::other)?;
                 admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .execute_unprepared(&sql)
                     .await
                     .map_err(std::io::Error::other)?;
                 admin.close().await.map_err(std::io::Error::other)

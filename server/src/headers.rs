@@ -19,7 +19,10 @@ pub fn cache_policy(path: &str, hashed_assets: bool) -> &'static str {
         IMMUTABLE
     } else if path == "/sw.js" || path.starts_with("/pkg/") {
         "no-cache"
-    } else if path.starts_with("/icons/") || path == "/favicon.ico" || path == "/manifest.webmanifest" {
+    } else if path.starts_with("/icons/")
+        || path == "/favicon.ico"
+        || path == "/manifest.webmanifest"
+    {
         SHORT
     } else {
         NO_STORE
@@ -35,7 +38,10 @@ pub async fn apply(hashed_assets: bool, request: Request<Body>, next: Next) -> R
         headers.insert(CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     for (name, value) in SECURITY_HEADERS {
-        headers.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
     }
     response
 }
@@ -47,7 +53,10 @@ const SECURITY_HEADERS: [(&str, &str); 5] = [
     ("referrer-policy", "strict-origin-when-cross-origin"),
     ("x-frame-options", "DENY"),
     ("cross-origin-opener-policy", "same-origin"),
-    ("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    ),
 ];
 
 #[cfg(test)]
@@ -57,7 +66,10 @@ mod tests {
     #[test]
     fn hashed_and_versioned_assets_are_immutable() {
         assert_eq!(cache_policy("/pkg/soco.abc123.wasm", true), IMMUTABLE);
-        assert_eq!(cache_policy("/vendor/echarts-5.5.1.min.js", false), IMMUTABLE);
+        assert_eq!(
+            cache_policy("/vendor/echarts-5.5.1.min.js", false),
+            IMMUTABLE
+        );
     }
 
     #[test]
@@ -68,7 +80,13 @@ mod tests {
 
     #[test]
     fn pages_and_data_are_never_stored() {
-        for path in ["/", "/settings", "/api/get_database_status", "/healthz", "/offline"] {
+        for path in [
+            "/",
+            "/settings",
+            "/api/get_database_status",
+            "/healthz",
+            "/offline",
+        ] {
             assert_eq!(cache_policy(path, true), NO_STORE, "{path}");
         }
     }

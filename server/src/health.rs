@@ -19,12 +19,23 @@ struct Health {
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     let version = env!("CARGO_PKG_VERSION");
     match domain::db::ping(&state.db).await {
-        Ok(()) => (StatusCode::OK, Json(Health { status: "ok", database: "ok", version })),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(Health {
+                status: "ok",
+                database: "ok",
+                version,
+            }),
+        ),
         Err(err) => {
             tracing::error!(error = %err, "health check: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(Health { status: "unavailable", database: "unreachable", version }),
+                Json(Health {
+                    status: "unavailable",
+                    database: "unreachable",
+                    version,
+                }),
             )
         }
     }

@@ -4,8 +4,8 @@
 //! router in-process ([`router::build`]).
 
 pub mod cli;
-pub mod health;
 pub mod headers;
+pub mod health;
 pub mod leptos_setup;
 pub mod pwa;
 pub mod router;

@@ -34,9 +34,11 @@ pub fn build(state: AppState) -> std::io::Result<Router> {
             crate::headers::apply(hashed_assets, req, next)
         }))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-            // The path only: query strings can carry OAuth codes and other secrets.
-            tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
-        }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                // The path only: query strings can carry OAuth codes and other secrets.
+                tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+            }),
+        )
         .with_state(state))
 }

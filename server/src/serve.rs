@@ -13,7 +13,10 @@ pub fn init_tracing(filter: &str) -> anyhow::Result<()> {
     let filter = EnvFilter::try_new(filter)
         .with_context(|| format!("SOCO_LOG is not a valid log filter: {filter}"))?;
     // A second call (tests) keeps the first subscriber.
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
     Ok(())
 }
 
@@ -22,10 +25,15 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
     let db = domain::db::connect(&config.database)
         .await
         .context("cannot open the database (check SOCO_DATABASE_URL)")?;
-    let applied = domain::db::migrate_up(&db).await.context("database migration failed")?;
+    let applied = domain::db::migrate_up(&db)
+        .await
+        .context("database migration failed")?;
     tracing::info!(backend = ?config.database.backend, applied, "database ready");
 
-    let (keys, created) = config.load_key_ring().await.context("cannot load the token keys")?;
+    let (keys, created) = config
+        .load_key_ring()
+        .await
+        .context("cannot load the token keys")?;
     if created {
         tracing::warn!(
             path = %config.data_dir.join("token-keys").display(),
@@ -35,7 +43,11 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
     tracing::info!(active_key = keys.active().id(), "token key ring ready");
 
     let leptos_options = leptos_options(config.addr)?;
-    let state = AppState { leptos_options, db: db.clone(), config: Arc::new(config) };
+    let state = AppState {
+        leptos_options,
+        db: db.clone(),
+        config: Arc::new(config),
+    };
     let addr = state.config.addr;
     let router = crate::router::build(state).context("cannot build the router")?;
 
@@ -43,10 +55,13 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr} (is another server running there?)"))?;
     tracing::info!("Soco is listening on http://{addr}");
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server error")?;
     db.close().await.context("cannot close the database")?;
     tracing::info!("stopped");
     Ok(())

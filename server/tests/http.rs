@@ -35,7 +35,10 @@ impl TestApp {
     async fn with_vars(vars: &[(&str, &str)]) -> Self {
         let db = TestDb::sqlite().await;
         let site = tempfile::tempdir().expect("site folder");
-        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../public"), site.path());
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../public"),
+            site.path(),
+        );
         // What cargo-leptos would have built (unhashed names, as in a debug build).
         std::fs::create_dir_all(site.path().join("pkg")).expect("pkg");
         std::fs::create_dir_all(site.path().join("vendor")).expect("vendor");
@@ -43,7 +46,10 @@ impl TestApp {
             ("pkg/soco.js", "export default function init() {}"),
             ("pkg/soco.wasm", "\0asm"),
             ("pkg/soco.css", "body{}"),
-            (&app::components::chart::echarts_url()[1..], "window.echarts = {};"),
+            (
+                &app::components::chart::echarts_url()[1..],
+                "window.echarts = {};",
+            ),
         ] {
             std::fs::write(site.path().join(file), content).expect("write asset");
         }
@@ -51,22 +57,46 @@ impl TestApp {
             .output_name("soco")
             .site_root(site.path().to_string_lossy().to_string())
             .build();
-        let config = Config::from_map(&vars.iter().copied().collect::<HashMap<_, _>>()).expect("config");
-        let state = AppState { leptos_options: options, db: db.db.clone(), config: Arc::new(config) };
+        let config =
+            Config::from_map(&vars.iter().copied().collect::<HashMap<_, _>>()).expect("config");
+        let state = AppState {
+            leptos_options: options,
+            db: db.db.clone(),
+            config: Arc::new(config),
+        };
         let router = server::router::build(state).expect("router");
-        Self { router, db, _site: site }
+        Self {
+            router,
+            db,
+            _site: site,
+        }
     }
 
     async fn get(&self, path: &str) -> Reply {
-        self.request(Request::get(path).body(Body::empty()).expect("request")).await
+        self.request(Request::get(path).body(Body::empty()).expect("request"))
+            .await
     }
 
     async fn request(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.expect("response");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 }
 
@@ -83,8 +113,12 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn header<'a>(reply: &'a Reply, name: header::HeaderName) -> &'a str {
-    reply.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+fn header(reply: &Reply, name: header::HeaderName) -> &str {
+    reply
+        .headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -106,7 +140,11 @@ async fn healthz_reports_503_when_the_database_is_gone() {
     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
     let json: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
     assert_eq!(json["status"], "unavailable");
-    assert!(!reply.body.contains("pool"), "no internal detail leaks: {}", reply.body);
+    assert!(
+        !reply.body.contains("pool"),
+        "no internal detail leaks: {}",
+        reply.body
+    );
 }
 
 #[tokio::test]
@@ -120,14 +158,20 @@ async fn the_shell_is_server_rendered_with_navigation_and_hydration() {
     assert!(html.contains("<title>Dashboard · Soco</title>"), "{html}");
     assert!(html.contains(r#"aria-label="Main""#));
     for href in ["/accounts", "/shop", "/schedule", "/privacy", "/settings"] {
-        assert!(html.contains(&format!(r#"href="{href}""#)), "link to {href}");
+        assert!(
+            html.contains(&format!(r#"href="{href}""#)),
+            "link to {href}"
+        );
     }
     assert!(html.contains("/pkg/soco.js"), "hydration script");
     assert!(html.contains(r#"href="/manifest.webmanifest""#));
     assert_eq!(header(&reply, header::CACHE_CONTROL), "no-store");
     assert_eq!(reply.headers["x-content-type-options"], "nosniff");
     assert_eq!(reply.headers["x-frame-options"], "DENY");
-    assert_eq!(reply.headers["referrer-policy"], "strict-origin-when-cross-origin");
+    assert_eq!(
+        reply.headers["referrer-policy"],
+        "strict-origin-when-cross-origin"
+    );
 }
 
 #[tokio::test]
@@ -148,7 +192,11 @@ async fn unknown_paths_get_a_real_404_page() {
     for path in ["/no-such-page", "/accounts/42/nothing", "/pkg/missing.js"] {
         let reply = app.get(path).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
-        assert!(reply.body.contains("Page not found"), "{path}: {}", reply.body);
+        assert!(
+            reply.body.contains("Page not found"),
+            "{path}: {}",
+            reply.body
+        );
     }
 }
 
@@ -160,7 +208,10 @@ async fn settings_renders_the_database_status_with_its_table() {
     let html = &reply.body;
     assert!(html.contains("SQLite"));
     assert!(html.contains("Up to date"));
-    assert!(html.contains("Rows per table (Data table)"), "chart table caption");
+    assert!(
+        html.contains("Rows per table (Data table)"),
+        "chart table caption"
+    );
     assert!(html.contains(r#"<th scope="row">users</th>"#), "{html}");
     assert!(html.contains(r#"id="table-sizes-chart""#));
     assert!(html.contains("m20261122_000001_create_users"));
@@ -173,7 +224,11 @@ async fn the_status_server_function_answers_get() {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let json: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
     assert_eq!(json["backend"], "SQLite");
-    assert!(json["tables"].as_array().is_some_and(|t| t.iter().any(|t| t["table"] == "users")));
+    assert!(
+        json["tables"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t["table"] == "users"))
+    );
 }
 
 #[tokio::test]
@@ -182,7 +237,10 @@ async fn the_offline_page_is_plain_html() {
     let reply = app.get("/offline").await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.body.contains("You are offline"));
-    assert!(!reply.body.contains("/pkg/soco.js"), "must not hydrate under another URL");
+    assert!(
+        !reply.body.contains("/pkg/soco.js"),
+        "must not hydrate under another URL"
+    );
     assert!(reply.body.contains("/pkg/soco.css"), "but is styled");
 }
 
@@ -194,7 +252,10 @@ async fn the_service_worker_precaches_this_build() {
     assert!(header(&reply, header::CONTENT_TYPE).starts_with("text/javascript"));
     assert_eq!(header(&reply, header::CACHE_CONTROL), "no-cache");
     let script = &reply.body;
-    assert!(!script.contains("__SOCO_"), "every placeholder is filled: {script}");
+    assert!(
+        !script.contains("__SOCO_"),
+        "every placeholder is filled: {script}"
+    );
     for url in [
         "/pkg/soco.js",
         "/pkg/soco.wasm",
@@ -214,17 +275,31 @@ async fn static_files_are_served_with_their_types_and_cache_rules() {
     let app = TestApp::new().await;
     let manifest = app.get("/manifest.webmanifest").await;
     assert_eq!(manifest.status, StatusCode::OK);
-    assert_eq!(header(&manifest, header::CONTENT_TYPE), "application/manifest+json");
-    assert_eq!(header(&manifest, header::CACHE_CONTROL), "public, max-age=3600");
-    let manifest: serde_json::Value = serde_json::from_str(&manifest.body).expect("manifest is JSON");
+    assert_eq!(
+        header(&manifest, header::CONTENT_TYPE),
+        "application/manifest+json"
+    );
+    assert_eq!(
+        header(&manifest, header::CACHE_CONTROL),
+        "public, max-age=3600"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&manifest.body).expect("manifest is JSON");
     assert_eq!(manifest["display"], "standalone");
 
     let vendor = app.get("/vendor/echarts-5.5.1.min.js").await;
     assert_eq!(vendor.status, StatusCode::OK);
-    assert_eq!(header(&vendor, header::CACHE_CONTROL), "public, max-age=31536000, immutable");
+    assert_eq!(
+        header(&vendor, header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
 
     let wasm = app.get("/pkg/soco.wasm").await;
-    assert_eq!(header(&wasm, header::CACHE_CONTROL), "no-cache", "unhashed names revalidate");
+    assert_eq!(
+        header(&wasm, header::CACHE_CONTROL),
+        "no-cache",
+        "unhashed names revalidate"
+    );
 }
 
 #[tokio::test]
@@ -243,5 +318,8 @@ async fn the_sandbox_is_mounted_only_in_sandbox_mode() {
     let sandbox = TestApp::new().await;
     assert_eq!(sandbox.get("/sandbox/healthz").await.status, StatusCode::OK);
     let production = TestApp::with_vars(&[("SOCO_TIKTOK_MODE", "production")]).await;
-    assert_eq!(production.get("/sandbox/healthz").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        production.get("/sandbox/healthz").await.status,
+        StatusCode::NOT_FOUND
+    );
 }

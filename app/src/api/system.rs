@@ -38,7 +38,10 @@ pub struct TableSize {
 impl DatabaseStatus {
     /// How many migrations have not run yet.
     pub fn pending(&self) -> usize {
-        self.migrations.iter().filter(|m| m.applied_at.is_none()).count()
+        self.migrations
+            .iter()
+            .filter(|m| m.applied_at.is_none())
+            .count()
     }
 }
 
@@ -52,10 +55,19 @@ impl From<domain::system::DatabaseStatus> for DatabaseStatus {
                 .into_iter()
                 .map(|m| MigrationInfo {
                     name: m.name,
-                    applied_at: m.applied_at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                    applied_at: m
+                        .applied_at
+                        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                 })
                 .collect(),
-            tables: status.tables.into_iter().map(|t| TableSize { table: t.table, rows: t.rows }).collect(),
+            tables: status
+                .tables
+                .into_iter()
+                .map(|t| TableSize {
+                    table: t.table,
+                    rows: t.rows,
+                })
+                .collect(),
         }
     }
 }

@@ -39,7 +39,11 @@ fn DatabaseStatusView(status: DatabaseStatus) -> impl IntoView {
     let schema_state = if pending == 0 {
         t.schema_up_to_date.to_owned()
     } else {
-        format!("{} ({})", t.schema_pending, locale.format_count(pending as u64))
+        format!(
+            "{} ({})",
+            t.schema_pending,
+            locale.format_count(pending as u64)
+        )
     };
     view! {
         <dl class="facts">
