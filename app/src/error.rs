@@ -23,12 +23,18 @@ pub enum AppError {
     #[error("forbidden")]
     Forbidden,
     /// An input broke a rule; shown next to the field it names.
-    #[error("{field}: {message}")]
+    #[error("{field}: {code}")]
     Validation {
         /// The form field's name.
         field: String,
-        /// What is wrong, in the user's words.
-        message: String,
+        /// Which rule, e.g. `password_too_short`; worded by [`Messages::validation`].
+        code: String,
+    },
+    /// Too many attempts from this address or for this account.
+    #[error("rate limited")]
+    RateLimited {
+        /// Seconds until the next attempt is allowed.
+        retry_after_secs: u64,
     },
     /// The change conflicts with existing data.
     #[error("conflict")]
@@ -42,6 +48,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The field this error belongs next to, for validation errors.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
     /// The HTTP status this error answers with.
     pub fn status(&self) -> u16 {
         match self {
@@ -49,6 +63,7 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::Validation { .. } => 422,
+            AppError::RateLimited { .. } => 429,
             AppError::Conflict => 409,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
@@ -61,7 +76,8 @@ impl AppError {
             AppError::NotFound => t.error_not_found.into(),
             AppError::Unauthorized => t.error_unauthorized.into(),
             AppError::Forbidden => t.error_forbidden.into(),
-            AppError::Validation { message, .. } => message.clone(),
+            AppError::Validation { code, .. } => t.validation(code).to_owned(),
+            AppError::RateLimited { retry_after_secs } => t.rate_limited(*retry_after_secs),
             AppError::Conflict => t.error_conflict.into(),
             AppError::Unavailable => t.error_unavailable.into(),
             AppError::Internal => t.error_internal.into(),
@@ -90,10 +106,15 @@ impl From<domain::Error> for AppError {
                 tracing::info!(%detail, "conflict");
                 AppError::Conflict
             }
-            domain::Error::Invalid { field, message } => AppError::Validation {
+            domain::Error::Invalid { field, code } => AppError::Validation {
                 field: field.to_owned(),
-                message,
+                code: code.to_owned(),
             },
+            domain::Error::Unauthorized => AppError::Unauthorized,
+            domain::Error::Forbidden => AppError::Forbidden,
+            domain::Error::RateLimited { retry_after_secs } => {
+                AppError::RateLimited { retry_after_secs }
+            }
             internal @ (domain::Error::Db(_) | domain::Error::Internal(_)) => {
                 tracing::error!(error = %internal, "request failed");
                 AppError::Internal
@@ -111,13 +132,10 @@ mod tests {
     fn wire_form_is_stable() {
         let json = serde_json::to_string(&AppError::Validation {
             field: "email".into(),
-            message: "Enter an email address".into(),
+            code: "email_invalid".into(),
         })
         .expect("serialises");
-        assert_eq!(
-            json,
-            r#"{"Validation":{"field":"email","message":"Enter an email address"}}"#
-        );
+        assert_eq!(json, r#"{"Validation":{"field":"email","code":"email_invalid"}}"#);
         assert_eq!(
             serde_json::to_string(&AppError::Internal).expect("serialises"),
             r#""Internal""#

@@ -7,8 +7,11 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
+use ipnet::IpNet;
+use secrecy::SecretString;
 use url::Url;
 
 use crate::keyring::{KeyRing, KeyRingError};
@@ -63,6 +66,33 @@ pub const VARIABLES: &[Variable] = &[
         default: "a key generated in <SOCO_DATA_DIR>/token-keys",
         doc: "Key ring for encrypting TikTok tokens at rest (AES-256-GCM): comma-separated id:key \
               pairs, key as base64 or hex of 32 random bytes. The first key encrypts; all decrypt.",
+    },
+    Variable {
+        name: "SOCO_SMTP_URL",
+        default: "unset: mail is written to <SOCO_DATA_DIR>/outbox",
+        doc: "SMTP server for outgoing mail: smtps://user:pass@host:465 or \
+              smtp://user:pass@host:587?tls=required.",
+    },
+    Variable {
+        name: "SOCO_MAIL_FROM",
+        default: "Soco <no-reply@<host of SOCO_PUBLIC_URL>>",
+        doc: "Sender of Soco's mail.",
+    },
+    Variable {
+        name: "SOCO_TRUSTED_PROXIES",
+        default: "none",
+        doc: "Comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For \
+              header is believed (for rate limits and the audit log).",
+    },
+    Variable {
+        name: "SOCO_AUTH_BURST",
+        default: "10",
+        doc: "Sign-in attempts (login, registration, reset, 2FA) one address may make at once.",
+    },
+    Variable {
+        name: "SOCO_AUTH_PER_MINUTE",
+        default: "10",
+        doc: "Sign-in attempts per minute one address may make after its burst.",
     },
     Variable {
         name: "SOCO_LOG",
@@ -170,6 +200,16 @@ pub struct Config {
     pub tiktok_mode: TikTokMode,
     /// `SOCO_TOKEN_KEYS`.
     pub token_keys: TokenKeys,
+    /// `SOCO_SMTP_URL`: where mail goes; `None` writes it to the outbox folder.
+    pub smtp_url: Option<SecretString>,
+    /// `SOCO_MAIL_FROM`: the sender mailbox.
+    pub mail_from: String,
+    /// `SOCO_TRUSTED_PROXIES`: proxies whose `X-Forwarded-For` counts.
+    pub trusted_proxies: Vec<IpNet>,
+    /// `SOCO_AUTH_BURST`: sign-in attempts per address at once.
+    pub auth_burst: NonZeroU32,
+    /// `SOCO_AUTH_PER_MINUTE`: sign-in attempts per address per minute after the burst.
+    pub auth_per_minute: NonZeroU32,
     /// `SOCO_LOG`: the tracing filter.
     pub log: String,
 }
@@ -285,6 +325,44 @@ impl Config {
             },
         };
 
+        let smtp_url = match get("SOCO_SMTP_URL") {
+            None => None,
+            Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
+                Some(SecretString::from(url))
+            }
+            Some(_) => {
+                fail("SOCO_SMTP_URL", "expected smtp://... or smtps://...".into());
+                None
+            }
+        };
+
+        let default_from = format!("Soco <no-reply@{}>", public_url.host_str().unwrap_or("localhost"));
+        let mail_from = get("SOCO_MAIL_FROM").unwrap_or(default_from);
+        if !mail_from.contains('@') {
+            fail("SOCO_MAIL_FROM", "expected an address such as Soco <no-reply@example.com>".into());
+        }
+
+        let mut trusted_proxies = Vec::new();
+        for proxy in get("SOCO_TRUSTED_PROXIES").unwrap_or_default().split(',').map(str::trim) {
+            if proxy.is_empty() {
+                continue;
+            }
+            match proxy.parse::<IpNet>().or_else(|_| proxy.parse::<std::net::IpAddr>().map(IpNet::from)) {
+                Ok(net) => trusted_proxies.push(net),
+                Err(_) => fail("SOCO_TRUSTED_PROXIES", format!("\"{proxy}\" is not an address or CIDR range")),
+            }
+        }
+
+        let mut count = |var: &'static str, default: u32| match get(var) {
+            None => NonZeroU32::new(default).unwrap_or(NonZeroU32::MIN),
+            Some(text) => text.parse::<NonZeroU32>().unwrap_or_else(|_| {
+                fail(var, "expected a whole number above 0".into());
+                NonZeroU32::MIN
+            }),
+        };
+        let auth_burst = count("SOCO_AUTH_BURST", 10);
+        let auth_per_minute = count("SOCO_AUTH_PER_MINUTE", 10);
+
         let log = get("SOCO_LOG").unwrap_or_else(|| "info".into());
 
         if errors.is_empty() {
@@ -295,6 +373,11 @@ impl Config {
                 database,
                 tiktok_mode,
                 token_keys,
+                smtp_url,
+                mail_from,
+                trusted_proxies,
+                auth_burst,
+                auth_per_minute,
                 log,
             })
         } else {
@@ -310,6 +393,11 @@ impl Config {
     /// The public origin, e.g. `https://soco.example.com`, as browsers send it in `Origin`.
     pub fn public_origin(&self) -> String {
         self.public_url.origin().ascii_serialization()
+    }
+
+    /// An absolute link to `path` (which starts with `/`) on Soco's public origin.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.public_origin())
     }
 
     /// Loads the token key ring: the configured one, or the one in the data folder, creating it
@@ -451,6 +539,24 @@ mod tests {
         let config = config(&[("SOCO_DATABASE_URL", "  "), ("SOCO_LOG", "")]).expect("valid");
         assert_eq!(config.database.backend, Backend::Sqlite);
         assert_eq!(config.log, "info");
+    }
+
+    #[test]
+    fn mail_and_proxy_settings() {
+        let config = config(&[
+            ("SOCO_PUBLIC_URL", "https://soco.example.id"),
+            ("SOCO_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
+        ])
+        .expect("valid");
+        assert_eq!(config.mail_from, "Soco <no-reply@soco.example.id>");
+        assert!(config.smtp_url.is_none());
+        assert_eq!(config.trusted_proxies.len(), 2);
+        assert_eq!(config.link("/verify?t=x"), "https://soco.example.id/verify?t=x");
+        assert_eq!(
+            failing_vars(&[("SOCO_SMTP_URL", "http://mail"), ("SOCO_TRUSTED_PROXIES", "10.0.0.0/33")]),
+            ["SOCO_SMTP_URL", "SOCO_TRUSTED_PROXIES"]
+        );
+        assert_eq!(failing_vars(&[("SOCO_AUTH_BURST", "0")]), ["SOCO_AUTH_BURST"]);
     }
 
     #[test]

@@ -14,13 +14,26 @@ pub enum Error {
     /// The change would break a uniqueness rule (an email already registered, ...).
     #[error("conflict: {0}")]
     Conflict(String),
-    /// The input broke a rule; `field` names the input, `message` says what is wrong.
-    #[error("invalid {field}: {message}")]
+    /// The input broke a rule; `field` names the input, `code` the rule (the interface words it
+    /// in the user's language).
+    #[error("invalid {field}: {code}")]
     Invalid {
         /// The name of the offending input.
         field: &'static str,
-        /// What is wrong with it, for the user.
-        message: String,
+        /// Which rule it broke, e.g. `password_too_short`.
+        code: &'static str,
+    },
+    /// Sign-in failed; deliberately says nothing about which part was wrong.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// The caller is signed in but may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// Too many attempts; try again after this many seconds.
+    #[error("rate limited for {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until another attempt is allowed.
+        retry_after_secs: u64,
     },
     /// The database failed in a way the caller cannot fix.
     #[error("database error: {0}")]
@@ -28,6 +41,18 @@ pub enum Error {
     /// Anything else that is Soco's fault, described for the logs.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl Error {
+    /// An [`Error::Invalid`] for `field`.
+    pub fn invalid(field: &'static str, code: &'static str) -> Self {
+        Error::Invalid { field, code }
+    }
+
+    /// An [`Error::RateLimited`] for a wait, rounded up to whole seconds.
+    pub fn rate_limited(wait: std::time::Duration) -> Self {
+        Error::RateLimited { retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0) }
+    }
 }
 
 /// Shorthand for results of domain services.

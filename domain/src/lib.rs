@@ -4,14 +4,20 @@
 //! Start with [`config::Config`] (what the operator configured), [`db`] (how to reach the
 //! database) and [`error::Error`] (what can go wrong, in domain terms).
 
+pub mod accounts;
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod entities;
 pub mod error;
 pub mod keyring;
+pub mod mail;
+pub mod services;
 pub mod system;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod vault;
 
 pub use error::{Error, Result};
 pub use sea_orm;

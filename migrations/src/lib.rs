@@ -10,6 +10,7 @@ pub use sea_orm_migration::{MigrationStatus, MigratorTrait};
 use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_users;
+mod m20261122_000002_create_accounts;
 
 /// Runs Soco's migrations.
 pub struct Migrator;
@@ -17,6 +18,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_create_users::Migration)]
+        vec![
+            Box::new(m20261122_000001_create_users::Migration),
+            Box::new(m20261122_000002_create_accounts::Migration),
+        ]
     }
 }

@@ -18,10 +18,42 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When the row last changed (UTC).
     pub updated_at: DateTimeUtc,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// `admin` (the operator) or `member`.
+    pub role: String,
+    /// Interface language: `en` or `id`.
+    pub locale: String,
+    /// IANA time zone the user's figures are shown in.
+    pub time_zone: String,
+    /// When the email address was confirmed by its link.
+    pub email_verified_at: Option<DateTimeUtc>,
+    /// When the user confirmed being 18 or older.
+    pub adult_confirmed_at: Option<DateTimeUtc>,
+    /// Version of the terms and privacy policy accepted.
+    pub terms_version: Option<String>,
+    /// When they were accepted.
+    pub terms_accepted_at: Option<DateTimeUtc>,
+    /// TOTP secret, sealed by the vault (bound to `users.totp_secret` and this row).
+    pub totp_secret: Option<Vec<u8>>,
+    /// Id of the key that sealed `totp_secret`.
+    pub totp_key_id: Option<String>,
+    /// When 2FA was turned on; a secret without this is a setup in progress.
+    pub totp_enabled_at: Option<DateTimeUtc>,
 }
 
-/// `users` has no relations yet; later tables point at it.
+/// `users` is the owner of most other rows.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// Login sessions.
+    #[sea_orm(has_many = "super::session::Entity")]
+    Session,
+}
+
+impl Related<super::session::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Session.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,778 @@
+//! Accounts: registration, email verification, login (with the second factor), logout, password
+//! reset and change, profile and email changes, and two-step verification.
+//!
+//! Every operation takes the [`Services`] handle, the client's [`RequestMeta`] and the time, so
+//! rules about time (expiry, lockout) are tested by passing a different `now`. Answers that could
+//! reveal whether an address has an account (registration, login, reset) are the same either way
+//! and take the same time.
+
+use chrono::{DateTime, Duration, Utc};
+use email_address::{EmailAddress, Options};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::audit::{self, EventKind};
+use crate::auth::RequestMeta;
+use crate::auth::password::{Weakness, check_strength};
+use crate::auth::rate_limit::Action;
+use crate::auth::session::{self, NewSession, Stage};
+use crate::auth::token::{hash_str, hash_token, looks_like_token, new_token};
+use crate::auth::{throttle, totp};
+use crate::entities::{account_token, recovery_code, user};
+use crate::mail::templates::{self, Alert};
+use crate::services::Services;
+use crate::vault::{Binding, Sealed};
+use crate::{Error, Result};
+
+/// The version of the terms and privacy policy a new account accepts.
+pub const TERMS_VERSION: &str = "2026-11-22";
+/// How long an email verification or email change link works.
+pub const VERIFY_LINK_LIFETIME: Duration = Duration::hours(24);
+/// How long a password reset link works.
+pub const RESET_LINK_LIFETIME: Duration = Duration::minutes(30);
+/// Longest display name, in characters.
+pub const MAX_NAME_LEN: usize = 100;
+
+/// The vault binding of a user's TOTP secret.
+fn totp_binding(user_id: i64) -> Binding<'static> {
+    Binding { purpose: "users.totp_secret", row_id: user_id }
+}
+
+/// What a single-use emailed token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    VerifyEmail,
+    ResetPassword,
+    ChangeEmail,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::VerifyEmail => "verify_email",
+            Purpose::ResetPassword => "reset_password",
+            Purpose::ChangeEmail => "change_email",
+        }
+    }
+}
+
+/// Trims and lower-cases an address, then checks it is a plain `local@domain.tld` address.
+pub fn normalise_email(email: &str) -> Result<String> {
+    let email = email.trim().to_lowercase();
+    if email.is_empty() {
+        return Err(Error::invalid("email", "email_required"));
+    }
+    let options = Options::default().without_display_text().without_domain_literal().with_required_tld();
+    if email.len() > 254 || EmailAddress::parse_with_options(&email, options).is_err() {
+        return Err(Error::invalid("email", "email_invalid"));
+    }
+    Ok(email)
+}
+
+fn check_display_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("display_name", "name_required"));
+    }
+    if name.chars().count() > MAX_NAME_LEN || name.chars().any(char::is_control) {
+        return Err(Error::invalid("display_name", "name_invalid"));
+    }
+    Ok(name.to_owned())
+}
+
+fn check_password(field: &'static str, password: &SecretString, email: &str, name: &str) -> Result<()> {
+    check_strength(password.expose_secret(), email, name).map_err(|weakness| {
+        Error::invalid(
+            field,
+            match weakness {
+                Weakness::TooShort => "password_too_short",
+                Weakness::TooLong => "password_too_long",
+                Weakness::Guessable(_) => "password_guessable",
+            },
+        )
+    })
+}
+
+/// A supported interface language, or English.
+pub fn normalise_locale(locale: &str) -> &'static str {
+    if locale.trim().eq_ignore_ascii_case("id") { "id" } else { "en" }
+}
+
+/// Checks an IANA time zone name such as `Asia/Jakarta`.
+pub fn check_time_zone(zone: &str) -> Result<String> {
+    zone.trim()
+        .parse::<chrono_tz::Tz>()
+        .map(|tz| tz.name().to_owned())
+        .map_err(|_| Error::invalid("time_zone", "time_zone_invalid"))
+}
+
+fn limit(services: &Services, action: Action, meta: &RequestMeta) -> Result<()> {
+    services.limits.check(action, meta.ip).map_err(Error::rate_limited)
+}
+
+/// Issues a single-use token for `user_id`; returns the token for the emailed link.
+async fn issue_token(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    purpose: Purpose,
+    new_email: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<SecretString> {
+    let token = new_token()?;
+    let lifetime = match purpose {
+        Purpose::ResetPassword => RESET_LINK_LIFETIME,
+        Purpose::VerifyEmail | Purpose::ChangeEmail => VERIFY_LINK_LIFETIME,
+    };
+    account_token::ActiveModel {
+        user_id: Set(user_id),
+        purpose: Set(purpose.as_str().to_owned()),
+        token_hash: Set(hash_token(&token)),
+        new_email: Set(new_email),
+        created_at: Set(now),
+        expires_at: Set(now + lifetime),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// Marks a valid, unused, unexpired token used and returns it; any other token is refused.
+async fn redeem_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<account_token::Model> {
+    let invalid = || Error::invalid("token", "link_invalid");
+    if !looks_like_token(token) {
+        return Err(invalid());
+    }
+    let row = account_token::Entity::find()
+        .filter(account_token::Column::TokenHash.eq(hash_token(&SecretString::from(token.to_owned()))))
+        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .one(db)
+        .await?
+        .ok_or_else(invalid)?;
+    if row.used_at.is_some() || row.expires_at <= now {
+        return Err(invalid());
+    }
+    // Single use even under a race: only the update that still sees `used_at IS NULL` wins.
+    let claimed = account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(account_token::Column::Id.eq(row.id))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(invalid());
+    }
+    Ok(row)
+}
+
+async fn find_user_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>> {
+    Ok(user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await?)
+}
+
+/// What a new account gives.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    /// Email address as typed.
+    pub email: String,
+    /// Name shown in the interface.
+    pub display_name: String,
+    /// The password.
+    pub password: SecretString,
+    /// Ticked "I am 18 or older".
+    pub adult: bool,
+    /// Ticked "I accept the terms and the privacy policy".
+    pub accept_terms: bool,
+    /// Interface language (`en` or `id`).
+    pub locale: String,
+    /// IANA time zone; empty picks UTC.
+    pub time_zone: String,
+}
+
+/// Creates an account and emails a verification link. When the address already has an account,
+/// nothing is created and that address is told instead, so the answer is the same either way.
+pub async fn register(services: &Services, input: Registration, meta: &RequestMeta, now: DateTime<Utc>) -> Result<()> {
+    limit(services, Action::Register, meta)?;
+    let email = normalise_email(&input.email)?;
+    let display_name = check_display_name(&input.display_name)?;
+    check_password("password", &input.password, &email, &display_name)?;
+    if !input.adult {
+        return Err(Error::invalid("adult", "adult_required"));
+    }
+    if !input.accept_terms {
+        return Err(Error::invalid("accept_terms", "terms_required"));
+    }
+    let locale = normalise_locale(&input.locale);
+    let time_zone =
+        if input.time_zone.trim().is_empty() { "UTC".to_owned() } else { check_time_zone(&input.time_zone)? };
+
+    // Hash before looking the address up, so both outcomes cost the same.
+    let password_hash = services.passwords.hash(&input.password).await?;
+    let db = &services.db;
+    if let Some(existing) = find_user_by_email(db, &email).await? {
+        let reset_link = services.config.link("/forgot-password");
+        services.mailer.send_later(templates::already_registered(
+            &existing.email,
+            &existing.locale,
+            &existing.display_name,
+            &reset_link,
+        ));
+        return Ok(());
+    }
+
+    let txn = db.begin().await?;
+    let created = user::ActiveModel {
+        email: Set(email.clone()),
+        display_name: Set(display_name.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        password_hash: Set(password_hash),
+        role: Set("member".to_owned()),
+        locale: Set(locale.to_owned()),
+        time_zone: Set(time_zone),
+        adult_confirmed_at: Set(Some(now)),
+        terms_version: Set(Some(TERMS_VERSION.to_owned())),
+        terms_accepted_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let created = match created {
+        Ok(created) => created,
+        // Registered concurrently with the same address: answer as for an existing account.
+        Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+            return Ok(());
+        }
+        Err(err) => return Err(err.into()),
+    };
+    // The operator is the first account: the one no earlier id precedes.
+    let earlier = user::Entity::find().filter(user::Column::Id.lt(created.id)).count(&txn).await?;
+    if earlier == 0 {
+        let mut admin = created.clone().into_active_model();
+        admin.role = Set("admin".to_owned());
+        admin.update(&txn).await?;
+    }
+    let token = issue_token(&txn, created.id, Purpose::VerifyEmail, None, now).await?;
+    audit::record(&txn, Some(created.id), EventKind::Registered, meta, None, now).await?;
+    txn.commit().await?;
+
+    let link = services.config.link(&format!("/verify-email?token={}", token.expose_secret()));
+    services.mailer.send_later(templates::verify_email(&email, locale, &display_name, &link));
+    Ok(())
+}
+
+/// Confirms the address a verification link was sent to.
+pub async fn verify_email(services: &Services, token: &str, meta: &RequestMeta, now: DateTime<Utc>) -> Result<()> {
+    let txn = services.db.begin().await?;
+    let row = redeem_token(&txn, token, Purpose::VerifyEmail, now).await?;
+    let user = user::Entity::find_by_id(row.user_id).one(&txn).await?.ok_or(Error::NotFound)?;
+    if user.email_verified_at.is_none() {
+        let mut active = user.into_active_model();
+        active.email_verified_at = Set(Some(now));
+        active.updated_at = Set(now);
+        active.update(&txn).await?;
+        audit::record(&txn, Some(row.user_id), EventKind::EmailVerified, meta, None, now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sends a new verification link to a signed-in, unverified user.
+pub async fn resend_verification(services: &Services, user: &user::Model, now: DateTime<Utc>) -> Result<()> {
+    if user.email_verified_at.is_some() {
+        return Ok(());
+    }
+    let token = issue_token(&services.db, user.id, Purpose::VerifyEmail, None, now).await?;
+    let link = services.config.link(&format!("/verify-email?token={}", token.expose_secret()));
+    services.mailer.send_later(templates::verify_email(&user.email, &user.locale, &user.display_name, &link));
+    Ok(())
+}
+
+/// Where a login got to.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    /// Signed in.
+    SignedIn(NewSession),
+    /// Password right; the second factor is owed (the session grants nothing else).
+    SecondFactorNeeded(NewSession),
+}
+
+/// Checks an email and password. Wrong address, wrong password and locked-out address all give
+/// [`Error::Unauthorized`] (lockout gives [`Error::RateLimited`], for any address alike).
+pub async fn login(
+    services: &Services,
+    email: &str,
+    password: &SecretString,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<LoginOutcome> {
+    limit(services, Action::Login, meta)?;
+    let db = &services.db;
+    let email = email.trim().to_lowercase();
+    let key = hash_str(&email);
+    if let Some(wait) = throttle::locked_for(db, &key, now).await? {
+        return Err(Error::rate_limited(wait.to_std().unwrap_or_default()));
+    }
+    let user = find_user_by_email(db, &email).await?;
+    let matches = match &user {
+        Some(user) => services.passwords.verify(password, &user.password_hash).await?,
+        None => services.passwords.verify_dummy(password).await?,
+    };
+    let user = match (user, matches) {
+        (Some(user), true) => user,
+        (user, _) => {
+            let state = throttle::record_failure(db, &key, now).await?;
+            let user_id = user.map(|u| u.id);
+            audit::record(db, user_id, EventKind::LoginFailed, meta, None, now).await?;
+            if state.locked_for(now).is_some() {
+                audit::record(db, user_id, EventKind::LockedOut, meta, None, now).await?;
+            }
+            return Err(Error::Unauthorized);
+        }
+    };
+    throttle::clear(db, &key).await?;
+    if user.totp_enabled_at.is_some() {
+        let pending = session::create(db, user.id, Stage::SecondFactor, meta, now).await?;
+        return Ok(LoginOutcome::SecondFactorNeeded(pending));
+    }
+    finish_login(services, &user, meta, now).await.map(LoginOutcome::SignedIn)
+}
+
+/// Starts the real session, records the login and alerts on a new device.
+async fn finish_login(
+    services: &Services,
+    user: &user::Model,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<NewSession> {
+    let db = &services.db;
+    let known = session::known_user_agent(db, user.id, &meta.user_agent).await?;
+    let new_session = session::create(db, user.id, Stage::Active, meta, now).await?;
+    audit::record(db, Some(user.id), EventKind::Login, meta, None, now).await?;
+    if !known {
+        let alert = Alert::NewDevice {
+            user_agent: meta.user_agent.clone(),
+            ip: meta.ip.to_string(),
+            when: now.format("%Y-%m-%d %H:%M UTC").to_string(),
+        };
+        let link = services.config.link("/account/security");
+        services.mailer.send_later(templates::alert(&user.email, &user.locale, &user.display_name, &alert, &link));
+    }
+    Ok(new_session)
+}
+
+/// Completes a login that owes its second factor, with a TOTP code or a recovery code. The
+/// pending session is replaced by a new one, so the session id changes again.
+pub async fn complete_second_factor(
+    services: &Services,
+    pending: &session::Resolved,
+    code: &str,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<NewSession> {
+    limit(services, Action::TwoFactor, meta)?;
+    if pending.stage != Stage::SecondFactor {
+        return Err(Error::Forbidden);
+    }
+    let db = &services.db;
+    let user = &pending.user;
+    let key = hash_str(&format!("2fa:{}", user.id));
+    if let Some(wait) = throttle::locked_for(db, &key, now).await? {
+        return Err(Error::rate_limited(wait.to_std().unwrap_or_default()));
+    }
+    let used_recovery = if check_totp(services, user, code, now)? {
+        false
+    } else if use_recovery_code(db, user.id, code, now).await? {
+        true
+    } else {
+        let state = throttle::record_failure(db, &key, now).await?;
+        audit::record(db, Some(user.id), EventKind::LoginFailed, meta, Some("second factor"), now).await?;
+        if state.locked_for(now).is_some() {
+            audit::record(db, Some(user.id), EventKind::LockedOut, meta, Some("second factor"), now).await?;
+        }
+        return Err(Error::invalid("code", "code_invalid"));
+    };
+    throttle::clear(db, &key).await?;
+    crate::entities::session::Entity::delete_by_id(pending.session.id).exec(db).await?;
+    if used_recovery {
+        audit::record(db, Some(user.id), EventKind::RecoveryCodeUsed, meta, None, now).await?;
+    }
+    finish_login(services, user, meta, now).await
+}
+
+fn open_totp_secret(services: &Services, user: &user::Model) -> Result<Option<SecretString>> {
+    match (&user.totp_secret, &user.totp_key_id) {
+        (Some(bytes), Some(key_id)) => {
+            let sealed = Sealed { key_id: key_id.clone(), bytes: bytes.clone() };
+            services
+                .vault
+                .open(&sealed, totp_binding(user.id))
+                .map(Some)
+                .map_err(|e| Error::Internal(format!("TOTP secret of user {}: {e}", user.id)))
+        }
+        _ => Ok(None),
+    }
+}
+
+fn check_totp(services: &Services, user: &user::Model, code: &str, now: DateTime<Utc>) -> Result<bool> {
+    match open_totp_secret(services, user)? {
+        Some(secret) => totp::check(&secret, &user.email, code, u64::try_from(now.timestamp()).unwrap_or(0)),
+        None => Ok(false),
+    }
+}
+
+async fn use_recovery_code(db: &impl ConnectionTrait, user_id: i64, code: &str, now: DateTime<Utc>) -> Result<bool> {
+    let normalised = totp::normalise_recovery_code(code);
+    if normalised.len() != 10 {
+        return Ok(false);
+    }
+    let used = recovery_code::Entity::update_many()
+        .col_expr(recovery_code::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(recovery_code::Column::UserId.eq(user_id))
+        .filter(recovery_code::Column::CodeHash.eq(hash_str(&normalised)))
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(used.rows_affected == 1)
+}
+
+/// Ends the session of this cookie.
+pub async fn logout(services: &Services, resolved: &session::Resolved, token: &SecretString, meta: &RequestMeta, now: DateTime<Utc>) -> Result<()> {
+    session::end(&services.db, token).await?;
+    audit::record(&services.db, Some(resolved.user.id), EventKind::Logout, meta, None, now).await?;
+    Ok(())
+}
+
+/// Emails a reset link when the address has an account; answers the same either way.
+pub async fn request_password_reset(services: &Services, email: &str, meta: &RequestMeta, now: DateTime<Utc>) -> Result<()> {
+    limit(services, Action::PasswordReset, meta)?;
+    let email = normalise_email(email)?;
+    if let Some(user) = find_user_by_email(&services.db, &email).await? {
+        let token = issue_token(&services.db, user.id, Purpose::ResetPassword, None, now).await?;
+        let link = services.config.link(&format!("/reset-password?token={}", token.expose_secret()));
+        services.mailer.send_later(templates::reset_password(&user.email, &user.locale, &user.display_name, &link));
+    }
+    Ok(())
+}
+
+/// Sets a new password from a reset link, ends every session and alerts the owner. Does not sign
+/// in: the user logs in with the new password.
+pub async fn reset_password(
+    services: &Services,
+    token: &str,
+    new_password: &SecretString,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    limit(services, Action::PasswordReset, meta)?;
+    if !looks_like_token(token) {
+        return Err(Error::invalid("token", "link_invalid"));
+    }
+    // Check the password against its owner before spending the token on it.
+    let owner = account_token::Entity::find()
+        .filter(account_token::Column::TokenHash.eq(hash_token(&SecretString::from(token.to_owned()))))
+        .find_also_related(user::Entity)
+        .one(&services.db)
+        .await?;
+    if let Some((_, Some(user))) = &owner {
+        check_password("password", new_password, &user.email, &user.display_name)?;
+    }
+    let hash = services.passwords.hash(new_password).await?;
+    let txn = services.db.begin().await?;
+    let row = redeem_token(&txn, token, Purpose::ResetPassword, now).await?;
+    let user = user::Entity::find_by_id(row.user_id).one(&txn).await?.ok_or(Error::NotFound)?;
+    let mut active = user.clone().into_active_model();
+    active.password_hash = Set(hash);
+    active.updated_at = Set(now);
+    // Receiving the link proves the address.
+    if user.email_verified_at.is_none() {
+        active.email_verified_at = Set(Some(now));
+    }
+    active.update(&txn).await?;
+    session::revoke_all_except(&txn, user.id, None).await?;
+    audit::record(&txn, Some(user.id), EventKind::PasswordReset, meta, None, now).await?;
+    txn.commit().await?;
+    let link = services.config.link("/account/security");
+    services.mailer.send_later(templates::alert(&user.email, &user.locale, &user.display_name, &Alert::PasswordChanged, &link));
+    Ok(())
+}
+
+/// Changes the password of a signed-in user (the current one is required) and ends every other
+/// session.
+pub async fn change_password(
+    services: &Services,
+    current: &session::Resolved,
+    old_password: &SecretString,
+    new_password: &SecretString,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let user = &current.user;
+    if !services.passwords.verify(old_password, &user.password_hash).await? {
+        return Err(Error::invalid("current_password", "password_wrong"));
+    }
+    check_password("new_password", new_password, &user.email, &user.display_name)?;
+    let hash = services.passwords.hash(new_password).await?;
+    let txn = services.db.begin().await?;
+    let mut active = user.clone().into_active_model();
+    active.password_hash = Set(hash);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    session::revoke_all_except(&txn, user.id, Some(current.session.id)).await?;
+    audit::record(&txn, Some(user.id), EventKind::PasswordChanged, meta, None, now).await?;
+    txn.commit().await?;
+    let link = services.config.link("/account/security");
+    services.mailer.send_later(templates::alert(&user.email, &user.locale, &user.display_name, &Alert::PasswordChanged, &link));
+    Ok(())
+}
+
+/// Profile fields a user may correct themselves.
+#[derive(Debug, Clone)]
+pub struct ProfileUpdate {
+    /// New display name.
+    pub display_name: String,
+    /// `en` or `id`.
+    pub locale: String,
+    /// IANA time zone.
+    pub time_zone: String,
+}
+
+/// Updates name, language and time zone.
+pub async fn update_profile(services: &Services, user: &user::Model, update: ProfileUpdate, meta: &RequestMeta, now: DateTime<Utc>) -> Result<user::Model> {
+    let display_name = check_display_name(&update.display_name)?;
+    let time_zone = check_time_zone(&update.time_zone)?;
+    let mut active = user.clone().into_active_model();
+    active.display_name = Set(display_name);
+    active.locale = Set(normalise_locale(&update.locale).to_owned());
+    active.time_zone = Set(time_zone);
+    active.updated_at = Set(now);
+    let updated = active.update(&services.db).await?;
+    audit::record(&services.db, Some(user.id), EventKind::ProfileUpdated, meta, None, now).await?;
+    Ok(updated)
+}
+
+/// Starts an email change: the new address gets a confirmation link (the change happens only
+/// when it is opened) and the current address is told. The password is required.
+pub async fn request_email_change(
+    services: &Services,
+    user: &user::Model,
+    new_email: &str,
+    password: &SecretString,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let new_email = normalise_email(new_email)?;
+    if !services.passwords.verify(password, &user.password_hash).await? {
+        return Err(Error::invalid("password", "password_wrong"));
+    }
+    if new_email == user.email {
+        return Err(Error::invalid("email", "email_unchanged"));
+    }
+    // Taken addresses get the same answer; the confirmation will fail for them.
+    let token = issue_token(&services.db, user.id, Purpose::ChangeEmail, Some(new_email.clone()), now).await?;
+    audit::record(&services.db, Some(user.id), EventKind::EmailChangeRequested, meta, None, now).await?;
+    let link = services.config.link(&format!("/confirm-email?token={}", token.expose_secret()));
+    services.mailer.send_later(templates::confirm_new_email(&new_email, &user.locale, &user.display_name, &link));
+    Ok(())
+}
+
+/// Completes an email change from the link sent to the new address, and alerts the old one.
+pub async fn confirm_email_change(services: &Services, token: &str, meta: &RequestMeta, now: DateTime<Utc>) -> Result<()> {
+    let txn = services.db.begin().await?;
+    let row = redeem_token(&txn, token, Purpose::ChangeEmail, now).await?;
+    let new_email = row.new_email.clone().ok_or_else(|| Error::invalid("token", "link_invalid"))?;
+    let user = user::Entity::find_by_id(row.user_id).one(&txn).await?.ok_or(Error::NotFound)?;
+    if find_user_by_email(&txn, &new_email).await?.is_some() {
+        return Err(Error::invalid("email", "email_taken"));
+    }
+    let old_email = user.email.clone();
+    let mut active = user.clone().into_active_model();
+    active.email = Set(new_email.clone());
+    active.email_verified_at = Set(Some(now));
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    audit::record(&txn, Some(user.id), EventKind::EmailChanged, meta, None, now).await?;
+    txn.commit().await?;
+    let link = services.config.link("/account/security");
+    let alert = Alert::EmailChanged { new_email };
+    services.mailer.send_later(templates::alert(&old_email, &user.locale, &user.display_name, &alert, &link));
+    Ok(())
+}
+
+/// A 2FA setup in progress: what the user scans or types into their authenticator.
+#[derive(Debug, Clone)]
+pub struct TotpSetup {
+    /// The base32 secret, for typing in.
+    pub secret: SecretString,
+    /// The `otpauth://` URI.
+    pub uri: String,
+    /// The URI as an inline SVG QR code.
+    pub qr_svg: String,
+}
+
+/// Starts (or restarts) 2FA setup: a new secret is sealed and stored, not yet enabled.
+pub async fn begin_totp_setup(services: &Services, user: &user::Model, now: DateTime<Utc>) -> Result<TotpSetup> {
+    if user.totp_enabled_at.is_some() {
+        return Err(Error::invalid("code", "two_factor_already_on"));
+    }
+    let secret = totp::new_secret()?;
+    let sealed = services.vault.seal(&secret, totp_binding(user.id)).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut active = user.clone().into_active_model();
+    active.totp_secret = Set(Some(sealed.bytes));
+    active.totp_key_id = Set(Some(sealed.key_id));
+    active.updated_at = Set(now);
+    active.update(&services.db).await?;
+    let uri = totp::provisioning_uri(&secret, &user.email)?;
+    let qr_svg = totp::qr_svg(&uri)?;
+    Ok(TotpSetup { secret, uri, qr_svg })
+}
+
+/// Turns 2FA on once the user proves their app works; returns the ten recovery codes, which are
+/// shown once and stored only hashed.
+pub async fn confirm_totp_setup(
+    services: &Services,
+    user: &user::Model,
+    code: &str,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<Vec<SecretString>> {
+    if user.totp_enabled_at.is_some() {
+        return Err(Error::invalid("code", "two_factor_already_on"));
+    }
+    if !check_totp(services, user, code, now)? {
+        return Err(Error::invalid("code", "code_invalid"));
+    }
+    let txn = services.db.begin().await?;
+    let mut active = user.clone().into_active_model();
+    active.totp_enabled_at = Set(Some(now));
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    let codes = replace_recovery_codes(&txn, user.id).await?;
+    audit::record(&txn, Some(user.id), EventKind::TwoFactorEnabled, meta, None, now).await?;
+    txn.commit().await?;
+    let link = services.config.link("/account/security");
+    services.mailer.send_later(templates::alert(&user.email, &user.locale, &user.display_name, &Alert::TwoFactorEnabled, &link));
+    Ok(codes)
+}
+
+async fn replace_recovery_codes(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<SecretString>> {
+    recovery_code::Entity::delete_many().filter(recovery_code::Column::UserId.eq(user_id)).exec(db).await?;
+    let codes = totp::new_recovery_codes()?;
+    let rows = codes.iter().map(|code| recovery_code::ActiveModel {
+        user_id: Set(user_id),
+        code_hash: Set(hash_str(&totp::normalise_recovery_code(code.expose_secret()))),
+        used_at: Set(None),
+        ..Default::default()
+    });
+    recovery_code::Entity::insert_many(rows).exec(db).await?;
+    Ok(codes)
+}
+
+/// Replaces the recovery codes (the password is required); returns the new ones.
+pub async fn regenerate_recovery_codes(
+    services: &Services,
+    user: &user::Model,
+    password: &SecretString,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<Vec<SecretString>> {
+    if user.totp_enabled_at.is_none() {
+        return Err(Error::Forbidden);
+    }
+    if !services.passwords.verify(password, &user.password_hash).await? {
+        return Err(Error::invalid("password", "password_wrong"));
+    }
+    let txn = services.db.begin().await?;
+    let codes = replace_recovery_codes(&txn, user.id).await?;
+    audit::record(&txn, Some(user.id), EventKind::RecoveryCodesRegenerated, meta, None, now).await?;
+    txn.commit().await?;
+    Ok(codes)
+}
+
+/// How many unused recovery codes the user has left.
+pub async fn recovery_codes_left(db: &impl ConnectionTrait, user_id: i64) -> Result<u64> {
+    Ok(recovery_code::Entity::find()
+        .filter(recovery_code::Column::UserId.eq(user_id))
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .count(db)
+        .await?)
+}
+
+/// Turns 2FA off; the password is required.
+pub async fn disable_totp(
+    services: &Services,
+    user: &user::Model,
+    password: &SecretString,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if !services.passwords.verify(password, &user.password_hash).await? {
+        return Err(Error::invalid("password", "password_wrong"));
+    }
+    let txn = services.db.begin().await?;
+    let mut active = user.clone().into_active_model();
+    active.totp_secret = Set(None);
+    active.totp_key_id = Set(None);
+    active.totp_enabled_at = Set(None);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    recovery_code::Entity::delete_many().filter(recovery_code::Column::UserId.eq(user.id)).exec(&txn).await?;
+    audit::record(&txn, Some(user.id), EventKind::TwoFactorDisabled, meta, None, now).await?;
+    txn.commit().await?;
+    let link = services.config.link("/account/security");
+    services.mailer.send_later(templates::alert(&user.email, &user.locale, &user.display_name, &Alert::TwoFactorDisabled, &link));
+    Ok(())
+}
+
+/// Ends one of the user's sessions from the sessions page.
+pub async fn revoke_session(services: &Services, current: &session::Resolved, session_id: i64, meta: &RequestMeta, now: DateTime<Utc>) -> Result<()> {
+    if !session::revoke(&services.db, current.user.id, session_id).await? {
+        return Err(Error::NotFound);
+    }
+    audit::record(&services.db, Some(current.user.id), EventKind::SessionRevoked, meta, None, now).await?;
+    Ok(())
+}
+
+/// Ends every session of the user but the current one; returns how many.
+pub async fn revoke_other_sessions(services: &Services, current: &session::Resolved, meta: &RequestMeta, now: DateTime<Utc>) -> Result<u64> {
+    let ended = session::revoke_all_except(&services.db, current.user.id, Some(current.session.id)).await?;
+    if ended > 0 {
+        let detail = format!("{ended} sessions");
+        audit::record(&services.db, Some(current.user.id), EventKind::SessionRevoked, meta, Some(&detail), now).await?;
+    }
+    Ok(ended)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(normalise_email("  Ayu.Lestari@Example.ID ").expect("valid"), "ayu.lestari@example.id");
+        for bad in ["", "ayu", "ayu@", "@example.id", "ayu@localhost", "Ayu <ayu@example.id>", "ayu@[10.0.0.1]"] {
+            assert!(normalise_email(bad).is_err(), "{bad:?}");
+        }
+        assert!(normalise_email(&format!("{}@example.id", "a".repeat(250))).is_err());
+    }
+
+    #[test]
+    fn names_locales_and_zones() {
+        assert_eq!(check_display_name("  Ayu  ").expect("valid"), "Ayu");
+        assert!(check_display_name("   ").is_err());
+        assert!(check_display_name("a\u{0}b").is_err());
+        assert!(check_display_name(&"x".repeat(101)).is_err());
+        assert_eq!(normalise_locale("ID"), "id");
+        assert_eq!(normalise_locale("fr"), "en");
+        assert_eq!(check_time_zone("Asia/Jakarta").expect("valid"), "Asia/Jakarta");
+        assert!(check_time_zone("Mars/Olympus").is_err());
+    }
+}

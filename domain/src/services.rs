@@ -1,0 +1,47 @@
+//! `Services`: the handle every domain operation that needs more than a connection takes —
+//! database, configuration, password hasher, mailer, vault and rate limits — built once at
+//! start-up and shared by every request.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::Result;
+use crate::auth::password::PasswordHasher;
+use crate::auth::rate_limit::RateLimits;
+use crate::config::Config;
+use crate::keyring::KeyRing;
+use crate::mail::Mailer;
+use crate::vault::Vault;
+
+/// Shared, cheap-to-clone access to everything services use.
+#[derive(Debug, Clone)]
+pub struct Services {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// argon2id hashing with bounded concurrency.
+    pub passwords: PasswordHasher,
+    /// Outgoing mail.
+    pub mailer: Mailer,
+    /// Secrets at rest.
+    pub vault: Vault,
+    /// Per-address limits on sign-in forms.
+    pub limits: Arc<RateLimits>,
+}
+
+impl Services {
+    /// Builds the services for `config` over `db`, encrypting with `keys`.
+    pub async fn new(db: DatabaseConnection, config: Arc<Config>, keys: KeyRing) -> Result<Self> {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Ok(Self {
+            passwords: PasswordHasher::new(cores).await?,
+            mailer: Mailer::from_config(&config)?,
+            vault: Vault::new(keys),
+            limits: Arc::new(RateLimits::new(config.auth_burst, config.auth_per_minute)),
+            db,
+            config,
+        })
+    }
+}
