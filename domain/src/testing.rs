@@ -142,3 +142,38 @@ macro_rules! db_tests {
         )+
     };
 }
+
+/// [`Services`](crate::services::Services) over `db` for tests: default configuration with a
+/// temporary data folder (mail goes to its outbox), a fresh key ring, generous rate limits.
+/// Keep the returned folder alive as long as the services.
+pub async fn services(db: DatabaseConnection) -> (crate::services::Services, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let data_dir = dir.path().to_string_lossy().to_string();
+    let vars = std::collections::HashMap::from([
+        ("SOCO_DATA_DIR", data_dir.as_str()),
+        ("SOCO_AUTH_BURST", "1000"),
+        ("SOCO_AUTH_PER_MINUTE", "1000"),
+    ]);
+    let config = crate::config::Config::from_map(&vars).expect("test configuration");
+    let keys = crate::keyring::KeyRing::generate("test").expect("key");
+    let services = crate::services::Services::new(db, std::sync::Arc::new(config), keys).await.expect("services");
+    (services, dir)
+}
+
+/// Waits (up to two seconds) for the outbox to hold `count` messages, newest first.
+pub async fn outbox(services: &crate::services::Services, count: usize) -> Vec<crate::mail::outbox::StoredEmail> {
+    let dir = services.mailer.outbox_dir().expect("tests mail to the outbox").clone();
+    for _ in 0..200 {
+        let messages = crate::mail::outbox::list(&dir).await.expect("outbox");
+        if messages.len() >= count {
+            return messages;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the outbox never held {count} messages");
+}
+
+/// The first link in a message's text.
+pub fn link_in(text: &str) -> String {
+    text.split_whitespace().find(|word| word.starts_with("http")).expect("a link in the message").to_owned()
+}
