@@ -10,29 +10,15 @@ use charming::series::Bar;
 use crate::api::system::TableSize;
 
 /// Series colours, in order: Soco's pink and teal, then neutrals that read on light and dark.
-pub const PALETTE: [&str; 6] = [
-    "#e4123f", "#0e9e99", "#f59e0b", "#6366f1", "#64748b", "#22c55e",
-];
+pub const PALETTE: [&str; 6] = ["#e4123f", "#0e9e99", "#f59e0b", "#6366f1", "#64748b", "#22c55e"];
 
 /// Rows per table as vertical bars, one bar per table.
 pub fn table_sizes(tables: &[TableSize], rows_label: &str) -> Chart {
     Chart::new()
-        .color(
-            PALETTE
-                .iter()
-                .map(|c| charming::element::Color::from(*c))
-                .collect(),
-        )
+        .color(PALETTE.iter().map(|c| charming::element::Color::from(*c)).collect())
         .background_color("transparent")
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .grid(
-            Grid::new()
-                .left(8)
-                .right(16)
-                .top(16)
-                .bottom(8)
-                .contain_label(true),
-        )
+        .grid(Grid::new().left(8).right(16).top(16).bottom(8).contain_label(true))
         .x_axis(
             Axis::new()
                 .type_(AxisType::Category)
@@ -41,12 +27,10 @@ pub fn table_sizes(tables: &[TableSize], rows_label: &str) -> Chart {
         )
         .y_axis(Axis::new().type_(AxisType::Value).min_interval(1))
         .series(
-            Bar::new().name(rows_label).bar_width("50%").data(
-                tables
-                    .iter()
-                    .map(|t| i64::try_from(t.rows).unwrap_or(i64::MAX))
-                    .collect(),
-            ),
+            Bar::new()
+                .name(rows_label)
+                .bar_width("50%")
+                .data(tables.iter().map(|t| i64::try_from(t.rows).unwrap_or(i64::MAX)).collect()),
         )
 }
 
@@ -58,14 +42,8 @@ mod tests {
     fn table_sizes_option() {
         let chart = table_sizes(
             &[
-                TableSize {
-                    table: "seaql_migrations".into(),
-                    rows: 1,
-                },
-                TableSize {
-                    table: "users".into(),
-                    rows: 1234,
-                },
+                TableSize { table: "seaql_migrations".into(), rows: 1 },
+                TableSize { table: "users".into(), rows: 1234 },
             ],
             "Rows",
         );

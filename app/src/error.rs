@@ -106,15 +106,12 @@ impl From<domain::Error> for AppError {
                 tracing::info!(%detail, "conflict");
                 AppError::Conflict
             }
-            domain::Error::Invalid { field, code } => AppError::Validation {
-                field: field.to_owned(),
-                code: code.to_owned(),
-            },
+            domain::Error::Invalid { field, code } => {
+                AppError::Validation { field: field.to_owned(), code: code.to_owned() }
+            }
             domain::Error::Unauthorized => AppError::Unauthorized,
             domain::Error::Forbidden => AppError::Forbidden,
-            domain::Error::RateLimited { retry_after_secs } => {
-                AppError::RateLimited { retry_after_secs }
-            }
+            domain::Error::RateLimited { retry_after_secs } => AppError::RateLimited { retry_after_secs },
             internal @ (domain::Error::Db(_) | domain::Error::Internal(_)) => {
                 tracing::error!(error = %internal, "request failed");
                 AppError::Internal
@@ -136,10 +133,7 @@ mod tests {
         })
         .expect("serialises");
         assert_eq!(json, r#"{"Validation":{"field":"email","code":"email_invalid"}}"#);
-        assert_eq!(
-            serde_json::to_string(&AppError::Internal).expect("serialises"),
-            r#""Internal""#
-        );
+        assert_eq!(serde_json::to_string(&AppError::Internal).expect("serialises"), r#""Internal""#);
     }
 
     #[test]

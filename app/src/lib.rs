@@ -10,8 +10,10 @@ pub mod api;
 pub mod charts;
 pub mod components;
 pub mod error;
+pub mod format;
 pub mod i18n;
 pub mod pages;
+pub mod session;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -23,10 +25,17 @@ use leptos_router::path;
 use crate::components::error_view::ErrorView;
 use crate::components::layout::Layout;
 use crate::i18n::{Locale, provide_locale};
+use crate::pages::account::{AccountPage, RecoveryCodesPage, SecurityPage};
+use crate::pages::auth::{
+    ConfirmEmailPage, ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage, TwoFactorPage,
+    VerifyEmailPage,
+};
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::features::{AccountsPage, PrivacyPage, SchedulePage, ShopPage};
+use crate::pages::legal::{PrivacyPolicyPage, TermsPage};
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::offline::OfflinePage;
+use crate::pages::outbox::{OutboxMessagePage, OutboxPage};
 use crate::pages::settings::SettingsPage;
 
 /// The theme colour of the browser chrome and the installed app.
@@ -39,6 +48,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The offline page is served by the service worker in place of whatever page was asked
     // for; hydrating it there would not match the route, so it stays plain HTML.
     let hydrate = request_path().as_deref() != Some(OFFLINE_PATH);
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang=locale.tag()>
@@ -63,6 +74,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Pages only a signed-in user may see (`/` exactly, the others with everything below them).
+/// The server sends signed-out visitors of these to the login page before rendering anything.
+pub const SIGNED_IN_PAGES: &[&str] = &["/", "/accounts", "/shop", "/schedule", "/privacy", "/settings", "/account"];
+
+/// Whether `path` needs a signed-in user.
+pub fn needs_sign_in(path: &str) -> bool {
+    SIGNED_IN_PAGES.iter().any(|page| {
+        path == *page || (*page != "/" && path.strip_prefix(page).is_some_and(|rest| rest.starts_with('/')))
+    })
+}
+
 /// Where the service worker's offline page lives.
 pub const OFFLINE_PATH: &str = "/offline";
 
@@ -78,10 +100,32 @@ fn request_path() -> Option<String> {
     }
 }
 
-/// The language of this request: from `Accept-Language` on the server.
+/// Sends this page's content security policy, with the nonce Leptos put on its inline scripts.
+/// `'strict-dynamic'` lets those scripts load the wasm and ECharts; nothing else may run.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use leptos::nonce::use_nonce;
+    let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {
+        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The language of this request: the signed-in user's choice, else `Accept-Language`.
 fn request_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
+        if let Some(locale) = crate::ssr::current_session().and_then(|s| Locale::from_tag(&s.user.locale)) {
+            return locale;
+        }
         use_context::<axum::http::request::Parts>()
             .and_then(|parts| {
                 parts
@@ -121,6 +165,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|title: String| if title.is_empty() { "Soco".to_owned() } else { format!("{title} · Soco") } />
         <Router>
+            <WithSession>
             <Layout>
                 <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
                     <Routes fallback=NotFoundPage>
@@ -131,11 +176,33 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("privacy") view=PrivacyPage />
                         <Route path=path!("settings") view=SettingsPage />
                         <Route path=path!("offline") view=OfflinePage />
+                        <Route path=path!("login") view=LoginPage />
+                        <Route path=path!("login/two-factor") view=TwoFactorPage />
+                        <Route path=path!("register") view=RegisterPage />
+                        <Route path=path!("forgot-password") view=ForgotPasswordPage />
+                        <Route path=path!("reset-password") view=ResetPasswordPage />
+                        <Route path=path!("verify-email") view=VerifyEmailPage />
+                        <Route path=path!("confirm-email") view=ConfirmEmailPage />
+                        <Route path=path!("account") view=AccountPage />
+                        <Route path=path!("account/security") view=SecurityPage />
+                        <Route path=path!("account/recovery-codes") view=RecoveryCodesPage />
+                        <Route path=path!("outbox") view=OutboxPage />
+                        <Route path=path!("outbox/:id") view=OutboxMessagePage />
+                        <Route path=path!("terms") view=TermsPage />
+                        <Route path=path!("privacy-policy") view=PrivacyPolicyPage />
                     </Routes>
                 </ErrorBoundary>
             </Layout>
+            </WithSession>
         </Router>
     }
+}
+
+/// Provides the signed-in user to everything inside the router.
+#[component]
+fn WithSession(children: Children) -> impl IntoView {
+    crate::session::provide_current_user();
+    children()
 }
 
 /// Registers `/sw.js`, which precaches the site's assets and serves the offline page.

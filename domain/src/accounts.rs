@@ -9,8 +9,8 @@
 use chrono::{DateTime, Duration, Utc};
 use email_address::{EmailAddress, Options};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, Set, TransactionTrait,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -39,6 +39,11 @@ pub const MAX_NAME_LEN: usize = 100;
 /// The vault binding of a user's TOTP secret.
 fn totp_binding(user_id: i64) -> Binding<'static> {
     Binding { purpose: "users.totp_secret", row_id: user_id }
+}
+
+/// The vault binding of a user's not-yet-acknowledged recovery codes.
+fn recovery_binding(user_id: i64) -> Binding<'static> {
+    Binding { purpose: "users.recovery_codes_shown", row_id: user_id }
 }
 
 /// What a single-use emailed token is for.
@@ -199,7 +204,12 @@ pub struct Registration {
 
 /// Creates an account and emails a verification link. When the address already has an account,
 /// nothing is created and that address is told instead, so the answer is the same either way.
-pub async fn register(services: &Services, input: Registration, meta: &RequestMeta, now: DateTime<Utc>) -> Result<()> {
+pub async fn register(
+    services: &Services,
+    input: Registration,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<()> {
     limit(services, Action::Register, meta)?;
     let email = normalise_email(&input.email)?;
     let display_name = check_display_name(&input.display_name)?;
@@ -270,7 +280,12 @@ pub async fn register(services: &Services, input: Registration, meta: &RequestMe
 }
 
 /// Confirms the address a verification link was sent to.
-pub async fn verify_email(services: &Services, token: &str, meta: &RequestMeta, now: DateTime<Utc>) -> Result<()> {
+pub async fn verify_email(
+    services: &Services,
+    token: &str,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let txn = services.db.begin().await?;
     let row = redeem_token(&txn, token, Purpose::VerifyEmail, now).await?;
     let user = user::Entity::find_by_id(row.user_id).one(&txn).await?.ok_or(Error::NotFound)?;
@@ -364,7 +379,13 @@ async fn finish_login(
             when: now.format("%Y-%m-%d %H:%M UTC").to_string(),
         };
         let link = services.config.link("/account/security");
-        services.mailer.send_later(templates::alert(&user.email, &user.locale, &user.display_name, &alert, &link));
+        services.mailer.send_later(templates::alert(
+            &user.email,
+            &user.locale,
+            &user.display_name,
+            &alert,
+            &link,
+        ));
     }
     Ok(new_session)
 }
@@ -429,7 +450,12 @@ fn check_totp(services: &Services, user: &user::Model, code: &str, now: DateTime
     }
 }
 
-async fn use_recovery_code(db: &impl ConnectionTrait, user_id: i64, code: &str, now: DateTime<Utc>) -> Result<bool> {
+async fn use_recovery_code(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let normalised = totp::normalise_recovery_code(code);
     if normalised.len() != 10 {
         return Ok(false);
@@ -445,20 +471,36 @@ async fn use_recovery_code(db: &impl ConnectionTrait, user_id: i64, code: &str, 
 }
 
 /// Ends the session of this cookie.
-pub async fn logout(services: &Services, resolved: &session::Resolved, token: &SecretString, meta: &RequestMeta, now: DateTime<Utc>) -> Result<()> {
+pub async fn logout(
+    services: &Services,
+    resolved: &session::Resolved,
+    token: &SecretString,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<()> {
     session::end(&services.db, token).await?;
     audit::record(&services.db, Some(resolved.user.id), EventKind::Logout, meta, None, now).await?;
     Ok(())
 }
 
 /// Emails a reset link when the address has an account; answers the same either way.
-pub async fn request_password_reset(services: &Services, email: &str, meta: &RequestMeta, now: DateTime<Utc>) -> Result<()> {
+pub async fn request_password_reset(
+    services: &Services,
+    email: &str,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<()> {
     limit(services, Action::PasswordReset, meta)?;
     let email = normalise_email(email)?;
     if let Some(user) = find_user_by_email(&services.db, &email).await? {
         let token = issue_token(&services.db, user.id, Purpose::ResetPassword, None, now).await?;
         let link = services.config.link(&format!("/reset-password?token={}", token.expose_secret()));
-        services.mailer.send_later(templates::reset_password(&user.email, &user.locale, &user.display_name, &link));
+        services.mailer.send_later(templates::reset_password(
+            &user.email,
+            &user.locale,
+            &user.display_name,
+            &link,
+        ));
     }
     Ok(())
 }
@@ -501,7 +543,13 @@ pub async fn reset_password(
     audit::record(&txn, Some(user.id), EventKind::PasswordReset, meta, None, now).await?;
     txn.commit().await?;
     let link = services.config.link("/account/security");
-    services.mailer.send_later(templates::alert(&user.email, &user.locale, &user.display_name, &Alert::PasswordChanged, &link));
+    services.mailer.send_later(templates::alert(
+        &user.email,
+        &user.locale,
+        &user.display_name,
+        &Alert::PasswordChanged,
+        &link,
+    ));
     Ok(())
 }
 
@@ -530,7 +578,13 @@ pub async fn change_password(
     audit::record(&txn, Some(user.id), EventKind::PasswordChanged, meta, None, now).await?;
     txn.commit().await?;
     let link = services.config.link("/account/security");
-    services.mailer.send_later(templates::alert(&user.email, &user.locale, &user.display_name, &Alert::PasswordChanged, &link));
+    services.mailer.send_later(templates::alert(
+        &user.email,
+        &user.locale,
+        &user.display_name,
+        &Alert::PasswordChanged,
+        &link,
+    ));
     Ok(())
 }
 
@@ -546,7 +600,13 @@ pub struct ProfileUpdate {
 }
 
 /// Updates name, language and time zone.
-pub async fn update_profile(services: &Services, user: &user::Model, update: ProfileUpdate, meta: &RequestMeta, now: DateTime<Utc>) -> Result<user::Model> {
+pub async fn update_profile(
+    services: &Services,
+    user: &user::Model,
+    update: ProfileUpdate,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<user::Model> {
     let display_name = check_display_name(&update.display_name)?;
     let time_zone = check_time_zone(&update.time_zone)?;
     let mut active = user.clone().into_active_model();
@@ -577,15 +637,26 @@ pub async fn request_email_change(
         return Err(Error::invalid("email", "email_unchanged"));
     }
     // Taken addresses get the same answer; the confirmation will fail for them.
-    let token = issue_token(&services.db, user.id, Purpose::ChangeEmail, Some(new_email.clone()), now).await?;
+    let token =
+        issue_token(&services.db, user.id, Purpose::ChangeEmail, Some(new_email.clone()), now).await?;
     audit::record(&services.db, Some(user.id), EventKind::EmailChangeRequested, meta, None, now).await?;
     let link = services.config.link(&format!("/confirm-email?token={}", token.expose_secret()));
-    services.mailer.send_later(templates::confirm_new_email(&new_email, &user.locale, &user.display_name, &link));
+    services.mailer.send_later(templates::confirm_new_email(
+        &new_email,
+        &user.locale,
+        &user.display_name,
+        &link,
+    ));
     Ok(())
 }
 
 /// Completes an email change from the link sent to the new address, and alerts the old one.
-pub async fn confirm_email_change(services: &Services, token: &str, meta: &RequestMeta, now: DateTime<Utc>) -> Result<()> {
+pub async fn confirm_email_change(
+    services: &Services,
+    token: &str,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let txn = services.db.begin().await?;
     let row = redeem_token(&txn, token, Purpose::ChangeEmail, now).await?;
     let new_email = row.new_email.clone().ok_or_else(|| Error::invalid("token", "link_invalid"))?;
@@ -619,12 +690,17 @@ pub struct TotpSetup {
 }
 
 /// Starts (or restarts) 2FA setup: a new secret is sealed and stored, not yet enabled.
-pub async fn begin_totp_setup(services: &Services, user: &user::Model, now: DateTime<Utc>) -> Result<TotpSetup> {
+pub async fn begin_totp_setup(
+    services: &Services,
+    user: &user::Model,
+    now: DateTime<Utc>,
+) -> Result<TotpSetup> {
     if user.totp_enabled_at.is_some() {
         return Err(Error::invalid("code", "two_factor_already_on"));
     }
     let secret = totp::new_secret()?;
-    let sealed = services.vault.seal(&secret, totp_binding(user.id)).map_err(|e| Error::Internal(e.to_string()))?;
+    let sealed =
+        services.vault.seal(&secret, totp_binding(user.id)).map_err(|e| Error::Internal(e.to_string()))?;
     let mut active = user.clone().into_active_model();
     active.totp_secret = Set(Some(sealed.bytes));
     active.totp_key_id = Set(Some(sealed.key_id));
@@ -651,15 +727,24 @@ pub async fn confirm_totp_setup(
         return Err(Error::invalid("code", "code_invalid"));
     }
     let txn = services.db.begin().await?;
+    let codes = replace_recovery_codes(&txn, user.id).await?;
+    let shown = seal_codes(services, user.id, &codes)?;
     let mut active = user.clone().into_active_model();
     active.totp_enabled_at = Set(Some(now));
+    active.recovery_codes_shown = Set(Some(shown.bytes));
+    active.recovery_codes_key_id = Set(Some(shown.key_id));
     active.updated_at = Set(now);
     active.update(&txn).await?;
-    let codes = replace_recovery_codes(&txn, user.id).await?;
     audit::record(&txn, Some(user.id), EventKind::TwoFactorEnabled, meta, None, now).await?;
     txn.commit().await?;
     let link = services.config.link("/account/security");
-    services.mailer.send_later(templates::alert(&user.email, &user.locale, &user.display_name, &Alert::TwoFactorEnabled, &link));
+    services.mailer.send_later(templates::alert(
+        &user.email,
+        &user.locale,
+        &user.display_name,
+        &Alert::TwoFactorEnabled,
+        &link,
+    ));
     Ok(codes)
 }
 
@@ -692,9 +777,61 @@ pub async fn regenerate_recovery_codes(
     }
     let txn = services.db.begin().await?;
     let codes = replace_recovery_codes(&txn, user.id).await?;
+    let shown = seal_codes(services, user.id, &codes)?;
+    let mut active = user.clone().into_active_model();
+    active.recovery_codes_shown = Set(Some(shown.bytes));
+    active.recovery_codes_key_id = Set(Some(shown.key_id));
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
     audit::record(&txn, Some(user.id), EventKind::RecoveryCodesRegenerated, meta, None, now).await?;
     txn.commit().await?;
     Ok(codes)
+}
+
+fn seal_codes(services: &Services, user_id: i64, codes: &[SecretString]) -> Result<Sealed> {
+    let joined = codes.iter().map(|c| c.expose_secret().to_owned()).collect::<Vec<_>>().join("\n");
+    services
+        .vault
+        .seal(&SecretString::from(joined), recovery_binding(user_id))
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// The recovery codes made last, until the user confirms they saved them.
+pub fn recovery_codes_to_show(services: &Services, user: &user::Model) -> Result<Option<Vec<String>>> {
+    let (Some(bytes), Some(key_id)) = (&user.recovery_codes_shown, &user.recovery_codes_key_id) else {
+        return Ok(None);
+    };
+    let sealed = Sealed { key_id: key_id.clone(), bytes: bytes.clone() };
+    let codes = services
+        .vault
+        .open(&sealed, recovery_binding(user.id))
+        .map_err(|e| Error::Internal(format!("recovery codes of user {}: {e}", user.id)))?;
+    Ok(Some(codes.expose_secret().lines().map(str::to_owned).collect()))
+}
+
+/// Forgets the shown recovery codes once the user has saved them (their hashes stay).
+pub async fn acknowledge_recovery_codes(
+    services: &Services,
+    user: &user::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut active = user.clone().into_active_model();
+    active.recovery_codes_shown = Set(None);
+    active.recovery_codes_key_id = Set(None);
+    active.updated_at = Set(now);
+    active.update(&services.db).await?;
+    Ok(())
+}
+
+/// The 2FA setup in progress (secret stored, not yet confirmed), for showing again.
+pub fn totp_setup_in_progress(services: &Services, user: &user::Model) -> Result<Option<TotpSetup>> {
+    if user.totp_enabled_at.is_some() {
+        return Ok(None);
+    }
+    let Some(secret) = open_totp_secret(services, user)? else { return Ok(None) };
+    let uri = totp::provisioning_uri(&secret, &user.email)?;
+    let qr_svg = totp::qr_svg(&uri)?;
+    Ok(Some(TotpSetup { secret, uri, qr_svg }))
 }
 
 /// How many unused recovery codes the user has left.
@@ -722,18 +859,32 @@ pub async fn disable_totp(
     active.totp_secret = Set(None);
     active.totp_key_id = Set(None);
     active.totp_enabled_at = Set(None);
+    active.recovery_codes_shown = Set(None);
+    active.recovery_codes_key_id = Set(None);
     active.updated_at = Set(now);
     active.update(&txn).await?;
     recovery_code::Entity::delete_many().filter(recovery_code::Column::UserId.eq(user.id)).exec(&txn).await?;
     audit::record(&txn, Some(user.id), EventKind::TwoFactorDisabled, meta, None, now).await?;
     txn.commit().await?;
     let link = services.config.link("/account/security");
-    services.mailer.send_later(templates::alert(&user.email, &user.locale, &user.display_name, &Alert::TwoFactorDisabled, &link));
+    services.mailer.send_later(templates::alert(
+        &user.email,
+        &user.locale,
+        &user.display_name,
+        &Alert::TwoFactorDisabled,
+        &link,
+    ));
     Ok(())
 }
 
 /// Ends one of the user's sessions from the sessions page.
-pub async fn revoke_session(services: &Services, current: &session::Resolved, session_id: i64, meta: &RequestMeta, now: DateTime<Utc>) -> Result<()> {
+pub async fn revoke_session(
+    services: &Services,
+    current: &session::Resolved,
+    session_id: i64,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<()> {
     if !session::revoke(&services.db, current.user.id, session_id).await? {
         return Err(Error::NotFound);
     }
@@ -742,11 +893,24 @@ pub async fn revoke_session(services: &Services, current: &session::Resolved, se
 }
 
 /// Ends every session of the user but the current one; returns how many.
-pub async fn revoke_other_sessions(services: &Services, current: &session::Resolved, meta: &RequestMeta, now: DateTime<Utc>) -> Result<u64> {
+pub async fn revoke_other_sessions(
+    services: &Services,
+    current: &session::Resolved,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<u64> {
     let ended = session::revoke_all_except(&services.db, current.user.id, Some(current.session.id)).await?;
     if ended > 0 {
         let detail = format!("{ended} sessions");
-        audit::record(&services.db, Some(current.user.id), EventKind::SessionRevoked, meta, Some(&detail), now).await?;
+        audit::record(
+            &services.db,
+            Some(current.user.id),
+            EventKind::SessionRevoked,
+            meta,
+            Some(&detail),
+            now,
+        )
+        .await?;
     }
     Ok(ended)
 }
@@ -758,7 +922,9 @@ mod tests {
     #[test]
     fn emails_are_normalised_and_checked() {
         assert_eq!(normalise_email("  Ayu.Lestari@Example.ID ").expect("valid"), "ayu.lestari@example.id");
-        for bad in ["", "ayu", "ayu@", "@example.id", "ayu@localhost", "Ayu <ayu@example.id>", "ayu@[10.0.0.1]"] {
+        for bad in
+            ["", "ayu", "ayu@", "@example.id", "ayu@localhost", "Ayu <ayu@example.id>", "ayu@[10.0.0.1]"]
+        {
             assert!(normalise_email(bad).is_err(), "{bad:?}");
         }
         assert!(normalise_email(&format!("{}@example.id", "a".repeat(250))).is_err());

@@ -2,7 +2,9 @@
 //! Security page. Details never hold secrets.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
 use crate::Result;
 use crate::auth::RequestMeta;
@@ -93,7 +95,11 @@ pub async fn record(
 }
 
 /// A user's most recent events, newest first.
-pub async fn recent_for_user(db: &impl ConnectionTrait, user_id: i64, limit: u64) -> Result<Vec<security_event::Model>> {
+pub async fn recent_for_user(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    limit: u64,
+) -> Result<Vec<security_event::Model>> {
     Ok(security_event::Entity::find()
         .filter(security_event::Column::UserId.eq(user_id))
         .order_by_desc(security_event::Column::CreatedAt)

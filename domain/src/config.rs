@@ -143,10 +143,7 @@ impl fmt::Debug for DatabaseConfig {
 impl DatabaseConfig {
     /// Parses and checks a database URL: only `sqlite:` and `postgres:`/`postgresql:` are known.
     pub fn parse(url: &str, max_connections: u32) -> Result<Self, String> {
-        let scheme = url
-            .split_once(':')
-            .map(|(scheme, _)| scheme)
-            .unwrap_or_default();
+        let scheme = url.split_once(':').map(|(scheme, _)| scheme).unwrap_or_default();
         let backend = match scheme {
             "sqlite" => Backend::Sqlite,
             "postgres" | "postgresql" => {
@@ -168,11 +165,7 @@ impl DatabaseConfig {
         if max_connections == 0 {
             return Err("the pool needs at least one connection".into());
         }
-        Ok(Self {
-            url: url.to_owned(),
-            backend,
-            max_connections,
-        })
+        Ok(Self { url: url.to_owned(), backend, max_connections })
     }
 }
 
@@ -254,20 +247,13 @@ impl Config {
 
     /// Builds the configuration from any variable lookup; empty values count as unset.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigErrors> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let mut errors = Vec::new();
         let mut fail = |var: &'static str, reason: String| errors.push(ConfigError { var, reason });
 
         let addr_text = get("SOCO_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
         let addr = addr_text.parse::<SocketAddr>().unwrap_or_else(|_| {
-            fail(
-                "SOCO_ADDR",
-                "expected an address and port such as 127.0.0.1:3000".into(),
-            );
+            fail("SOCO_ADDR", "expected an address and port such as 127.0.0.1:3000".into());
             SocketAddr::from(([127, 0, 0, 1], 3000))
         });
 
@@ -281,29 +267,17 @@ impl Config {
 
         let max_connections = match get("SOCO_DATABASE_MAX_CONNECTIONS") {
             None => 10,
-            Some(text) => text
-                .parse::<u32>()
-                .ok()
-                .filter(|n| *n > 0)
-                .unwrap_or_else(|| {
-                    fail(
-                        "SOCO_DATABASE_MAX_CONNECTIONS",
-                        "expected a whole number above 0".into(),
-                    );
-                    10
-                }),
+            Some(text) => text.parse::<u32>().ok().filter(|n| *n > 0).unwrap_or_else(|| {
+                fail("SOCO_DATABASE_MAX_CONNECTIONS", "expected a whole number above 0".into());
+                10
+            }),
         };
-        let database_url = get("SOCO_DATABASE_URL")
-            .unwrap_or_else(|| format!("sqlite://{}/soco.db", data_dir.display()));
-        let database =
-            DatabaseConfig::parse(&database_url, max_connections).unwrap_or_else(|reason| {
-                fail("SOCO_DATABASE_URL", reason);
-                DatabaseConfig {
-                    url: String::new(),
-                    backend: Backend::Sqlite,
-                    max_connections,
-                }
-            });
+        let database_url =
+            get("SOCO_DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}/soco.db", data_dir.display()));
+        let database = DatabaseConfig::parse(&database_url, max_connections).unwrap_or_else(|reason| {
+            fail("SOCO_DATABASE_URL", reason);
+            DatabaseConfig { url: String::new(), backend: Backend::Sqlite, max_connections }
+        });
 
         let tiktok_mode = match get("SOCO_TIKTOK_MODE").as_deref() {
             None | Some("sandbox") => TikTokMode::Sandbox,
@@ -349,7 +323,9 @@ impl Config {
             }
             match proxy.parse::<IpNet>().or_else(|_| proxy.parse::<std::net::IpAddr>().map(IpNet::from)) {
                 Ok(net) => trusted_proxies.push(net),
-                Err(_) => fail("SOCO_TRUSTED_PROXIES", format!("\"{proxy}\" is not an address or CIDR range")),
+                Err(_) => {
+                    fail("SOCO_TRUSTED_PROXIES", format!("\"{proxy}\" is not an address or CIDR range"))
+                }
             }
         }
 
@@ -435,12 +411,7 @@ mod tests {
     }
 
     fn failing_vars(vars: &[(&str, &str)]) -> Vec<&'static str> {
-        config(vars)
-            .expect_err("configuration should be refused")
-            .0
-            .iter()
-            .map(|e| e.var)
-            .collect()
+        config(vars).expect_err("configuration should be refused").0.iter().map(|e| e.var).collect()
     }
 
     #[test]
@@ -457,51 +428,28 @@ mod tests {
 
     #[test]
     fn postgres_urls_are_accepted() {
-        let config =
-            config(&[("SOCO_DATABASE_URL", "postgres://u:p@localhost:5432/soco")]).expect("valid");
+        let config = config(&[("SOCO_DATABASE_URL", "postgres://u:p@localhost:5432/soco")]).expect("valid");
         assert_eq!(config.database.backend, Backend::Postgres);
-        assert!(
-            !format!("{config:?}").contains("u:p@"),
-            "the password must not be printed"
-        );
+        assert!(!format!("{config:?}").contains("u:p@"), "the password must not be printed");
     }
 
     #[test]
     fn unknown_database_scheme_is_refused_clearly() {
         let err = config(&[("SOCO_DATABASE_URL", "mysql://localhost/soco")]).expect_err("refused");
         assert_eq!(err.0[0].var, "SOCO_DATABASE_URL");
-        assert!(
-            err.0[0]
-                .reason
-                .contains("unknown database scheme \"mysql\"")
-        );
-        assert!(
-            !err.to_string().contains("localhost/soco"),
-            "values are not echoed"
-        );
+        assert!(err.0[0].reason.contains("unknown database scheme \"mysql\""));
+        assert!(!err.to_string().contains("localhost/soco"), "values are not echoed");
     }
 
     #[test]
     fn postgres_url_without_database_is_refused() {
-        assert_eq!(
-            failing_vars(&[("SOCO_DATABASE_URL", "postgres://localhost")]),
-            ["SOCO_DATABASE_URL"]
-        );
+        assert_eq!(failing_vars(&[("SOCO_DATABASE_URL", "postgres://localhost")]), ["SOCO_DATABASE_URL"]);
     }
 
     #[test]
     fn bad_public_urls_are_refused() {
-        for bad in [
-            "not a url",
-            "ftp://example.com",
-            "https://example.com/soco",
-            "https://x.y/?a=1",
-        ] {
-            assert_eq!(
-                failing_vars(&[("SOCO_PUBLIC_URL", bad)]),
-                ["SOCO_PUBLIC_URL"],
-                "{bad}"
-            );
+        for bad in ["not a url", "ftp://example.com", "https://example.com/soco", "https://x.y/?a=1"] {
+            assert_eq!(failing_vars(&[("SOCO_PUBLIC_URL", bad)]), ["SOCO_PUBLIC_URL"], "{bad}");
         }
         let config = config(&[("SOCO_PUBLIC_URL", "https://soco.example.com")]).expect("valid");
         assert!(config.is_https());
@@ -525,12 +473,7 @@ mod tests {
         ]);
         assert_eq!(
             vars,
-            [
-                "SOCO_ADDR",
-                "SOCO_DATABASE_MAX_CONNECTIONS",
-                "SOCO_DATABASE_URL",
-                "SOCO_TIKTOK_MODE"
-            ]
+            ["SOCO_ADDR", "SOCO_DATABASE_MAX_CONNECTIONS", "SOCO_DATABASE_URL", "SOCO_TIKTOK_MODE"]
         );
     }
 

@@ -50,12 +50,8 @@ pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
 }
 
 async fn create_sqlite_folder(url: &str) -> Result<(), DbErr> {
-    let path = url
-        .trim_start_matches("sqlite:")
-        .trim_start_matches("//")
-        .split('?')
-        .next()
-        .unwrap_or_default();
+    let path =
+        url.trim_start_matches("sqlite:").trim_start_matches("//").split('?').next().unwrap_or_default();
     if path.is_empty() || path.starts_with(":memory:") {
         return Ok(());
     }

@@ -34,10 +34,7 @@ impl Key {
 
 impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Key")
-            .field("id", &self.id)
-            .field("secret", &"[redacted]")
-            .finish()
+        f.debug_struct("Key").field("id", &self.id).field("secret", &"[redacted]").finish()
     }
 }
 
@@ -79,19 +76,14 @@ impl KeyRing {
             .filter(|entry| !entry.is_empty());
         for (position, entry) in entries.enumerate() {
             let n = position + 1;
-            let (id, encoded) = entry
-                .split_once(':')
-                .ok_or_else(|| invalid(format!("key {n} is not of the form id:key")))?;
+            let (id, encoded) =
+                entry.split_once(':').ok_or_else(|| invalid(format!("key {n} is not of the form id:key")))?;
             let id = id.trim();
             if id.is_empty()
                 || id.len() > 32
-                || !id
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             {
-                return Err(invalid(format!(
-                    "key {n}: the id must be 1 to 32 letters, digits, '-' or '_'"
-                )));
+                return Err(invalid(format!("key {n}: the id must be 1 to 32 letters, digits, '-' or '_'")));
             }
             if keys.iter().any(|key| key.id == id) {
                 return Err(invalid(format!("key id \"{id}\" appears twice")));
@@ -101,10 +93,7 @@ impl KeyRing {
                     "key \"{id}\" must be 32 bytes written as base64 (44 characters) or hex (64)"
                 ))
             })?;
-            keys.push(Key {
-                id: id.to_owned(),
-                secret: SecretBox::new(Box::new(bytes)),
-            });
+            keys.push(Key { id: id.to_owned(), secret: SecretBox::new(Box::new(bytes)) });
         }
         if keys.is_empty() {
             return Err(invalid("no key given".into()));
@@ -119,22 +108,13 @@ impl KeyRing {
         rand::rngs::OsRng
             .try_fill_bytes(&mut bytes)
             .map_err(|e| KeyRingError::Invalid(format!("no system randomness: {e}")))?;
-        Ok(Self {
-            keys: vec![Key {
-                id: id.to_owned(),
-                secret: SecretBox::new(Box::new(bytes)),
-            }]
-            .into(),
-        })
+        Ok(Self { keys: vec![Key { id: id.to_owned(), secret: SecretBox::new(Box::new(bytes)) }].into() })
     }
 
     /// Reads the key file, or creates it with one new key (mode 0600) when it does not exist.
     /// Returns the ring and whether the file was just created.
     pub async fn load_or_create(path: &Path) -> Result<(Self, bool), KeyRingError> {
-        let io = |source| KeyRingError::Io {
-            path: path.display().to_string(),
-            source,
-        };
+        let io = |source| KeyRingError::Io { path: path.display().to_string(), source };
         match tokio::fs::read_to_string(path).await {
             Ok(text) => {
                 check_owner_only(path).await?;
@@ -146,9 +126,7 @@ impl KeyRing {
                 }
                 let id = format!("k{}", chrono::Utc::now().format("%Y%m%d"));
                 let ring = Self::generate(&id)?;
-                write_new_private_file(path, &ring.to_file_text())
-                    .await
-                    .map_err(io)?;
+                write_new_private_file(path, &ring.to_file_text()).await.map_err(io)?;
                 Ok((ring, true))
             }
             Err(err) => Err(io(err)),
@@ -190,9 +168,7 @@ fn decode_key(text: &str) -> Option<[u8; KEY_LEN]> {
             .map(|i| u8::from_str_radix(&text[i * 2..i * 2 + 2], 16).ok())
             .collect::<Option<Vec<u8>>>()?
     } else {
-        use base64::engine::general_purpose::{
-            STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD,
-        };
+        use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
         [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
             .iter()
             .find_map(|engine| engine.decode(text).ok())?
@@ -203,12 +179,7 @@ fn decode_key(text: &str) -> Option<[u8; KEY_LEN]> {
 #[cfg(unix)]
 async fn write_new_private_file(path: &Path, text: &str) -> std::io::Result<()> {
     use tokio::io::AsyncWriteExt;
-    let mut file = tokio::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .await?;
+    let mut file = tokio::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).await?;
     file.write_all(text.as_bytes()).await?;
     file.sync_all().await
 }
@@ -223,10 +194,7 @@ async fn check_owner_only(path: &Path) -> Result<(), KeyRingError> {
     use std::os::unix::fs::PermissionsExt;
     let meta = tokio::fs::metadata(path)
         .await
-        .map_err(|source| KeyRingError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        .map_err(|source| KeyRingError::Io { path: path.display().to_string(), source })?;
     if meta.permissions().mode() & 0o077 != 0 {
         return Err(KeyRingError::Permissions(path.display().to_string()));
     }
@@ -250,22 +218,13 @@ mod tests {
         let ring = KeyRing::parse(&format!("new:{B64}, old:{HEX}")).expect("valid");
         assert_eq!(ring.active().id(), "new");
         assert_eq!(ring.ids().collect::<Vec<_>>(), ["new", "old"]);
-        assert_eq!(
-            ring.get("old").expect("present").bytes(),
-            ring.active().bytes()
-        );
+        assert_eq!(ring.get("old").expect("present").bytes(), ring.active().bytes());
         assert_eq!(ring.active().bytes()[31], 0x1f);
     }
 
     #[test]
     fn refuses_bad_rings() {
-        for bad in [
-            "",
-            "k1",
-            "k1:short",
-            &format!("k 1:{HEX}"),
-            &format!("a:{HEX},a:{B64}"),
-        ] {
+        for bad in ["", "k1", "k1:short", &format!("k 1:{HEX}"), &format!("a:{HEX},a:{B64}")] {
             assert!(KeyRing::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -274,10 +233,7 @@ mod tests {
     fn debug_never_shows_key_bytes() {
         let ring = KeyRing::parse(&format!("k1:{HEX}")).expect("valid");
         let shown = format!("{ring:?}");
-        assert!(
-            shown.contains("redacted") && !shown.contains("31"),
-            "{shown}"
-        );
+        assert!(shown.contains("redacted") && !shown.contains("31"), "{shown}");
     }
 
     #[tokio::test]
@@ -295,10 +251,7 @@ mod tests {
             let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-            assert!(matches!(
-                KeyRing::load_or_create(&path).await,
-                Err(KeyRingError::Permissions(_))
-            ));
+            assert!(matches!(KeyRing::load_or_create(&path).await, Err(KeyRingError::Permissions(_))));
         }
     }
 

@@ -39,10 +39,7 @@ pub struct DatabaseStatus {
 impl DatabaseStatus {
     /// How many migrations are still to run.
     pub fn pending(&self) -> usize {
-        self.migrations
-            .iter()
-            .filter(|m| m.applied_at.is_none())
-            .count()
+        self.migrations.iter().filter(|m| m.applied_at.is_none()).count()
     }
 }
 
@@ -61,10 +58,7 @@ pub async fn migrations(db: &DatabaseConnection) -> Result<Vec<MigrationState>> 
                         .and_then(|row| DateTime::from_timestamp(row.applied_at, 0))
                 })
                 .flatten();
-            MigrationState {
-                name: migration.name().to_owned(),
-                applied_at,
-            }
+            MigrationState { name: migration.name().to_owned(), applied_at }
         })
         .collect();
     Ok(states)
@@ -93,21 +87,12 @@ pub async fn database_status(db: &DatabaseConnection) -> Result<DatabaseStatus> 
     let mut tables = Vec::with_capacity(names.len());
     for table in names {
         // Table names come from the catalogue, not from users; quote them anyway.
-        let sql = format!(
-            "SELECT COUNT(*) AS n FROM \"{}\"",
-            table.replace('"', "\"\"")
-        );
-        let rows = match db
-            .query_one_raw(Statement::from_string(backend, sql))
-            .await?
-        {
+        let sql = format!("SELECT COUNT(*) AS n FROM \"{}\"", table.replace('"', "\"\""));
+        let rows = match db.query_one_raw(Statement::from_string(backend, sql)).await? {
             Some(row) => row.try_get::<i64>("", "n")?,
             None => 0,
         };
-        tables.push(TableSize {
-            table,
-            rows: u64::try_from(rows).unwrap_or(0),
-        });
+        tables.push(TableSize { table, rows: u64::try_from(rows).unwrap_or(0) });
     }
 
     Ok(DatabaseStatus {

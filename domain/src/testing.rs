@@ -43,11 +43,7 @@ impl TestDb {
         let config = DatabaseConfig::parse(&url, 5).expect("valid sqlite URL");
         let db = crate::db::connect(&config).await.expect("open sqlite");
         crate::db::migrate_up(&db).await.expect("migrate sqlite");
-        Self {
-            db,
-            config,
-            cleanup: Cleanup::Sqlite { _dir: dir },
-        }
+        Self { db, config, cleanup: Cleanup::Sqlite { _dir: dir } }
     }
 
     /// A new PostgreSQL database, migrated; `None` when no server is configured (outside CI).
@@ -67,27 +63,16 @@ impl TestDb {
             COUNTER.fetch_add(1, Ordering::Relaxed),
             rand::random::<u32>()
         );
-        let admin = Database::connect(&admin_url)
-            .await
-            .expect("connect to the PostgreSQL test server");
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-            .await
-            .expect("create test database");
+        let admin = Database::connect(&admin_url).await.expect("connect to the PostgreSQL test server");
+        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
         admin.close().await.expect("close admin connection");
 
         let mut url = url::Url::parse(&admin_url).expect("SOCO_TEST_POSTGRES_URL is a URL");
         url.set_path(&name);
         let config = DatabaseConfig::parse(url.as_str(), 5).expect("valid postgres URL");
-        let db = crate::db::connect(&config)
-            .await
-            .expect("connect to the test database");
+        let db = crate::db::connect(&config).await.expect("connect to the test database");
         crate::db::migrate_up(&db).await.expect("migrate postgres");
-        Some(Self {
-            db,
-            config,
-            cleanup: Cleanup::Postgres { admin_url, name },
-        })
+        Some(Self { db, config, cleanup: Cleanup::Postgres { admin_url, name } })
     }
 }
 
@@ -100,17 +85,10 @@ impl Drop for TestDb {
         let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         // Drop runs inside the test's runtime: do the async cleanup on a thread of its own.
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
             runtime.block_on(async {
-                let admin = Database::connect(&admin_url)
-                    .await
-                    .map_err(std::io::Error::other)?;
-                admin
-                    .execute_unprepared(&sql)
-                    .await
-                    .map_err(std::io::Error::other)?;
+                let admin = Database::connect(&admin_url).await.map_err(std::io::Error::other)?;
+                admin.execute_unprepared(&sql).await.map_err(std::io::Error::other)?;
                 admin.close().await.map_err(std::io::Error::other)
             })
         })
@@ -156,12 +134,16 @@ pub async fn services(db: DatabaseConnection) -> (crate::services::Services, tem
     ]);
     let config = crate::config::Config::from_map(&vars).expect("test configuration");
     let keys = crate::keyring::KeyRing::generate("test").expect("key");
-    let services = crate::services::Services::new(db, std::sync::Arc::new(config), keys).await.expect("services");
+    let services =
+        crate::services::Services::new(db, std::sync::Arc::new(config), keys).await.expect("services");
     (services, dir)
 }
 
 /// Waits (up to two seconds) for the outbox to hold `count` messages, newest first.
-pub async fn outbox(services: &crate::services::Services, count: usize) -> Vec<crate::mail::outbox::StoredEmail> {
+pub async fn outbox(
+    services: &crate::services::Services,
+    count: usize,
+) -> Vec<crate::mail::outbox::StoredEmail> {
     let dir = services.mailer.outbox_dir().expect("tests mail to the outbox").clone();
     for _ in 0..200 {
         let messages = crate::mail::outbox::list(&dir).await.expect("outbox");

@@ -78,10 +78,7 @@ impl Vault {
         rand::rngs::OsRng.try_fill_bytes(&mut nonce).map_err(|_| VaultError::Randomness)?;
         let aad = binding.associated_data();
         let ciphertext = cipher
-            .encrypt(
-                &Nonce::from(nonce),
-                Payload { msg: plaintext.expose_secret().as_bytes(), aad: &aad },
-            )
+            .encrypt(&Nonce::from(nonce), Payload { msg: plaintext.expose_secret().as_bytes(), aad: &aad })
             .map_err(|_| VaultError::Corrupt)?;
         let mut bytes = Vec::with_capacity(NONCE_LEN + ciphertext.len());
         bytes.extend_from_slice(&nonce);

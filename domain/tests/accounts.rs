@@ -44,7 +44,12 @@ fn token_of(link: &str) -> String {
 
 async fn user_by_email(services: &Services, email: &str) -> user::Model {
     use domain::sea_orm::{ColumnTrait, QueryFilter};
-    user::Entity::find().filter(user::Column::Email.eq(email)).one(&services.db).await.expect("query").expect("user")
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&services.db)
+        .await
+        .expect("query")
+        .expect("user")
 }
 
 async fn signed_in(services: &Services, email: &str, now: DateTime<Utc>) -> SecretString {
@@ -72,7 +77,8 @@ async fn register_verify_and_log_in(db: DatabaseConnection) {
 
     // Unverified accounts can log in.
     let token = signed_in(&services, "AYU@example.id", t0()).await;
-    let resolved = session::resolve(&services.db, token.expose_secret(), t0()).await.expect("resolve").expect("live");
+    let resolved =
+        session::resolve(&services.db, token.expose_secret(), t0()).await.expect("resolve").expect("live");
     assert_eq!(resolved.user.id, ayu.id);
     assert_eq!(resolved.stage, Stage::Active);
 
@@ -108,19 +114,34 @@ async fn registration_rules(db: DatabaseConnection) {
     };
     let mut minor = registration("a@example.id");
     minor.adult = false;
-    assert_eq!(refused(accounts::register(&services, minor, &meta(), t0()).await), ("adult", "adult_required"));
+    assert_eq!(
+        refused(accounts::register(&services, minor, &meta(), t0()).await),
+        ("adult", "adult_required")
+    );
     let mut no_terms = registration("a@example.id");
     no_terms.accept_terms = false;
-    assert_eq!(refused(accounts::register(&services, no_terms, &meta(), t0()).await), ("accept_terms", "terms_required"));
+    assert_eq!(
+        refused(accounts::register(&services, no_terms, &meta(), t0()).await),
+        ("accept_terms", "terms_required")
+    );
     let mut weak = registration("a@example.id");
     weak.password = secret("password1234");
-    assert_eq!(refused(accounts::register(&services, weak, &meta(), t0()).await), ("password", "password_guessable"));
+    assert_eq!(
+        refused(accounts::register(&services, weak, &meta(), t0()).await),
+        ("password", "password_guessable")
+    );
     let mut short = registration("a@example.id");
     short.password = secret("Xk#9pq!");
-    assert_eq!(refused(accounts::register(&services, short, &meta(), t0()).await), ("password", "password_too_short"));
+    assert_eq!(
+        refused(accounts::register(&services, short, &meta(), t0()).await),
+        ("password", "password_too_short")
+    );
     let mut bad_email = registration("not-an-email");
     bad_email.email = "not-an-email".into();
-    assert_eq!(refused(accounts::register(&services, bad_email, &meta(), t0()).await), ("email", "email_invalid"));
+    assert_eq!(
+        refused(accounts::register(&services, bad_email, &meta(), t0()).await),
+        ("email", "email_invalid")
+    );
     assert!(user::Entity::find().all(&services.db).await.expect("users").is_empty());
 }
 
@@ -147,20 +168,30 @@ async fn reset_links_work_once_and_expire_after_thirty_minutes(db: DatabaseConne
     let old_session = signed_in(&services, "ayu@example.id", t0()).await;
 
     accounts::request_password_reset(&services, "ayu@example.id", &meta(), t0()).await.expect("request");
-    accounts::request_password_reset(&services, "nobody@example.id", &meta(), t0()).await.expect("same answer");
+    accounts::request_password_reset(&services, "nobody@example.id", &meta(), t0())
+        .await
+        .expect("same answer");
     let mail = outbox(&services, 2).await;
     let reset_mail = mail.iter().find(|m| m.subject.contains("Atur ulang")).expect("reset mail");
     let token = token_of(&link_in(&reset_mail.text));
 
     let new_password = secret("teh manis dingin dua gelas");
-    let expired = accounts::reset_password(&services, &token, &new_password, &meta(), t0() + Duration::minutes(31)).await;
+    let expired =
+        accounts::reset_password(&services, &token, &new_password, &meta(), t0() + Duration::minutes(31))
+            .await;
     assert!(matches!(expired, Err(Error::Invalid { field: "token", .. })), "{expired:?}");
 
-    accounts::reset_password(&services, &token, &new_password, &meta(), t0() + Duration::minutes(29)).await.expect("reset");
-    let reused = accounts::reset_password(&services, &token, &new_password, &meta(), t0() + Duration::minutes(29)).await;
+    accounts::reset_password(&services, &token, &new_password, &meta(), t0() + Duration::minutes(29))
+        .await
+        .expect("reset");
+    let reused =
+        accounts::reset_password(&services, &token, &new_password, &meta(), t0() + Duration::minutes(29))
+            .await;
     assert!(matches!(reused, Err(Error::Invalid { field: "token", .. })), "{reused:?}");
 
-    assert!(session::resolve(&services.db, old_session.expose_secret(), t0()).await.expect("resolve").is_none());
+    assert!(
+        session::resolve(&services.db, old_session.expose_secret(), t0()).await.expect("resolve").is_none()
+    );
     let old = accounts::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), t0()).await;
     assert!(matches!(old, Err(Error::Unauthorized)));
     accounts::login(&services, "ayu@example.id", &new_password, &meta(), t0()).await.expect("new password");
@@ -173,8 +204,17 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
     let setup = accounts::begin_totp_setup(&services, &ayu, t0()).await.expect("setup");
     assert!(setup.qr_svg.starts_with("<svg"));
     let ayu = user_by_email(&services, "ayu@example.id").await;
+    let again = accounts::totp_setup_in_progress(&services, &ayu).expect("open").expect("in progress");
+    assert_eq!(again.secret.expose_secret(), setup.secret.expose_secret());
     assert!(ayu.totp_secret.is_some() && ayu.totp_enabled_at.is_none());
-    assert!(!ayu.totp_secret.as_ref().expect("sealed").windows(setup.secret.expose_secret().len()).any(|w| w == setup.secret.expose_secret().as_bytes()), "stored encrypted");
+    assert!(
+        !ayu.totp_secret
+            .as_ref()
+            .expect("sealed")
+            .windows(setup.secret.expose_secret().len())
+            .any(|w| w == setup.secret.expose_secret().as_bytes()),
+        "stored encrypted"
+    );
 
     let now_secs = u64::try_from(t0().timestamp()).expect("positive");
     let wrong = accounts::confirm_totp_setup(&services, &ayu, "000000", &meta(), t0()).await;
@@ -182,18 +222,36 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
     let code = totp::code_at(&setup.secret, &ayu.email, now_secs).expect("code");
     let recovery = accounts::confirm_totp_setup(&services, &ayu, &code, &meta(), t0()).await.expect("enable");
     assert_eq!(recovery.len(), 10);
+    let ayu = user_by_email(&services, "ayu@example.id").await;
+    let shown = accounts::recovery_codes_to_show(&services, &ayu).expect("open").expect("kept until saved");
+    assert_eq!(shown, recovery.iter().map(|c| c.expose_secret().to_owned()).collect::<Vec<_>>());
+    accounts::acknowledge_recovery_codes(&services, &ayu, t0()).await.expect("saved");
+    let ayu = user_by_email(&services, "ayu@example.id").await;
+    assert!(accounts::recovery_codes_to_show(&services, &ayu).expect("open").is_none());
 
-    let pending = match accounts::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), t0()).await.expect("login") {
+    let pending = match accounts::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), t0())
+        .await
+        .expect("login")
+    {
         LoginOutcome::SecondFactorNeeded(pending) => pending,
         LoginOutcome::SignedIn(_) => panic!("the second factor must be asked for"),
     };
-    let resolved = session::resolve(&services.db, pending.token.expose_secret(), t0()).await.expect("resolve").expect("live");
+    let resolved = session::resolve(&services.db, pending.token.expose_secret(), t0())
+        .await
+        .expect("resolve")
+        .expect("live");
     assert_eq!(resolved.stage, Stage::SecondFactor);
     let later = t0() + Duration::seconds(60);
     let code = totp::code_at(&setup.secret, &ayu.email, now_secs + 60).expect("code");
-    let full = accounts::complete_second_factor(&services, &resolved, &code, &meta(), later).await.expect("totp");
+    let full =
+        accounts::complete_second_factor(&services, &resolved, &code, &meta(), later).await.expect("totp");
     assert_ne!(full.token.expose_secret(), pending.token.expose_secret(), "the session id changes");
-    assert!(session::resolve(&services.db, pending.token.expose_secret(), later).await.expect("resolve").is_none());
+    assert!(
+        session::resolve(&services.db, pending.token.expose_secret(), later)
+            .await
+            .expect("resolve")
+            .is_none()
+    );
 
     // A recovery code works once.
     let LoginOutcome::SecondFactorNeeded(pending) =
@@ -201,16 +259,24 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
     else {
         panic!("second factor expected")
     };
-    let resolved = session::resolve(&services.db, pending.token.expose_secret(), later).await.expect("resolve").expect("live");
+    let resolved = session::resolve(&services.db, pending.token.expose_secret(), later)
+        .await
+        .expect("resolve")
+        .expect("live");
     let typed = recovery[3].expose_secret().to_uppercase();
-    accounts::complete_second_factor(&services, &resolved, &typed, &meta(), later).await.expect("recovery code");
+    accounts::complete_second_factor(&services, &resolved, &typed, &meta(), later)
+        .await
+        .expect("recovery code");
     assert_eq!(accounts::recovery_codes_left(&services.db, ayu.id).await.expect("count"), 9);
     let LoginOutcome::SecondFactorNeeded(pending) =
         accounts::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), later).await.expect("login")
     else {
         panic!("second factor expected")
     };
-    let resolved = session::resolve(&services.db, pending.token.expose_secret(), later).await.expect("resolve").expect("live");
+    let resolved = session::resolve(&services.db, pending.token.expose_secret(), later)
+        .await
+        .expect("resolve")
+        .expect("live");
     let reused = accounts::complete_second_factor(&services, &resolved, &typed, &meta(), later).await;
     assert!(matches!(reused, Err(Error::Invalid { field: "code", .. })), "{reused:?}");
 
@@ -226,12 +292,28 @@ async fn password_change_ends_other_sessions(db: DatabaseConnection) {
     accounts::register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     let phone = signed_in(&services, "ayu@example.id", t0()).await;
     let laptop = signed_in(&services, "ayu@example.id", t0()).await;
-    let current = session::resolve(&services.db, laptop.expose_secret(), t0()).await.expect("resolve").expect("live");
-    let wrong = accounts::change_password(&services, &current, &secret("nope"), &secret("es teh manis pakai es batu"), &meta(), t0()).await;
+    let current =
+        session::resolve(&services.db, laptop.expose_secret(), t0()).await.expect("resolve").expect("live");
+    let wrong = accounts::change_password(
+        &services,
+        &current,
+        &secret("nope"),
+        &secret("es teh manis pakai es batu"),
+        &meta(),
+        t0(),
+    )
+    .await;
     assert!(matches!(wrong, Err(Error::Invalid { field: "current_password", .. })));
-    accounts::change_password(&services, &current, &secret(PASSWORD), &secret("es teh manis pakai es batu"), &meta(), t0())
-        .await
-        .expect("change");
+    accounts::change_password(
+        &services,
+        &current,
+        &secret(PASSWORD),
+        &secret("es teh manis pakai es batu"),
+        &meta(),
+        t0(),
+    )
+    .await
+    .expect("change");
     assert!(session::resolve(&services.db, phone.expose_secret(), t0()).await.expect("resolve").is_none());
     assert!(session::resolve(&services.db, laptop.expose_secret(), t0()).await.expect("resolve").is_some());
 }
@@ -254,17 +336,27 @@ async fn sessions_expire_when_idle_or_old_and_can_be_revoked(db: DatabaseConnect
     assert!(resolve(t0() + session::ABSOLUTE_LIFETIME + Duration::seconds(1)).await.is_none());
 
     let idle = signed_in(&services, "ayu@example.id", t0()).await;
-    assert!(session::resolve(&services.db, idle.expose_secret(), t0() + Duration::days(8)).await.expect("resolve").is_none());
+    assert!(
+        session::resolve(&services.db, idle.expose_secret(), t0() + Duration::days(8))
+            .await
+            .expect("resolve")
+            .is_none()
+    );
 
     let a = signed_in(&services, "ayu@example.id", t0()).await;
     let b = signed_in(&services, "ayu@example.id", t0()).await;
-    let current = session::resolve(&services.db, a.expose_secret(), t0()).await.expect("resolve").expect("live");
-    let other = session::resolve(&services.db, b.expose_secret(), t0()).await.expect("resolve").expect("live");
+    let current =
+        session::resolve(&services.db, a.expose_secret(), t0()).await.expect("resolve").expect("live");
+    let other =
+        session::resolve(&services.db, b.expose_secret(), t0()).await.expect("resolve").expect("live");
     let listed = session::list_active(&services.db, current.user.id, t0()).await.expect("list");
     assert!(listed.iter().any(|s| s.id == other.session.id));
     accounts::revoke_session(&services, &current, other.session.id, &meta(), t0()).await.expect("revoke");
     assert!(session::resolve(&services.db, b.expose_secret(), t0()).await.expect("resolve").is_none());
-    assert!(matches!(accounts::revoke_session(&services, &current, other.session.id, &meta(), t0()).await, Err(Error::NotFound)));
+    assert!(matches!(
+        accounts::revoke_session(&services, &current, other.session.id, &meta(), t0()).await,
+        Err(Error::NotFound)
+    ));
     assert!(session::resolve(&services.db, "not-a-token", t0()).await.expect("resolve").is_none());
 }
 
@@ -273,13 +365,23 @@ async fn email_change_needs_the_new_address_confirmed(db: DatabaseConnection) {
     accounts::register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     outbox(&services, 1).await;
     let ayu = user_by_email(&services, "ayu@example.id").await;
-    let wrong = accounts::request_email_change(&services, &ayu, "ayu@new.example.id", &secret("nope"), &meta(), t0()).await;
+    let wrong =
+        accounts::request_email_change(&services, &ayu, "ayu@new.example.id", &secret("nope"), &meta(), t0())
+            .await;
     assert!(matches!(wrong, Err(Error::Invalid { field: "password", .. })));
-    accounts::request_email_change(&services, &ayu, "Ayu@New.Example.ID", &secret(PASSWORD), &meta(), t0()).await.expect("request");
+    accounts::request_email_change(&services, &ayu, "Ayu@New.Example.ID", &secret(PASSWORD), &meta(), t0())
+        .await
+        .expect("request");
     let mail = outbox(&services, 2).await;
     assert_eq!(mail[0].to, "ayu@new.example.id");
-    assert_eq!(user_by_email(&services, "ayu@example.id").await.id, ayu.id, "nothing changes before confirmation");
-    accounts::confirm_email_change(&services, &token_of(&link_in(&mail[0].text)), &meta(), t0()).await.expect("confirm");
+    assert_eq!(
+        user_by_email(&services, "ayu@example.id").await.id,
+        ayu.id,
+        "nothing changes before confirmation"
+    );
+    accounts::confirm_email_change(&services, &token_of(&link_in(&mail[0].text)), &meta(), t0())
+        .await
+        .expect("confirm");
     let changed = user_by_email(&services, "ayu@new.example.id").await;
     assert_eq!(changed.id, ayu.id);
     let mail = outbox(&services, 3).await;

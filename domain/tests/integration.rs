@@ -19,24 +19,15 @@ async fn insert_user(db: &DatabaseConnection, email: &str) -> Result<user::Model
 }
 
 async fn migrations_are_all_applied_and_reversible(db: DatabaseConnection) {
-    let states = domain::system::migrations(&db)
-        .await
-        .expect("read migrations");
+    let states = domain::system::migrations(&db).await.expect("read migrations");
     assert!(!states.is_empty());
     assert!(states.iter().all(|m| m.applied_at.is_some()), "{states:?}");
 
-    Migrator::down(&db, None)
-        .await
-        .expect("roll everything back");
-    let states = domain::system::migrations(&db)
-        .await
-        .expect("read migrations");
+    Migrator::down(&db, None).await.expect("roll everything back");
+    let states = domain::system::migrations(&db).await.expect("read migrations");
     assert!(states.iter().all(|m| m.applied_at.is_none()), "{states:?}");
     let status = domain::system::database_status(&db).await.expect("status");
-    assert!(
-        !status.tables.iter().any(|t| t.table == "users"),
-        "users dropped: {status:?}"
-    );
+    assert!(!status.tables.iter().any(|t| t.table == "users"), "users dropped: {status:?}");
 
     let applied = domain::db::migrate_up(&db).await.expect("apply again");
     assert_eq!(applied, states.len());
@@ -44,37 +35,21 @@ async fn migrations_are_all_applied_and_reversible(db: DatabaseConnection) {
 }
 
 async fn users_are_unique_by_email(db: DatabaseConnection) {
-    let first = insert_user(&db, "ayu@example.id")
-        .await
-        .expect("first insert");
+    let first = insert_user(&db, "ayu@example.id").await.expect("first insert");
     assert!(first.id > 0);
-    let second = insert_user(&db, "budi@example.id")
-        .await
-        .expect("second insert");
+    let second = insert_user(&db, "budi@example.id").await.expect("second insert");
     assert!(second.id > first.id);
     let duplicate = insert_user(&db, "ayu@example.id").await;
-    assert!(
-        matches!(duplicate, Err(Error::Conflict(_))),
-        "{duplicate:?}"
-    );
+    assert!(matches!(duplicate, Err(Error::Conflict(_))), "{duplicate:?}");
 }
 
 async fn status_counts_rows_per_table(db: DatabaseConnection) {
     insert_user(&db, "a@example.com").await.expect("insert");
     insert_user(&db, "b@example.com").await.expect("insert");
     let status = domain::system::database_status(&db).await.expect("status");
-    let rows = |name: &str| {
-        status
-            .tables
-            .iter()
-            .find(|t| t.table == name)
-            .map(|t| t.rows)
-    };
+    let rows = |name: &str| status.tables.iter().find(|t| t.table == name).map(|t| t.rows);
     assert_eq!(rows("users"), Some(2));
-    assert_eq!(
-        rows("seaql_migrations"),
-        Some(status.migrations.len() as u64)
-    );
+    assert_eq!(rows("seaql_migrations"), Some(status.migrations.len() as u64));
     assert_eq!(status.pending(), 0);
     let names: Vec<_> = status.tables.iter().map(|t| t.table.as_str()).collect();
     let mut sorted = names.clone();
@@ -105,10 +80,7 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout() {
         let db = test_db.db.clone();
         async move {
             let row = db
-                .query_one_raw(Statement::from_string(
-                    db.get_database_backend(),
-                    format!("PRAGMA {name}"),
-                ))
+                .query_one_raw(Statement::from_string(db.get_database_backend(), format!("PRAGMA {name}")))
                 .await
                 .expect("pragma")
                 .expect("a row");
@@ -126,8 +98,8 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout() {
 async fn sqlite_file_and_folder_are_created() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("nested/deeper/soco.db");
-    let config = domain::config::DatabaseConfig::parse(&format!("sqlite://{}", path.display()), 2)
-        .expect("valid");
+    let config =
+        domain::config::DatabaseConfig::parse(&format!("sqlite://{}", path.display()), 2).expect("valid");
     let db = domain::db::connect(&config).await.expect("connect");
     domain::db::migrate_up(&db).await.expect("migrate");
     assert!(path.exists());
@@ -135,7 +107,7 @@ async fn sqlite_file_and_folder_are_created() {
 
 #[tokio::test]
 async fn unreachable_postgres_is_an_error_not_a_panic() {
-    let config = domain::config::DatabaseConfig::parse("postgres://nobody@127.0.0.1:1/none", 1)
-        .expect("valid");
+    let config =
+        domain::config::DatabaseConfig::parse("postgres://nobody@127.0.0.1:1/none", 1).expect("valid");
     assert!(domain::db::connect(&config).await.is_err());
 }

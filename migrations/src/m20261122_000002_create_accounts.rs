@@ -23,6 +23,8 @@ enum Users {
     TotpSecret,
     TotpKeyId,
     TotpEnabledAt,
+    RecoveryCodesShown,
+    RecoveryCodesKeyId,
 }
 
 #[derive(DeriveIden)]
@@ -96,6 +98,8 @@ fn user_columns() -> Vec<ColumnDef> {
         blob_null(Users::TotpSecret),
         string_len_null(Users::TotpKeyId, 32),
         timestamp_with_time_zone_null(Users::TotpEnabledAt),
+        blob_null(Users::RecoveryCodesShown),
+        string_len_null(Users::RecoveryCodesKeyId, 32),
     ]
 }
 
@@ -112,6 +116,8 @@ fn user_column_names() -> Vec<Users> {
         Users::TotpSecret,
         Users::TotpKeyId,
         Users::TotpEnabledAt,
+        Users::RecoveryCodesShown,
+        Users::RecoveryCodesKeyId,
     ]
 }
 
@@ -127,7 +133,9 @@ fn owned_by_user(table: impl IntoIden, column: impl IntoIden) -> ForeignKeyCreat
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for mut column in user_columns() {
-            manager.alter_table(Table::alter().table(Users::Table).add_column(&mut column).to_owned()).await?;
+            manager
+                .alter_table(Table::alter().table(Users::Table).add_column(&mut column).to_owned())
+                .await?;
         }
 
         manager
@@ -149,7 +157,11 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("idx_sessions_user").table(Sessions::Table).col(Sessions::UserId).to_owned(),
+                Index::create()
+                    .name("idx_sessions_user")
+                    .table(Sessions::Table)
+                    .col(Sessions::UserId)
+                    .to_owned(),
             )
             .await?;
 

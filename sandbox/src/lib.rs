@@ -11,10 +11,7 @@ use axum::routing::get;
 
 /// The sandbox's routes, relative to where they are mounted.
 pub fn router() -> Router {
-    Router::new().route(
-        "/healthz",
-        get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }),
-    )
+    Router::new().route("/healthz", get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
 }
 
 #[cfg(test)]
@@ -28,20 +25,11 @@ mod tests {
     #[tokio::test]
     async fn answers_its_health_check() {
         let response = router()
-            .oneshot(
-                Request::get("/healthz")
-                    .body(Body::empty())
-                    .expect("request"),
-            )
+            .oneshot(Request::get("/healthz").body(Body::empty()).expect("request"))
             .await
             .expect("response");
         assert_eq!(response.status(), StatusCode::OK);
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
+        let body = response.into_body().collect().await.expect("body").to_bytes();
         assert_eq!(&body[..], br#"{"status":"ok"}"#);
     }
 }

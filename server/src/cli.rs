@@ -46,11 +46,7 @@ pub enum MigrateAction {
 fn environment_help() -> String {
     let mut help = String::from("Environment (also read from .env):\n");
     for var in VARIABLES {
-        let _ = writeln!(
-            help,
-            "  {:<32} {} [default: {}]",
-            var.name, var.doc, var.default
-        );
+        let _ = writeln!(help, "  {:<32} {} [default: {}]", var.name, var.doc, var.default);
     }
     help
 }
@@ -68,33 +64,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn migrate(config: &Config, action: MigrateAction) -> anyhow::Result<()> {
     use migrations::{Migrator, MigratorTrait};
 
-    let db = domain::db::connect(&config.database)
-        .await
-        .context("cannot open the database")?;
+    let db = domain::db::connect(&config.database).await.context("cannot open the database")?;
     match action {
         MigrateAction::Up => {
-            let applied = domain::db::migrate_up(&db)
-                .await
-                .context("migration failed")?;
+            let applied = domain::db::migrate_up(&db).await.context("migration failed")?;
             println!("Applied {applied} migration(s); the schema is up to date.");
         }
         MigrateAction::Down { steps } => {
-            Migrator::down(&db, Some(steps))
-                .await
-                .context("rollback failed")?;
+            Migrator::down(&db, Some(steps)).await.context("rollback failed")?;
             println!("Rolled back {steps} migration(s).");
         }
         MigrateAction::Status => {
-            let migrations = domain::system::migrations(&db)
-                .await
-                .context("cannot read migrations")?;
+            let migrations = domain::system::migrations(&db).await.context("cannot read migrations")?;
             for migration in &migrations {
                 match migration.applied_at {
-                    Some(at) => println!(
-                        "applied  {}  {}",
-                        at.format("%Y-%m-%d %H:%M:%S UTC"),
-                        migration.name
-                    ),
+                    Some(at) => {
+                        println!("applied  {}  {}", at.format("%Y-%m-%d %H:%M:%S UTC"), migration.name)
+                    }
                     None => println!("pending  {:<23}  {}", "-", migration.name),
                 }
             }

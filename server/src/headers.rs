@@ -19,10 +19,7 @@ pub fn cache_policy(path: &str, hashed_assets: bool) -> &'static str {
         IMMUTABLE
     } else if path == "/sw.js" || path.starts_with("/pkg/") {
         "no-cache"
-    } else if path.starts_with("/icons/")
-        || path == "/favicon.ico"
-        || path == "/manifest.webmanifest"
-    {
+    } else if path.starts_with("/icons/") || path == "/favicon.ico" || path == "/manifest.webmanifest" {
         SHORT
     } else {
         NO_STORE
@@ -30,7 +27,7 @@ pub fn cache_policy(path: &str, hashed_assets: bool) -> &'static str {
 }
 
 /// Adds `Cache-Control` (when absent) and the security headers to every response.
-pub async fn apply(hashed_assets: bool, request: Request<Body>, next: Next) -> Response<Body> {
+pub async fn apply(hashed_assets: bool, https: bool, request: Request<Body>, next: Next) -> Response<Body> {
     let policy = cache_policy(request.uri().path(), hashed_assets);
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -38,16 +35,19 @@ pub async fn apply(hashed_assets: bool, request: Request<Body>, next: Next) -> R
         headers.insert(CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     for (name, value) in SECURITY_HEADERS {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+    }
+    if https {
         headers.insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
+            HeaderName::from_static("strict-transport-security"),
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
         );
     }
     response
 }
 
-/// Headers that cost nothing and close whole classes of attacks. The content security policy
-/// (with a per-response nonce) is added with the accounts work.
+/// Headers that cost nothing and close whole classes of attacks. Pages also carry a content
+/// security policy with a per-response nonce, set where the page is rendered (`app::shell`).
 const SECURITY_HEADERS: [(&str, &str); 5] = [
     ("x-content-type-options", "nosniff"),
     ("referrer-policy", "strict-origin-when-cross-origin"),
@@ -66,10 +66,7 @@ mod tests {
     #[test]
     fn hashed_and_versioned_assets_are_immutable() {
         assert_eq!(cache_policy("/pkg/soco.abc123.wasm", true), IMMUTABLE);
-        assert_eq!(
-            cache_policy("/vendor/echarts-5.5.1.min.js", false),
-            IMMUTABLE
-        );
+        assert_eq!(cache_policy("/vendor/echarts-5.5.1.min.js", false), IMMUTABLE);
     }
 
     #[test]
@@ -80,13 +77,7 @@ mod tests {
 
     #[test]
     fn pages_and_data_are_never_stored() {
-        for path in [
-            "/",
-            "/settings",
-            "/api/get_database_status",
-            "/healthz",
-            "/offline",
-        ] {
+        for path in ["/", "/settings", "/api/get_database_status", "/healthz", "/offline"] {
             assert_eq!(cache_policy(path, true), NO_STORE, "{path}");
         }
     }

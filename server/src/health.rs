@@ -18,24 +18,13 @@ struct Health {
 /// 200 with `{"status":"ok",...}` when the database answers, else 503.
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     let version = env!("CARGO_PKG_VERSION");
-    match domain::db::ping(&state.db).await {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(Health {
-                status: "ok",
-                database: "ok",
-                version,
-            }),
-        ),
+    match domain::db::ping(&state.services.db).await {
+        Ok(()) => (StatusCode::OK, Json(Health { status: "ok", database: "ok", version })),
         Err(err) => {
             tracing::error!(error = %err, "health check: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(Health {
-                    status: "unavailable",
-                    database: "unreachable",
-                    version,
-                }),
+                Json(Health { status: "unavailable", database: "unreachable", version }),
             )
         }
     }

@@ -12,9 +12,7 @@ use leptos::config::{LeptosOptions, get_configuration};
 /// `LEPTOS_HASH_FILES` is not set, hashing is on exactly when that file exists, so a release
 /// binary started directly serves the names it was built with.
 pub fn leptos_options(addr: SocketAddr) -> anyhow::Result<LeptosOptions> {
-    let mut options = get_configuration(None)
-        .context("invalid LEPTOS_* settings")?
-        .leptos_options;
+    let mut options = get_configuration(None).context("invalid LEPTOS_* settings")?.leptos_options;
     options.site_addr = addr;
     if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
         options.hash_files = std::env::current_exe()

@@ -4,9 +4,11 @@
 //! router in-process ([`router::build`]).
 
 pub mod cli;
+pub mod csrf;
 pub mod headers;
 pub mod health;
 pub mod leptos_setup;
 pub mod pwa;
+pub mod request_context;
 pub mod router;
 pub mod serve;

@@ -18,6 +18,8 @@ use crate::pwa::ServiceWorker;
 pub fn build(state: AppState) -> std::io::Result<Router> {
     let worker = Arc::new(ServiceWorker::build(&state.leptos_options)?);
     let hashed_assets = state.leptos_options.hash_files;
+    let config = state.services.config.clone();
+    let https = config.is_https();
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
 
@@ -26,19 +28,23 @@ pub fn build(state: AppState) -> std::io::Result<Router> {
         .route("/sw.js", get(move || std::future::ready(worker.response())))
         .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell));
-    if state.config.tiktok_mode == TikTokMode::Sandbox {
+    if config.tiktok_mode == TikTokMode::Sandbox {
         router = router.nest("/sandbox", sandbox::router().with_state(()));
     }
+    let public_origin = config.public_origin();
+    let scheme = if https { "https" } else { "http" };
     Ok(router
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::request_context::resolve))
+        .layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {
+            crate::csrf::check(public_origin.clone(), scheme, req, next)
+        }))
         .layer(axum::middleware::from_fn(move |req, next| {
-            crate::headers::apply(hashed_assets, req, next)
+            crate::headers::apply(hashed_assets, https, req, next)
         }))
         .layer(CompressionLayer::new())
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-                // The path only: query strings can carry OAuth codes and other secrets.
-                tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
-            }),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            // The path only: query strings can carry OAuth codes and other secrets.
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+        }))
         .with_state(state))
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use app::ssr::AppState;
+use domain::services::Services;
 use tracing_subscriber::EnvFilter;
 
 use crate::leptos_setup::leptos_options;
@@ -13,10 +14,7 @@ pub fn init_tracing(filter: &str) -> anyhow::Result<()> {
     let filter = EnvFilter::try_new(filter)
         .with_context(|| format!("SOCO_LOG is not a valid log filter: {filter}"))?;
     // A second call (tests) keeps the first subscriber.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
     Ok(())
 }
 
@@ -25,15 +23,10 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
     let db = domain::db::connect(&config.database)
         .await
         .context("cannot open the database (check SOCO_DATABASE_URL)")?;
-    let applied = domain::db::migrate_up(&db)
-        .await
-        .context("database migration failed")?;
+    let applied = domain::db::migrate_up(&db).await.context("database migration failed")?;
     tracing::info!(backend = ?config.database.backend, applied, "database ready");
 
-    let (keys, created) = config
-        .load_key_ring()
-        .await
-        .context("cannot load the token keys")?;
+    let (keys, created) = config.load_key_ring().await.context("cannot load the token keys")?;
     if created {
         tracing::warn!(
             path = %config.data_dir.join("token-keys").display(),
@@ -43,28 +36,43 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
     tracing::info!(active_key = keys.active().id(), "token key ring ready");
 
     let leptos_options = leptos_options(config.addr)?;
-    let state = AppState {
-        leptos_options,
-        db: db.clone(),
-        config: Arc::new(config),
-    };
-    let addr = state.config.addr;
+    let addr = config.addr;
+    let services =
+        Services::new(db.clone(), Arc::new(config), keys).await.context("cannot start the services")?;
+    if let Some(outbox) = services.mailer.outbox_dir() {
+        tracing::info!(path = %outbox.display(), "no SOCO_SMTP_URL: mail is written to the outbox folder");
+    }
+    spawn_housekeeping(services.clone());
+    let state = AppState { leptos_options, services };
     let router = crate::router::build(state).context("cannot build the router")?;
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr} (is another server running there?)"))?;
     tracing::info!("Soco is listening on http://{addr}");
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("server error")?;
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")?;
     db.close().await.context("cannot close the database")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Every ten minutes: forget idle rate-limit state and delete expired sessions.
+fn spawn_housekeeping(services: Services) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            services.limits.forget_idle();
+            match domain::auth::session::delete_expired(&services.db, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "expired sessions removed"),
+                Err(err) => tracing::error!(error = %err, "session housekeeping failed"),
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

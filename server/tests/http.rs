@@ -9,6 +9,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use domain::config::Config;
+use domain::services::Services;
 use domain::testing::TestDb;
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
@@ -18,7 +19,9 @@ use tower::ServiceExt;
 struct TestApp {
     router: Router,
     db: TestDb,
+    services: Services,
     _site: tempfile::TempDir,
+    _data: tempfile::TempDir,
 }
 
 struct Reply {
@@ -34,11 +37,9 @@ impl TestApp {
 
     async fn with_vars(vars: &[(&str, &str)]) -> Self {
         let db = TestDb::sqlite().await;
+        let data = tempfile::tempdir().expect("data folder");
         let site = tempfile::tempdir().expect("site folder");
-        copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../public"),
-            site.path(),
-        );
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../public"), site.path());
         // What cargo-leptos would have built (unhashed names, as in a debug build).
         std::fs::create_dir_all(site.path().join("pkg")).expect("pkg");
         std::fs::create_dir_all(site.path().join("vendor")).expect("vendor");
@@ -46,10 +47,7 @@ impl TestApp {
             ("pkg/soco.js", "export default function init() {}"),
             ("pkg/soco.wasm", "\0asm"),
             ("pkg/soco.css", "body{}"),
-            (
-                &app::components::chart::echarts_url()[1..],
-                "window.echarts = {};",
-            ),
+            (&app::components::chart::echarts_url()[1..], "window.echarts = {};"),
         ] {
             std::fs::write(site.path().join(file), content).expect("write asset");
         }
@@ -57,48 +55,85 @@ impl TestApp {
             .output_name("soco")
             .site_root(site.path().to_string_lossy().to_string())
             .build();
-        let config =
-            Config::from_map(&vars.iter().copied().collect::<HashMap<_, _>>()).expect("config");
-        let state = AppState {
-            leptos_options: options,
-            db: db.db.clone(),
-            config: Arc::new(config),
-        };
+        let data_dir = data.path().to_string_lossy().to_string();
+        let mut vars: HashMap<&str, &str> = vars.iter().copied().collect();
+        vars.insert("SOCO_DATA_DIR", &data_dir);
+        vars.entry("SOCO_AUTH_BURST").or_insert("1000");
+        vars.entry("SOCO_AUTH_PER_MINUTE").or_insert("1000");
+        let config = Config::from_map(&vars).expect("config");
+        let keys = domain::keyring::KeyRing::generate("test").expect("key");
+        let services = Services::new(db.db.clone(), Arc::new(config), keys).await.expect("services");
+        let state = AppState { leptos_options: options, services: services.clone() };
         let router = server::router::build(state).expect("router");
-        Self {
-            router,
-            db,
-            _site: site,
-        }
+        Self { router, db, services, _site: site, _data: data }
     }
 
     async fn get(&self, path: &str) -> Reply {
-        self.request(Request::get(path).body(Body::empty()).expect("request"))
+        self.request(Request::get(path).body(Body::empty()).expect("request")).await
+    }
+
+    /// GET with a session cookie.
+    async fn get_as(&self, cookie: &str, path: &str) -> Reply {
+        let request = Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).expect("request");
+        self.request(request).await
+    }
+
+    /// A plain HTML form post (no JavaScript) from Soco's own page.
+    async fn post_form(&self, path: &str, form: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header(header::ORIGIN, "http://127.0.0.1:3000")
+            .header(header::REFERER, "http://127.0.0.1:3000/login")
+            .header("sec-fetch-site", "same-origin");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.request(request.body(Body::from(form.to_owned())).expect("request")).await
+    }
+
+    /// Registers an account directly and signs it in; returns the `Cookie` header value.
+    async fn signed_in(&self, email: &str) -> String {
+        let meta = domain::auth::RequestMeta::new("127.0.0.1".parse().expect("ip"), "test");
+        let registration = domain::accounts::Registration {
+            email: email.into(),
+            display_name: "Ayu".into(),
+            password: PASSWORD.to_owned().into(),
+            adult: true,
+            accept_terms: true,
+            locale: "en".into(),
+            time_zone: "UTC".into(),
+        };
+        domain::accounts::register(&self.services, registration, &meta, chrono::Utc::now())
             .await
+            .expect("register");
+        match domain::accounts::login(
+            &self.services,
+            email,
+            &PASSWORD.to_owned().into(),
+            &meta,
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("login")
+        {
+            domain::accounts::LoginOutcome::SignedIn(session) => {
+                format!("soco_session={}", secrecy::ExposeSecret::expose_secret(&session.token))
+            }
+            domain::accounts::LoginOutcome::SecondFactorNeeded(_) => panic!("no 2FA expected"),
+        }
     }
 
     async fn request(&self, request: Request<Body>) -> Reply {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("response");
+        let response = self.router.clone().oneshot(request).await.expect("response");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 }
+
+const PASSWORD: &str = "kopi susu gula aren tiga";
 
 fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).expect("read public/") {
@@ -114,11 +149,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn header(reply: &Reply, name: header::HeaderName) -> &str {
-    reply
-        .headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
+    reply.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
 }
 
 #[tokio::test]
@@ -140,17 +171,14 @@ async fn healthz_reports_503_when_the_database_is_gone() {
     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
     let json: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
     assert_eq!(json["status"], "unavailable");
-    assert!(
-        !reply.body.contains("pool"),
-        "no internal detail leaks: {}",
-        reply.body
-    );
+    assert!(!reply.body.contains("pool"), "no internal detail leaks: {}", reply.body);
 }
 
 #[tokio::test]
 async fn the_shell_is_server_rendered_with_navigation_and_hydration() {
     let app = TestApp::new().await;
-    let reply = app.get("/").await;
+    let cookie = app.signed_in("ayu@example.id").await;
+    let reply = app.get_as(&cookie, "/").await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(header(&reply, header::CONTENT_TYPE).starts_with("text/html"));
     let html = &reply.body;
@@ -158,60 +186,48 @@ async fn the_shell_is_server_rendered_with_navigation_and_hydration() {
     assert!(html.contains("<title>Dashboard · Soco</title>"), "{html}");
     assert!(html.contains(r#"aria-label="Main""#));
     for href in ["/accounts", "/shop", "/schedule", "/privacy", "/settings"] {
-        assert!(
-            html.contains(&format!(r#"href="{href}""#)),
-            "link to {href}"
-        );
+        assert!(html.contains(&format!(r#"href="{href}""#)), "link to {href}");
     }
     assert!(html.contains("/pkg/soco.js"), "hydration script");
     assert!(html.contains(r#"href="/manifest.webmanifest""#));
     assert_eq!(header(&reply, header::CACHE_CONTROL), "no-store");
     assert_eq!(reply.headers["x-content-type-options"], "nosniff");
     assert_eq!(reply.headers["x-frame-options"], "DENY");
-    assert_eq!(
-        reply.headers["referrer-policy"],
-        "strict-origin-when-cross-origin"
-    );
+    assert_eq!(reply.headers["referrer-policy"], "strict-origin-when-cross-origin");
 }
 
 #[tokio::test]
 async fn the_language_follows_accept_language() {
     let app = TestApp::new().await;
-    let request = Request::get("/")
+    let request = Request::get("/login")
         .header(header::ACCEPT_LANGUAGE, "id-ID,id;q=0.9,en;q=0.8")
         .body(Body::empty())
         .expect("request");
     let reply = app.request(request).await;
     assert!(reply.body.contains(r#"<html lang="id""#));
-    assert!(reply.body.contains("Dasbor"));
+    assert!(reply.body.contains("Masuk ke Soco"));
 }
 
 #[tokio::test]
 async fn unknown_paths_get_a_real_404_page() {
     let app = TestApp::new().await;
-    for path in ["/no-such-page", "/accounts/42/nothing", "/pkg/missing.js"] {
+    for path in ["/no-such-page", "/nothing/42/here", "/pkg/missing.js"] {
         let reply = app.get(path).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
-        assert!(
-            reply.body.contains("Page not found"),
-            "{path}: {}",
-            reply.body
-        );
+        assert!(reply.body.contains("Page not found"), "{path}: {}", reply.body);
     }
 }
 
 #[tokio::test]
 async fn settings_renders_the_database_status_with_its_table() {
     let app = TestApp::new().await;
-    let reply = app.get("/settings").await;
+    let cookie = app.signed_in("operator@example.id").await;
+    let reply = app.get_as(&cookie, "/settings").await;
     assert_eq!(reply.status, StatusCode::OK);
     let html = &reply.body;
     assert!(html.contains("SQLite"));
     assert!(html.contains("Up to date"));
-    assert!(
-        html.contains("Rows per table (Data table)"),
-        "chart table caption"
-    );
+    assert!(html.contains("Rows per table (Data table)"), "chart table caption");
     assert!(html.contains(r#"<th scope="row">users</th>"#), "{html}");
     assert!(html.contains(r#"id="table-sizes-chart""#));
     assert!(html.contains("m20261122_000001_create_users"));
@@ -220,15 +236,20 @@ async fn settings_renders_the_database_status_with_its_table() {
 #[tokio::test]
 async fn the_status_server_function_answers_get() {
     let app = TestApp::new().await;
-    let reply = app.get(app::api::system::GetDatabaseStatus::PATH).await;
+    assert_eq!(
+        app.get(app::api::system::GetDatabaseStatus::PATH).await.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "signed-out callers are refused"
+    );
+    let operator = app.signed_in("operator@example.id").await;
+    let member = app.signed_in("member@example.id").await;
+    let refused = app.get_as(&member, app::api::system::GetDatabaseStatus::PATH).await;
+    assert!(refused.body.contains("Forbidden"), "members are refused: {}", refused.body);
+    let reply = app.get_as(&operator, app::api::system::GetDatabaseStatus::PATH).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let json: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
     assert_eq!(json["backend"], "SQLite");
-    assert!(
-        json["tables"]
-            .as_array()
-            .is_some_and(|t| t.iter().any(|t| t["table"] == "users"))
-    );
+    assert!(json["tables"].as_array().is_some_and(|t| t.iter().any(|t| t["table"] == "users")));
 }
 
 #[tokio::test]
@@ -237,10 +258,7 @@ async fn the_offline_page_is_plain_html() {
     let reply = app.get("/offline").await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.body.contains("You are offline"));
-    assert!(
-        !reply.body.contains("/pkg/soco.js"),
-        "must not hydrate under another URL"
-    );
+    assert!(!reply.body.contains("/pkg/soco.js"), "must not hydrate under another URL");
     assert!(reply.body.contains("/pkg/soco.css"), "but is styled");
 }
 
@@ -252,10 +270,7 @@ async fn the_service_worker_precaches_this_build() {
     assert!(header(&reply, header::CONTENT_TYPE).starts_with("text/javascript"));
     assert_eq!(header(&reply, header::CACHE_CONTROL), "no-cache");
     let script = &reply.body;
-    assert!(
-        !script.contains("__SOCO_"),
-        "every placeholder is filled: {script}"
-    );
+    assert!(!script.contains("__SOCO_"), "every placeholder is filled: {script}");
     for url in [
         "/pkg/soco.js",
         "/pkg/soco.wasm",
@@ -275,37 +290,23 @@ async fn static_files_are_served_with_their_types_and_cache_rules() {
     let app = TestApp::new().await;
     let manifest = app.get("/manifest.webmanifest").await;
     assert_eq!(manifest.status, StatusCode::OK);
-    assert_eq!(
-        header(&manifest, header::CONTENT_TYPE),
-        "application/manifest+json"
-    );
-    assert_eq!(
-        header(&manifest, header::CACHE_CONTROL),
-        "public, max-age=3600"
-    );
-    let manifest: serde_json::Value =
-        serde_json::from_str(&manifest.body).expect("manifest is JSON");
+    assert_eq!(header(&manifest, header::CONTENT_TYPE), "application/manifest+json");
+    assert_eq!(header(&manifest, header::CACHE_CONTROL), "public, max-age=3600");
+    let manifest: serde_json::Value = serde_json::from_str(&manifest.body).expect("manifest is JSON");
     assert_eq!(manifest["display"], "standalone");
 
     let vendor = app.get("/vendor/echarts-5.5.1.min.js").await;
     assert_eq!(vendor.status, StatusCode::OK);
-    assert_eq!(
-        header(&vendor, header::CACHE_CONTROL),
-        "public, max-age=31536000, immutable"
-    );
+    assert_eq!(header(&vendor, header::CACHE_CONTROL), "public, max-age=31536000, immutable");
 
     let wasm = app.get("/pkg/soco.wasm").await;
-    assert_eq!(
-        header(&wasm, header::CACHE_CONTROL),
-        "no-cache",
-        "unhashed names revalidate"
-    );
+    assert_eq!(header(&wasm, header::CACHE_CONTROL), "no-cache", "unhashed names revalidate");
 }
 
 #[tokio::test]
 async fn pages_are_compressed_when_the_browser_accepts_it() {
     let app = TestApp::new().await;
-    let request = Request::get("/settings")
+    let request = Request::get("/login")
         .header(header::ACCEPT_ENCODING, "br, gzip")
         .body(Body::empty())
         .expect("request");
@@ -318,8 +319,111 @@ async fn the_sandbox_is_mounted_only_in_sandbox_mode() {
     let sandbox = TestApp::new().await;
     assert_eq!(sandbox.get("/sandbox/healthz").await.status, StatusCode::OK);
     let production = TestApp::with_vars(&[("SOCO_TIKTOK_MODE", "production")]).await;
-    assert_eq!(
-        production.get("/sandbox/healthz").await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(production.get("/sandbox/healthz").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn signed_out_visitors_are_sent_to_the_login_page() {
+    let app = TestApp::new().await;
+    let reply = app.get("/settings").await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    assert_eq!(header(&reply, header::LOCATION), "/login?next=/settings");
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_based_content_security_policy() {
+    let app = TestApp::new().await;
+    let reply = app.get("/login").await;
+    let csp = header(&reply, header::CONTENT_SECURITY_POLICY).to_owned();
+    let nonce =
+        csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce").to_owned();
+    assert!(nonce.len() >= 16, "{csp}");
+    assert!(reply.body.contains(&format!(r#"nonce="{nonce}""#)), "the inline script carries the nonce");
+    for directive in ["'wasm-unsafe-eval'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"]
+    {
+        assert!(csp.contains(directive), "{directive} in {csp}");
+    }
+    let other = app.get("/login").await;
+    assert_ne!(header(&other, header::CONTENT_SECURITY_POLICY), csp, "a fresh nonce per response");
+}
+
+#[tokio::test]
+async fn a_cross_site_post_to_a_server_function_is_refused() {
+    let app = TestApp::new().await;
+    let request = Request::post(app::api::auth::Logout::PATH)
+        .header(header::ORIGIN, "https://evil.example")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(app.request(request).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn login_sets_a_safe_cookie_that_changes_each_login_and_dies_at_logout() {
+    let app = TestApp::new().await;
+    app.signed_in("ayu@example.id").await;
+    let form = format!("email=ayu%40example.id&password={}", PASSWORD.replace(' ', "+"));
+    let first = app.post_form(app::api::auth::Login::PATH, &form, None).await;
+    assert_eq!(first.status, StatusCode::FOUND, "{}", first.body);
+    assert_eq!(header(&first, header::LOCATION), "/");
+    let set_cookie = header(&first, header::SET_COOKIE).to_owned();
+    assert!(set_cookie.starts_with("soco_session="), "{set_cookie}");
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="] {
+        assert!(set_cookie.contains(flag), "{flag} in {set_cookie}");
+    }
+    let cookie = set_cookie.split(';').next().expect("pair").to_owned();
+    let second = app.post_form(app::api::auth::Login::PATH, &form, None).await;
+    let second_cookie = header(&second, header::SET_COOKIE).split(';').next().expect("pair").to_owned();
+    assert_ne!(cookie, second_cookie, "a new session id at every login");
+
+    assert_eq!(app.get_as(&cookie, "/account").await.status, StatusCode::OK);
+    let logout = app.post_form(app::api::auth::Logout::PATH, "", Some(&cookie)).await;
+    assert_eq!(logout.status, StatusCode::FOUND);
+    assert!(header(&logout, header::SET_COOKIE).contains("Max-Age=0"));
+    let after = app.get_as(&cookie, "/account").await;
+    assert_eq!(after.status, StatusCode::FOUND, "the logged-out cookie is refused");
+    assert_eq!(app.get_as(&second_cookie, "/account").await.status, StatusCode::OK, "other sessions live on");
+}
+
+#[tokio::test]
+async fn under_https_the_cookie_is_secure_and_host_prefixed_and_hsts_is_sent() {
+    let app = TestApp::with_vars(&[("SOCO_PUBLIC_URL", "https://soco.example.id")]).await;
+    app.signed_in("ayu@example.id").await;
+    let form = format!("email=ayu%40example.id&password={}", PASSWORD.replace(' ', "+"));
+    let request = Request::post(app::api::auth::Login::PATH)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header(header::ORIGIN, "https://soco.example.id")
+        .header(header::REFERER, "https://soco.example.id/login")
+        .body(Body::from(form))
+        .expect("request");
+    let reply = app.request(request).await;
+    let set_cookie = header(&reply, header::SET_COOKIE);
+    assert!(set_cookie.starts_with("__Host-soco_session="), "{set_cookie}");
+    assert!(set_cookie.contains("; Secure"), "{set_cookie}");
+    assert!(header(&reply, header::STRICT_TRANSPORT_SECURITY).starts_with("max-age="));
+}
+
+#[tokio::test]
+async fn known_and_unknown_emails_get_byte_identical_answers() {
+    let app = TestApp::new().await;
+    app.signed_in("ayu@example.id").await;
+    let strip = |reply: Reply| (reply.status, header(&reply, header::LOCATION).to_owned(), reply.body);
+    for (path, known, unknown) in [
+        (
+            app::api::auth::Login::PATH,
+            "email=ayu%40example.id&password=wrong+password+here",
+            "email=nobody%40example.id&password=wrong+password+here",
+        ),
+        (app::api::auth::ForgotPassword::PATH, "email=ayu%40example.id", "email=nobody%40example.id"),
+        (
+            app::api::auth::Register::PATH,
+            "email=ayu%40example.id&display_name=X&password=teh+manis+dingin+dua+gelas&adult=on&accept_terms=on",
+            "email=new%40example.id&display_name=X&password=teh+manis+dingin+dua+gelas&adult=on&accept_terms=on",
+        ),
+    ] {
+        let a = strip(app.post_form(path, known, None).await);
+        let b = strip(app.post_form(path, unknown, None).await);
+        assert_eq!(a, b, "{path}");
+    }
 }

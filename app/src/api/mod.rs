@@ -1,4 +1,8 @@
-//! Server functions, grouped by feature. Each is a few lines: take the state (and, later, the
-//! signed-in user) from context, call one domain service, map the result to a wire type.
+//! Server functions, grouped by feature. Each is a few lines: take the services (and the
+//! signed-in session) from context, call one domain operation, map the result to a wire type.
+//! Form actions end with a redirect, so they work the same with and without JavaScript.
 
+pub mod account;
+pub mod auth;
+pub mod outbox;
 pub mod system;

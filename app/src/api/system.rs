@@ -38,10 +38,7 @@ pub struct TableSize {
 impl DatabaseStatus {
     /// How many migrations have not run yet.
     pub fn pending(&self) -> usize {
-        self.migrations
-            .iter()
-            .filter(|m| m.applied_at.is_none())
-            .count()
+        self.migrations.iter().filter(|m| m.applied_at.is_none()).count()
     }
 }
 
@@ -55,27 +52,21 @@ impl From<domain::system::DatabaseStatus> for DatabaseStatus {
                 .into_iter()
                 .map(|m| MigrationInfo {
                     name: m.name,
-                    applied_at: m
-                        .applied_at
-                        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                    applied_at: m.applied_at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                 })
                 .collect(),
-            tables: status
-                .tables
-                .into_iter()
-                .map(|t| TableSize {
-                    table: t.table,
-                    rows: t.rows,
-                })
-                .collect(),
+            tables: status.tables.into_iter().map(|t| TableSize { table: t.table, rows: t.rows }).collect(),
         }
     }
 }
 
-/// Reads the database's backend, migrations and table sizes.
+/// Reads the database's backend, migrations and table sizes (the operator only).
 #[server(input = GetUrl)]
 pub async fn get_database_status() -> Result<DatabaseStatus, AppError> {
-    let state = crate::ssr::state()?;
-    let status = domain::system::database_status(&state.db).await?;
+    let services = crate::ssr::services()?;
+    if crate::ssr::require_session()?.user.role != "admin" {
+        return Err(AppError::Forbidden);
+    }
+    let status = domain::system::database_status(&services.db).await?;
     Ok(status.into())
 }

@@ -139,14 +139,9 @@ mod browser {
         let dark = web_sys::window()
             .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
             .is_some_and(|query| query.matches());
-        let renderer = WasmRenderer::new_opt(None, None).theme(if dark {
-            Theme::Dark
-        } else {
-            Theme::Default
-        });
-        let echarts = renderer
-            .render(id, chart)
-            .map_err(|e| JsValue::from_str(&format!("{e:?}")))?;
+        let renderer =
+            WasmRenderer::new_opt(None, None).theme(if dark { Theme::Dark } else { Theme::Default });
+        let echarts = renderer.render(id, chart).map_err(|e| JsValue::from_str(&format!("{e:?}")))?;
 
         let target: Echarts = echarts.clone().unchecked_into();
         let on_resize = Closure::<dyn FnMut()>::new(move || target.resize(JsValue::UNDEFINED));
@@ -156,11 +151,7 @@ mod browser {
             .and_then(|d| d.get_element_by_id(id))
             .ok_or_else(|| JsValue::from_str("chart container vanished"))?;
         observer.observe(&canvas);
-        Ok(Drawing {
-            echarts,
-            observer,
-            _on_resize: on_resize,
-        })
+        Ok(Drawing { echarts, observer, _on_resize: on_resize })
     }
 
     /// Adds the ECharts script once per page and waits until `window.echarts` exists.
@@ -199,12 +190,8 @@ mod tests {
     #[test]
     fn echarts_version_matches_the_pinned_npm_package() {
         let manifest: serde_json::Value =
-            serde_json::from_str(include_str!("../../../package.json"))
-                .expect("package.json parses");
+            serde_json::from_str(include_str!("../../../package.json")).expect("package.json parses");
         assert_eq!(manifest["devDependencies"]["echarts"], ECHARTS_VERSION);
-        assert_eq!(
-            echarts_url(),
-            format!("/vendor/echarts-{ECHARTS_VERSION}.min.js")
-        );
+        assert_eq!(echarts_url(), format!("/vendor/echarts-{ECHARTS_VERSION}.min.js"));
     }
 }

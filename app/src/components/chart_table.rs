@@ -39,19 +39,12 @@ impl ChartTable {
         let columns = series
             .iter()
             .enumerate()
-            .map(|(i, s)| {
-                s["name"]
-                    .as_str()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| format!("{}", i + 1))
-            })
+            .map(|(i, s)| s["name"].as_str().map(str::to_owned).unwrap_or_else(|| format!("{}", i + 1)))
             .collect::<Vec<_>>();
 
-        let category_axis = ["xAxis", "yAxis"].iter().find_map(|key| {
-            as_list(&option[*key])
-                .into_iter()
-                .find(|axis| axis["data"].is_array())
-        });
+        let category_axis = ["xAxis", "yAxis"]
+            .iter()
+            .find_map(|key| as_list(&option[*key]).into_iter().find(|axis| axis["data"].is_array()));
         if let Some(axis) = category_axis {
             let categories = as_list(&axis["data"]);
             let rows = categories
@@ -70,11 +63,7 @@ impl ChartTable {
                         .collect(),
                 })
                 .collect();
-            return Self {
-                row_header: axis["name"].as_str().unwrap_or_default().into(),
-                columns,
-                rows,
-            };
+            return Self { row_header: axis["name"].as_str().unwrap_or_default().into(), columns, rows };
         }
 
         // No category axis: pivot (x or name, value) points of every series into rows.
@@ -85,21 +74,14 @@ impl ChartTable {
                 let index = match rows.iter().position(|row| row.label == label) {
                     Some(index) => index,
                     None => {
-                        rows.push(ChartRow {
-                            label,
-                            cells: vec![MISSING.into(); columns.len()],
-                        });
+                        rows.push(ChartRow { label, cells: vec![MISSING.into(); columns.len()] });
                         rows.len() - 1
                     }
                 };
                 rows[index].cells[column] = format_value(&point_value(point), locale);
             }
         }
-        Self {
-            row_header: String::new(),
-            columns,
-            rows,
-        }
+        Self { row_header: String::new(), columns, rows }
     }
 }
 
@@ -180,27 +162,16 @@ mod tests {
     #[test]
     fn category_axis_gives_rows_and_series_give_columns() {
         let chart = Chart::new()
-            .x_axis(
-                Axis::new()
-                    .type_(AxisType::Category)
-                    .data(vec!["Mon", "Tue", "Wed"]),
-            )
+            .x_axis(Axis::new().type_(AxisType::Category).data(vec!["Mon", "Tue", "Wed"]))
             .y_axis(Axis::new().type_(AxisType::Value))
             .series(Line::new().name("Views").data(vec![1200, 3400, 5600, 7]))
             .series(Line::new().name("Likes").data(vec![10.5, 20.25, 3000.0]));
         let table = ChartTable::from_chart(&chart, Locale::En);
         assert_eq!(table.columns, ["Views", "Likes"]);
-        assert_eq!(
-            table.rows.len(),
-            3,
-            "values past the last category are not shown"
-        );
+        assert_eq!(table.rows.len(), 3, "values past the last category are not shown");
         assert_eq!(
             table.rows[0],
-            ChartRow {
-                label: "Mon".into(),
-                cells: vec!["1,200".into(), "10.5".into()]
-            }
+            ChartRow { label: "Mon".into(), cells: vec!["1,200".into(), "10.5".into()] }
         );
         assert_eq!(table.rows[2].cells, ["5,600", "3,000"]);
         let id = ChartTable::from_chart(&chart, Locale::Id);
@@ -209,31 +180,17 @@ mod tests {
 
     #[test]
     fn named_points_become_rows() {
-        let chart = Chart::new().series(
-            Pie::new()
-                .name("Orders")
-                .data(vec![(40, "Paid"), (7, "Cancelled")]),
-        );
+        let chart = Chart::new().series(Pie::new().name("Orders").data(vec![(40, "Paid"), (7, "Cancelled")]));
         let table = ChartTable::from_chart(&chart, Locale::En);
         assert_eq!(table.columns, ["Orders"]);
-        assert_eq!(
-            table.rows[1],
-            ChartRow {
-                label: "Cancelled".into(),
-                cells: vec!["7".into()]
-            }
-        );
+        assert_eq!(table.rows[1], ChartRow { label: "Cancelled".into(), cells: vec!["7".into()] });
     }
 
     #[test]
     fn time_series_pivot_on_x() {
         let chart = Chart::new()
             .x_axis(Axis::new().type_(AxisType::Time))
-            .series(
-                Line::new()
-                    .name("A")
-                    .data(vec![vec!["2026-11-01".to_string(), "5".into()]]),
-            )
+            .series(Line::new().name("A").data(vec![vec!["2026-11-01".to_string(), "5".into()]]))
             .series(Line::new().name("B").data(vec![
                 vec!["2026-11-01".to_string(), "7".into()],
                 vec!["2026-11-02".to_string(), "9".into()],
@@ -243,18 +200,12 @@ mod tests {
         assert_eq!(table.rows[0].cells, ["5", "7"]);
         assert_eq!(
             table.rows[1],
-            ChartRow {
-                label: "2026-11-02".into(),
-                cells: vec!["–".into(), "9".into()]
-            }
+            ChartRow { label: "2026-11-02".into(), cells: vec!["–".into(), "9".into()] }
         );
     }
 
     #[test]
     fn empty_chart_gives_empty_table() {
-        assert_eq!(
-            ChartTable::from_chart(&Chart::new(), Locale::En),
-            ChartTable::default()
-        );
+        assert_eq!(ChartTable::from_chart(&Chart::new(), Locale::En), ChartTable::default());
     }
 }

@@ -5,7 +5,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::api::account::Me;
+use crate::api::auth::Logout;
 use crate::i18n::use_messages;
+use crate::session::use_current_user;
 
 /// Wraps every page in the brand bar and the main navigation.
 #[component]
@@ -28,6 +31,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand-name">"Soco"</span>
                 </A>
                 <p class="brand-tagline">{t.tagline}</p>
+                <UserMenu />
             </header>
             <nav class="app-nav" aria-label=t.nav_label>
                 <ul>
@@ -49,9 +53,59 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </ul>
             </nav>
             <main id="main" class="app-main" tabindex="-1">
+                <UnverifiedBanner />
                 {children()}
             </main>
         </div>
+    }
+}
+
+/// The signed-in user's name with Account, Security and Log out; or Log in and Create account.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let t = use_messages();
+    let user = use_current_user().0;
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <div class="user-menu">
+            <Transition>
+                {move || Suspend::new(async move {
+                    match user.await.ok().flatten() {
+                        Some(me) => view! {
+                            <span class="user-name" title=me.email.clone()>{me.display_name.clone()}</span>
+                            <A href="/account">{t.nav_account}</A>
+                            <A href="/account/security">{t.nav_security}</A>
+                            <ActionForm action=logout>
+                                <button type="submit" class="link-button">{t.log_out}</button>
+                            </ActionForm>
+                        }.into_any(),
+                        None => view! {
+                            <A href="/login">{t.log_in}</A>
+                            <A href="/register" attr:class="button button--small">{t.register}</A>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// Asks a signed-in user with an unconfirmed address to confirm it.
+#[component]
+fn UnverifiedBanner() -> impl IntoView {
+    let t = use_messages();
+    let user = use_current_user().0;
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                let unverified = matches!(user.await, Ok(Some(Me { email_verified: false, .. })));
+                unverified.then(|| view! {
+                    <div class="notice notice--warning" role="status">
+                        <p>{t.unverified_banner}" "<A href="/account">{t.resend_link}</A></p>
+                    </div>
+                })
+            })}
+        </Transition>
     }
 }
 

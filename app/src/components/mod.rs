@@ -3,5 +3,6 @@
 pub mod chart;
 pub mod chart_table;
 pub mod error_view;
+pub mod form;
 pub mod layout;
 pub mod page;

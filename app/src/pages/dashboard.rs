@@ -2,12 +2,19 @@
 
 use leptos::prelude::*;
 
+use crate::api::account::Me;
 use crate::components::page::Page;
 use crate::i18n::use_messages;
+use crate::session::RequireUser;
 
 /// The landing page.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    view! { <RequireUser children=|_me: Me| view! { <Dashboard /> } /> }
+}
+
+#[component]
+fn Dashboard() -> impl IntoView {
     let t = use_messages();
     view! {
         <Page title=t.nav_dashboard lead=t.dashboard_intro>

@@ -3,8 +3,10 @@
 
 use leptos::prelude::*;
 
+use crate::api::account::Me;
 use crate::components::page::Page;
 use crate::i18n::{Messages, use_messages};
+use crate::session::RequireUser;
 
 /// A section that is not built yet: its purpose and an honest status line.
 #[component]
@@ -15,12 +17,14 @@ fn ComingSection(
 ) -> impl IntoView {
     let t = use_messages();
     view! {
-        <Page title=title(t) lead=intro(t)>
-            <section class="card notice" aria-labelledby="status-heading">
-                <h2 id="status-heading">{t.coming_heading}</h2>
-                <p>{status(t)}</p>
-            </section>
-        </Page>
+        <RequireUser children=move |_me: Me| view! {
+            <Page title=title(t) lead=intro(t)>
+                <section class="card notice" aria-labelledby="status-heading">
+                    <h2 id="status-heading">{t.coming_heading}</h2>
+                    <p>{status(t)}</p>
+                </section>
+            </Page>
+        } />
     }
 }
 

@@ -2,22 +2,41 @@
 
 use leptos::prelude::*;
 
+use crate::api::account::Me;
 use crate::api::system::{DatabaseStatus, get_database_status};
 use crate::charts;
 use crate::components::chart::Chart;
 use crate::components::error_view::ErrorView;
 use crate::components::page::Page;
+use crate::format::utc_minutes;
 use crate::i18n::{use_locale, use_messages};
+use crate::session::RequireUser;
 
 /// The settings page.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    view! { <RequireUser children=|me: Me| view! { <Settings operator=me.is_operator /> } /> }
+}
+
+#[component]
+fn Settings(operator: bool) -> impl IntoView {
     let t = use_messages();
-    let status = Resource::new(|| (), |_| get_database_status());
     view! {
         <Page title=t.nav_settings lead=t.settings_intro>
             <section class="card" aria-labelledby="system-heading">
                 <h2 id="system-heading">{t.system_heading}</h2>
+                {if operator { view! { <SystemStatus /> }.into_any() } else { view! { <p>{t.operator_only}</p> }.into_any() }}
+            </section>
+        </Page>
+    }
+}
+
+/// The operator's view of the database.
+#[component]
+fn SystemStatus() -> impl IntoView {
+    let t = use_messages();
+    let status = Resource::new(|| (), |_| get_database_status());
+    view! {
                 <Suspense fallback=move || view! { <p aria-busy="true">{t.loading}</p> }>
                     <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
                         {move || Suspend::new(async move {
@@ -25,8 +44,6 @@ pub fn SettingsPage() -> impl IntoView {
                         })}
                     </ErrorBoundary>
                 </Suspense>
-            </section>
-        </Page>
     }
 }
 
@@ -39,11 +56,7 @@ fn DatabaseStatusView(status: DatabaseStatus) -> impl IntoView {
     let schema_state = if pending == 0 {
         t.schema_up_to_date.to_owned()
     } else {
-        format!(
-            "{} ({})",
-            t.schema_pending,
-            locale.format_count(pending as u64)
-        )
+        format!("{} ({})", t.schema_pending, locale.format_count(pending as u64))
     };
     view! {
         <dl class="facts">
@@ -86,24 +99,5 @@ fn DatabaseStatusView(status: DatabaseStatus) -> impl IntoView {
                 </tbody>
             </table>
         </details>
-    }
-}
-
-/// `2026-11-22T00:31:05Z` -> `2026-11-22 00:31 UTC`.
-fn utc_minutes(rfc3339: &str) -> String {
-    match rfc3339.get(..16) {
-        Some(prefix) => format!("{} UTC", prefix.replacen('T', " ", 1)),
-        None => rfc3339.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::utc_minutes;
-
-    #[test]
-    fn shows_times_to_the_minute_in_utc() {
-        assert_eq!(utc_minutes("2026-11-22T00:31:05Z"), "2026-11-22 00:31 UTC");
-        assert_eq!(utc_minutes("bad"), "bad");
     }
 }

@@ -66,7 +66,8 @@ impl std::fmt::Debug for PasswordHasher {
 }
 
 fn argon2() -> Result<Argon2<'static>> {
-    let params = Params::new(19_456, 2, 1, None).map_err(|e| Error::Internal(format!("argon2 params: {e}")))?;
+    let params =
+        Params::new(19_456, 2, 1, None).map_err(|e| Error::Internal(format!("argon2 params: {e}")))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -132,7 +133,10 @@ mod tests {
     #[test]
     fn common_and_personal_passwords_are_refused() {
         for weak in ["password1234", "123456789012", "qwertyuiopas"] {
-            assert!(matches!(check_strength(weak, "ayu@example.id", "Ayu"), Err(Weakness::Guessable(_))), "{weak}");
+            assert!(
+                matches!(check_strength(weak, "ayu@example.id", "Ayu"), Err(Weakness::Guessable(_))),
+                "{weak}"
+            );
         }
         assert!(matches!(
             check_strength("ayu.lestari@example.id", "ayu.lestari@example.id", "Ayu Lestari"),

@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    Set,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -132,10 +133,7 @@ pub async fn resolve(db: &impl ConnectionTrait, token: &str, now: DateTime<Utc>)
 
 /// Ends the session a cookie names (logout).
 pub async fn end(db: &impl ConnectionTrait, token: &SecretString) -> Result<()> {
-    session::Entity::delete_many()
-        .filter(session::Column::TokenHash.eq(hash_token(token)))
-        .exec(db)
-        .await?;
+    session::Entity::delete_many().filter(session::Column::TokenHash.eq(hash_token(token))).exec(db).await?;
     Ok(())
 }
 
@@ -159,7 +157,11 @@ pub async fn revoke_all_except(db: &impl ConnectionTrait, user_id: i64, keep: Op
 }
 
 /// The user's live, fully signed-in sessions, most recently used first.
-pub async fn list_active(db: &impl ConnectionTrait, user_id: i64, now: DateTime<Utc>) -> Result<Vec<session::Model>> {
+pub async fn list_active(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<session::Model>> {
     Ok(session::Entity::find()
         .filter(session::Column::UserId.eq(user_id))
         .filter(session::Column::Stage.eq(Stage::Active.as_str()))

@@ -54,15 +54,27 @@ impl Throttle {
 }
 
 /// How long `key_hash` is locked, if it is.
-pub async fn locked_for(db: &impl ConnectionTrait, key_hash: &str, now: DateTime<Utc>) -> Result<Option<Duration>> {
+pub async fn locked_for(
+    db: &impl ConnectionTrait,
+    key_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Duration>> {
     Ok(login_throttle::Entity::find_by_id(key_hash.to_owned()).one(db).await?.and_then(|row| {
-        Throttle { failures: row.failures, window_started_at: row.window_started_at, locked_until: row.locked_until }
-            .locked_for(now)
+        Throttle {
+            failures: row.failures,
+            window_started_at: row.window_started_at,
+            locked_until: row.locked_until,
+        }
+        .locked_for(now)
     }))
 }
 
 /// Records a failed login; returns the new state.
-pub async fn record_failure(db: &impl ConnectionTrait, key_hash: &str, now: DateTime<Utc>) -> Result<Throttle> {
+pub async fn record_failure(
+    db: &impl ConnectionTrait,
+    key_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Throttle> {
     match login_throttle::Entity::find_by_id(key_hash.to_owned()).one(db).await? {
         Some(row) => {
             let next = Throttle {

@@ -73,7 +73,9 @@ pub fn new_recovery_codes() -> Result<Vec<SecretString>> {
     (0..RECOVERY_CODES)
         .map(|_| {
             let mut bytes = [0u8; 10];
-            rand::rngs::OsRng.try_fill_bytes(&mut bytes).map_err(|e| Error::Internal(format!("randomness: {e}")))?;
+            rand::rngs::OsRng
+                .try_fill_bytes(&mut bytes)
+                .map_err(|e| Error::Internal(format!("randomness: {e}")))?;
             let chars: String =
                 bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect();
             Ok(SecretString::from(format!("{}-{}", &chars[..5], &chars[5..])))

@@ -40,6 +40,10 @@ pub struct Model {
     pub totp_key_id: Option<String>,
     /// When 2FA was turned on; a secret without this is a setup in progress.
     pub totp_enabled_at: Option<DateTimeUtc>,
+    /// New recovery codes, sealed by the vault, kept until the user says they saved them.
+    pub recovery_codes_shown: Option<Vec<u8>>,
+    /// Id of the key that sealed `recovery_codes_shown`.
+    pub recovery_codes_key_id: Option<String>,
 }
 
 /// `users` is the owner of most other rows.

@@ -71,7 +71,10 @@ impl Mailer {
     pub fn outbox(folder: PathBuf) -> Self {
         Self {
             transport: std::sync::Arc::new(Transport::Outbox(folder)),
-            from: Mailbox::new(Some("Soco".into()), "soco@localhost".parse().expect("a valid literal address")),
+            from: Mailbox::new(
+                Some("Soco".into()),
+                "soco@localhost".parse().expect("a valid literal address"),
+            ),
         }
     }
 

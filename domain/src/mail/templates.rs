@@ -32,7 +32,8 @@ pub fn escape_html(text: &str) -> String {
 }
 
 fn render(to: &str, lang: &str, draft: Draft<'_>) -> Email {
-    let greeting = if indonesian(lang) { format!("Halo {},", draft.name) } else { format!("Hello {},", draft.name) };
+    let greeting =
+        if indonesian(lang) { format!("Halo {},", draft.name) } else { format!("Hello {},", draft.name) };
     let signature = if indonesian(lang) { "— Soco" } else { "— Soco" };
     let ignore = if indonesian(lang) {
         "Jika Anda tidak merasa melakukan ini, abaikan email ini atau hubungi operator Soco Anda."
@@ -76,19 +77,23 @@ pub fn verify_email(to: &str, lang: &str, name: &str, link: &str) -> Email {
         Draft {
             subject: "Konfirmasi alamat email Anda untuk Soco".into(),
             name,
-            paragraphs: vec!["Terima kasih telah mendaftar di Soco. Konfirmasikan alamat email Anda agar \
+            paragraphs: vec![
+                "Terima kasih telah mendaftar di Soco. Konfirmasikan alamat email Anda agar \
                               dapat menghubungkan akun TikTok dan toko Anda. Tautan ini berlaku 24 jam dan \
                               hanya dapat dipakai sekali."
-                .into()],
+                    .into(),
+            ],
             action: Some(("Konfirmasi email".into(), link)),
         }
     } else {
         Draft {
             subject: "Confirm your email address for Soco".into(),
             name,
-            paragraphs: vec!["Thanks for signing up for Soco. Confirm your email address so you can connect \
+            paragraphs: vec![
+                "Thanks for signing up for Soco. Confirm your email address so you can connect \
                               your TikTok accounts and shops. This link works once, for 24 hours."
-                .into()],
+                    .into(),
+            ],
             action: Some(("Confirm email".into(), link)),
         }
     };
@@ -101,10 +106,12 @@ pub fn already_registered(to: &str, lang: &str, name: &str, reset_link: &str) ->
         Draft {
             subject: "Seseorang mencoba mendaftar dengan email Anda".into(),
             name,
-            paragraphs: vec!["Seseorang mencoba membuat akun Soco baru dengan alamat email ini, tetapi alamat \
+            paragraphs: vec![
+                "Seseorang mencoba membuat akun Soco baru dengan alamat email ini, tetapi alamat \
                               ini sudah memiliki akun. Jika itu Anda dan lupa kata sandi, Anda dapat \
                               mengatur ulang kata sandi."
-                .into()],
+                    .into(),
+            ],
             action: Some(("Atur ulang kata sandi".into(), reset_link)),
         }
     } else {
@@ -126,19 +133,23 @@ pub fn reset_password(to: &str, lang: &str, name: &str, link: &str) -> Email {
         Draft {
             subject: "Atur ulang kata sandi Soco Anda".into(),
             name,
-            paragraphs: vec!["Kami menerima permintaan untuk mengatur ulang kata sandi Anda. Tautan ini \
+            paragraphs: vec![
+                "Kami menerima permintaan untuk mengatur ulang kata sandi Anda. Tautan ini \
                               berlaku 30 menit dan hanya dapat dipakai sekali. Setelah kata sandi diganti, \
                               semua sesi Anda akan diakhiri."
-                .into()],
+                    .into(),
+            ],
             action: Some(("Atur ulang kata sandi".into(), link)),
         }
     } else {
         Draft {
             subject: "Reset your Soco password".into(),
             name,
-            paragraphs: vec!["We received a request to reset your password. This link works once, for 30 \
+            paragraphs: vec![
+                "We received a request to reset your password. This link works once, for 30 \
                               minutes. Once your password is changed, every session you have is signed out."
-                .into()],
+                    .into(),
+            ],
             action: Some(("Reset password".into(), link)),
         }
     };
@@ -176,42 +187,90 @@ pub fn alert(to: &str, lang: &str, name: &str, alert: &Alert, security_link: &st
     let (subject, body): (&str, String) = match alert {
         Alert::NewDevice { user_agent, ip, when } => {
             if id {
-                ("Login baru ke akun Soco Anda", format!("Ada login ke akun Anda dari perangkat baru.\nWaktu: {when}\nAlamat IP: {ip}\nPerangkat: {user_agent}"))
+                (
+                    "Login baru ke akun Soco Anda",
+                    format!(
+                        "Ada login ke akun Anda dari perangkat baru.\nWaktu: {when}\nAlamat IP: {ip}\nPerangkat: {user_agent}"
+                    ),
+                )
             } else {
-                ("New sign-in to your Soco account", format!("Your account was signed in to from a new device.\nWhen: {when}\nIP address: {ip}\nDevice: {user_agent}"))
+                (
+                    "New sign-in to your Soco account",
+                    format!(
+                        "Your account was signed in to from a new device.\nWhen: {when}\nIP address: {ip}\nDevice: {user_agent}"
+                    ),
+                )
             }
         }
         Alert::PasswordChanged => {
             if id {
-                ("Kata sandi Soco Anda telah diubah", "Kata sandi akun Anda baru saja diubah dan semua sesi lain telah diakhiri.".into())
+                (
+                    "Kata sandi Soco Anda telah diubah",
+                    "Kata sandi akun Anda baru saja diubah dan semua sesi lain telah diakhiri.".into(),
+                )
             } else {
-                ("Your Soco password was changed", "Your account's password was just changed, and every other session was signed out.".into())
+                (
+                    "Your Soco password was changed",
+                    "Your account's password was just changed, and every other session was signed out."
+                        .into(),
+                )
             }
         }
         Alert::TwoFactorEnabled => {
             if id {
-                ("Verifikasi dua langkah diaktifkan", "Verifikasi dua langkah kini aktif untuk akun Anda.".into())
+                (
+                    "Verifikasi dua langkah diaktifkan",
+                    "Verifikasi dua langkah kini aktif untuk akun Anda.".into(),
+                )
             } else {
-                ("Two-step verification turned on", "Two-step verification is now on for your account.".into())
+                (
+                    "Two-step verification turned on",
+                    "Two-step verification is now on for your account.".into(),
+                )
             }
         }
         Alert::TwoFactorDisabled => {
             if id {
-                ("Verifikasi dua langkah dinonaktifkan", "Verifikasi dua langkah telah dimatikan untuk akun Anda.".into())
+                (
+                    "Verifikasi dua langkah dinonaktifkan",
+                    "Verifikasi dua langkah telah dimatikan untuk akun Anda.".into(),
+                )
             } else {
-                ("Two-step verification turned off", "Two-step verification was turned off for your account.".into())
+                (
+                    "Two-step verification turned off",
+                    "Two-step verification was turned off for your account.".into(),
+                )
             }
         }
         Alert::EmailChanged { new_email } => {
             if id {
-                ("Alamat email Soco Anda diubah", format!("Alamat email akun Anda diubah menjadi {new_email}. Email berikutnya akan dikirim ke sana."))
+                (
+                    "Alamat email Soco Anda diubah",
+                    format!(
+                        "Alamat email akun Anda diubah menjadi {new_email}. Email berikutnya akan dikirim ke sana."
+                    ),
+                )
             } else {
-                ("Your Soco email address was changed", format!("Your account's email address was changed to {new_email}. Future mail goes there."))
+                (
+                    "Your Soco email address was changed",
+                    format!(
+                        "Your account's email address was changed to {new_email}. Future mail goes there."
+                    ),
+                )
             }
         }
     };
     let label = if id { "Periksa keamanan akun" } else { "Review account security" };
-    render(to, lang, Draft { subject: subject.into(), name, paragraphs: body.split('\n').map(str::to_owned).collect(), action: Some((label.into(), security_link)) })
+    render(
+        to,
+        lang,
+        Draft {
+            subject: subject.into(),
+            name,
+            paragraphs: body.split('\n').map(str::to_owned).collect(),
+            action: Some((label.into(), security_link)),
+        },
+    )
 }
 
 /// "Confirm your new address", sent to the new address of an email change.
@@ -220,18 +279,22 @@ pub fn confirm_new_email(to: &str, lang: &str, name: &str, link: &str) -> Email 
         Draft {
             subject: "Konfirmasi alamat email baru Anda".into(),
             name,
-            paragraphs: vec!["Konfirmasikan bahwa Anda ingin memakai alamat ini untuk akun Soco Anda. Alamat \
+            paragraphs: vec![
+                "Konfirmasikan bahwa Anda ingin memakai alamat ini untuk akun Soco Anda. Alamat \
                               baru berlaku setelah Anda membuka tautan ini (berlaku 24 jam, sekali pakai)."
-                .into()],
+                    .into(),
+            ],
             action: Some(("Konfirmasi alamat baru".into(), link)),
         }
     } else {
         Draft {
             subject: "Confirm your new email address".into(),
             name,
-            paragraphs: vec!["Confirm that you want to use this address for your Soco account. The change takes \
+            paragraphs: vec![
+                "Confirm that you want to use this address for your Soco account. The change takes \
                               effect once you open this link (it works once, for 24 hours)."
-                .into()],
+                    .into(),
+            ],
             action: Some(("Confirm new address".into(), link)),
         }
     };

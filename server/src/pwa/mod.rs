@@ -65,11 +65,7 @@ impl ServiceWorker {
             .replace("\"__SOCO_VERSION__\"", &format!("\"{version}\""))
             .replace("\"__SOCO_OFFLINE__\"", &format!("\"{OFFLINE_PATH}\""))
             .replace("[] /* __SOCO_PRECACHE__ */", &list);
-        Ok(Self {
-            script,
-            precache,
-            version,
-        })
+        Ok(Self { script, precache, version })
     }
 }
 
@@ -95,23 +91,13 @@ fn build_assets(options: &LeptosOptions) -> Vec<String> {
             target.push_str(hash.trim());
         }
     }
-    vec![
-        format!("/{pkg}/{js}.js"),
-        format!("/{pkg}/{wasm}.wasm"),
-        format!("/{pkg}/{css}.css"),
-    ]
+    vec![format!("/{pkg}/{js}.js"), format!("/{pkg}/{wasm}.wasm"), format!("/{pkg}/{css}.css")]
 }
 
 impl ServiceWorker {
     /// The `GET /sw.js` response; browsers revalidate it on every visit.
     pub fn response(&self) -> axum::response::Response {
-        (
-            [
-                (CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                (CACHE_CONTROL, "no-cache"),
-            ],
-            self.script.clone(),
-        )
+        ([(CONTENT_TYPE, "text/javascript; charset=utf-8"), (CACHE_CONTROL, "no-cache")], self.script.clone())
             .into_response()
     }
 }

@@ -1,0 +1,133 @@
+//! Signing up, in and out; email links; password reset.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Creates an account (the answer is the same when the address is taken) and goes to the login
+/// page with a note to check the inbox.
+#[server]
+pub async fn register(
+    email: String,
+    display_name: String,
+    password: String,
+    adult: Option<String>,
+    accept_terms: Option<String>,
+    locale: Option<String>,
+    time_zone: Option<String>,
+) -> Result<(), AppError> {
+    let services = crate::ssr::services()?;
+    let context = crate::ssr::request_context()?;
+    let locale = locale.unwrap_or_default();
+    let time_zone = time_zone
+        .filter(|z| !z.trim().is_empty())
+        .unwrap_or_else(|| if locale == "id" { "Asia/Jakarta".into() } else { "UTC".into() });
+    let input = domain::accounts::Registration {
+        email,
+        display_name,
+        password: password.into(),
+        adult: adult.is_some(),
+        accept_terms: accept_terms.is_some(),
+        locale,
+        time_zone,
+    };
+    domain::accounts::register(&services, input, &context.meta, chrono::Utc::now()).await?;
+    crate::ssr::redirect_local("/login?registered=1");
+    Ok(())
+}
+
+/// Checks email and password; signs in, or asks for the second factor.
+#[server]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use domain::accounts::LoginOutcome;
+    let services = crate::ssr::services()?;
+    let context = crate::ssr::request_context()?;
+    let outcome =
+        domain::accounts::login(&services, &email, &password.into(), &context.meta, chrono::Utc::now())
+            .await?;
+    match outcome {
+        LoginOutcome::SignedIn(session) => {
+            crate::ssr::set_session_cookie(&services, &session)?;
+            crate::ssr::redirect_local(next.as_deref().unwrap_or("/"));
+        }
+        LoginOutcome::SecondFactorNeeded(pending) => {
+            crate::ssr::set_session_cookie(&services, &pending)?;
+            crate::ssr::redirect_local("/login/two-factor");
+        }
+    }
+    Ok(())
+}
+
+/// Completes a login with a TOTP code or a recovery code.
+#[server]
+pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
+    let services = crate::ssr::services()?;
+    let context = crate::ssr::request_context()?;
+    let pending = crate::ssr::pending_second_factor().ok_or(AppError::Unauthorized)?;
+    let session = domain::accounts::complete_second_factor(
+        &services,
+        &pending,
+        &code,
+        &context.meta,
+        chrono::Utc::now(),
+    )
+    .await?;
+    crate::ssr::set_session_cookie(&services, &session)?;
+    crate::ssr::redirect_local("/");
+    Ok(())
+}
+
+/// Ends this session.
+#[server]
+pub async fn logout() -> Result<(), AppError> {
+    let services = crate::ssr::services()?;
+    let context = crate::ssr::request_context()?;
+    if let (Some(session), Some(token)) = (&context.session, &context.token) {
+        domain::accounts::logout(&services, session, token, &context.meta, chrono::Utc::now()).await?;
+    }
+    crate::ssr::clear_session_cookie(&services)?;
+    crate::ssr::redirect_local("/login?signed_out=1");
+    Ok(())
+}
+
+/// Confirms an email address from its link (the page's button posts here: no change over GET).
+#[server]
+pub async fn verify_email(token: String) -> Result<(), AppError> {
+    let services = crate::ssr::services()?;
+    let context = crate::ssr::request_context()?;
+    domain::accounts::verify_email(&services, &token, &context.meta, chrono::Utc::now()).await?;
+    crate::ssr::redirect_local("/login?verified=1");
+    Ok(())
+}
+
+/// Confirms a new email address from its link.
+#[server]
+pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
+    let services = crate::ssr::services()?;
+    let context = crate::ssr::request_context()?;
+    domain::accounts::confirm_email_change(&services, &token, &context.meta, chrono::Utc::now()).await?;
+    crate::ssr::redirect_local("/account?email_changed=1");
+    Ok(())
+}
+
+/// Emails a reset link if the address has an account; the answer is the same either way.
+#[server]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    let services = crate::ssr::services()?;
+    let context = crate::ssr::request_context()?;
+    domain::accounts::request_password_reset(&services, &email, &context.meta, chrono::Utc::now()).await?;
+    crate::ssr::redirect_local("/forgot-password?sent=1");
+    Ok(())
+}
+
+/// Sets a new password from a reset link; every session ends and the user logs in again.
+#[server]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    let services = crate::ssr::services()?;
+    let context = crate::ssr::request_context()?;
+    domain::accounts::reset_password(&services, &token, &password.into(), &context.meta, chrono::Utc::now())
+        .await?;
+    crate::ssr::clear_session_cookie(&services)?;
+    crate::ssr::redirect_local("/login?reset=1");
+    Ok(())
+}

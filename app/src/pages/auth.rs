@@ -1,0 +1,201 @@
+//! Signing up and in: registration, login, the second factor, password reset and the pages the
+//! emailed links open. Every form is a plain HTML form that JavaScript enhances.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::auth::{
+    ConfirmEmailChange, ForgotPassword, Login, Register, ResetPassword, VerifyEmail, VerifySecondFactor,
+};
+use crate::components::form::{Checkbox, Field, FormAlert, Notice, action_error};
+use crate::components::page::Page;
+use crate::i18n::{use_locale, use_messages};
+
+fn query_flag(name: &'static str) -> Memo<bool> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get(name).is_some())
+}
+
+fn query_value(name: &'static str) -> Memo<String> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get(name).unwrap_or_default())
+}
+
+/// `/login`.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let t = use_messages();
+    let action = ServerAction::<Login>::new();
+    let error = action_error(action);
+    let next = query_value("next");
+    let notices = [
+        ("registered", t.registered_notice),
+        ("signed_out", t.signed_out_notice),
+        ("verified", t.verified_notice),
+        ("reset", t.reset_done_notice),
+    ];
+    view! {
+        <Page title=t.login_title>
+            {notices.into_iter().map(|(flag, text)| {
+                let shown = query_flag(flag);
+                move || shown.get().then(|| view! { <Notice text /> })
+            }).collect_view()}
+            <section class="card form-card">
+                <FormAlert error fields=&["email", "password"] unauthorized=t.wrong_credentials />
+                <ActionForm action>
+                    <Field label=t.email_label name="email" kind="email" autocomplete="username" required=true error />
+                    <Field label=t.password_label name="password" kind="password" autocomplete="current-password" required=true error />
+                    <input type="hidden" name="next" value=move || next.get() />
+                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.log_in}</button>
+                </ActionForm>
+                <p><A href="/forgot-password">{t.forgot_link}</A></p>
+                <p>{t.no_account}" "<A href="/register">{t.register}</A></p>
+            </section>
+        </Page>
+    }
+}
+
+/// `/register`.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let t = use_messages();
+    let locale = use_locale();
+    let action = ServerAction::<Register>::new();
+    let error = action_error(action);
+    let time_zone = RwSignal::new(String::new());
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| time_zone.set(browser_time_zone()));
+    view! {
+        <Page title=t.register_title lead=t.register_lead>
+            <section class="card form-card">
+                <FormAlert error fields=&["email", "display_name", "password", "adult", "accept_terms"] />
+                <ActionForm action>
+                    <Field label=t.name_label name="display_name" autocomplete="name" required=true error />
+                    <Field label=t.email_label name="email" kind="email" autocomplete="email" required=true error />
+                    <Field label=t.password_label name="password" kind="password" autocomplete="new-password" required=true hint=t.password_hint error />
+                    <Checkbox name="adult" error>{t.adult_label}</Checkbox>
+                    <Checkbox name="accept_terms" error>
+                        {t.terms_label_before}" "<a href="/terms" target="_blank">{t.terms_link}</a>" "
+                        {t.terms_label_and}" "<a href="/privacy-policy" target="_blank">{t.privacy_link}</a>
+                    </Checkbox>
+                    <input type="hidden" name="locale" value=locale.tag() />
+                    <input type="hidden" name="time_zone" value=move || time_zone.get() />
+                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.register}</button>
+                </ActionForm>
+                <p>{t.have_account}" "<A href="/login">{t.log_in}</A></p>
+            </section>
+        </Page>
+    }
+}
+
+/// The browser's IANA time zone, e.g. `Asia/Jakarta`.
+#[cfg(feature = "hydrate")]
+fn browser_time_zone() -> String {
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
+        .ok()
+        .and_then(|zone| zone.as_string())
+        .unwrap_or_default()
+}
+
+/// `/login/two-factor`.
+#[component]
+pub fn TwoFactorPage() -> impl IntoView {
+    let t = use_messages();
+    let action = ServerAction::<VerifySecondFactor>::new();
+    let error = action_error(action);
+    view! {
+        <Page title=t.two_factor_title lead=t.two_factor_lead>
+            <section class="card form-card">
+                <FormAlert error fields=&["code"] unauthorized=t.error_unauthorized />
+                <ActionForm action>
+                    <Field label=t.code_label name="code" autocomplete="one-time-code" required=true error />
+                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.verify_button}</button>
+                </ActionForm>
+            </section>
+        </Page>
+    }
+}
+
+/// `/forgot-password`.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let t = use_messages();
+    let action = ServerAction::<ForgotPassword>::new();
+    let error = action_error(action);
+    let sent = query_flag("sent");
+    view! {
+        <Page title=t.forgot_title lead=t.forgot_lead>
+            {move || sent.get().then(|| view! { <Notice text=t.forgot_sent /> })}
+            <section class="card form-card">
+                <FormAlert error fields=&["email"] />
+                <ActionForm action>
+                    <Field label=t.email_label name="email" kind="email" autocomplete="email" required=true error />
+                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.send_link}</button>
+                </ActionForm>
+            </section>
+        </Page>
+    }
+}
+
+/// `/reset-password?token=...`.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let t = use_messages();
+    let action = ServerAction::<ResetPassword>::new();
+    let error = action_error(action);
+    let token = query_value("token");
+    view! {
+        <Page title=t.reset_title>
+            <section class="card form-card">
+                <FormAlert error fields=&["password"] />
+                <ActionForm action>
+                    <input type="hidden" name="token" value=move || token.get() />
+                    <Field label=t.new_password_label name="password" kind="password" autocomplete="new-password" required=true hint=t.password_hint error />
+                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.save_password}</button>
+                </ActionForm>
+            </section>
+        </Page>
+    }
+}
+
+/// `/verify-email?token=...`: a button, because opening a link must not change anything.
+#[component]
+pub fn VerifyEmailPage() -> impl IntoView {
+    let t = use_messages();
+    let action = ServerAction::<VerifyEmail>::new();
+    let error = action_error(action);
+    let token = query_value("token");
+    view! {
+        <Page title=t.verify_title lead=t.verify_lead>
+            <section class="card form-card">
+                <FormAlert error />
+                <ActionForm action>
+                    <input type="hidden" name="token" value=move || token.get() />
+                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.confirm_button}</button>
+                </ActionForm>
+            </section>
+        </Page>
+    }
+}
+
+/// `/confirm-email?token=...`: confirms a new address.
+#[component]
+pub fn ConfirmEmailPage() -> impl IntoView {
+    let t = use_messages();
+    let action = ServerAction::<ConfirmEmailChange>::new();
+    let error = action_error(action);
+    let token = query_value("token");
+    view! {
+        <Page title=t.confirm_email_title lead=t.verify_lead>
+            <section class="card form-card">
+                <FormAlert error />
+                <ActionForm action>
+                    <input type="hidden" name="token" value=move || token.get() />
+                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.confirm_button}</button>
+                </ActionForm>
+            </section>
+        </Page>
+    }
+}

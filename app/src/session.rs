@@ -1,0 +1,69 @@
+//! Who is signed in, for every component: one resource per page load, refetched whenever the
+//! address changes (logins, logouts and profile changes all end in a redirect).
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+
+use crate::api::account::{Me, get_me};
+use crate::error::AppError;
+
+/// The signed-in user as a resource.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Resource<Result<Option<Me>, AppError>>);
+
+/// Creates the resource; call once inside the router.
+pub fn provide_current_user() {
+    let location = use_location();
+    let resource = Resource::new(move || (location.pathname.get(), location.search.get()), |_| get_me());
+    provide_context(CurrentUser(resource));
+}
+
+/// The signed-in user resource.
+pub fn use_current_user() -> CurrentUser {
+    expect_context::<CurrentUser>()
+}
+
+/// Renders `children` with the signed-in user, or sends the visitor to the login page (and back
+/// here afterwards).
+#[component]
+pub fn RequireUser<F, IV>(children: F) -> impl IntoView
+where
+    F: Fn(Me) -> IV + Send + Sync + Clone + 'static,
+    IV: IntoView + 'static,
+{
+    let CurrentUser(user) = use_current_user();
+    let location = use_location();
+    view! {
+        <Transition>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(me)) => children(me).into_any(),
+                        Ok(None) => {
+                            let next = location.pathname.get_untracked();
+                            let target = format!("/login?next={}", urlencode(&next));
+                            view! { <Redirect path=target /> }.into_any()
+                        }
+                        Err(err) => Err::<(), _>(err).into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// Percent-encodes a path for a query value.
+pub fn urlencode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(char::from(byte))
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,132 @@
+//! Middleware that works out who is asking: the client's address (trusting `X-Forwarded-For`
+//! only from configured proxies), its user agent, and the live session its cookie names. The
+//! result goes into the request's extensions as [`RequestContext`] for pages and server functions.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use app::ssr::{AppState, RequestContext, cookie_name};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::header::{COOKIE, USER_AGENT};
+use axum::http::{HeaderMap, Request, Response};
+use axum::middleware::Next;
+use axum::response::IntoResponse;
+use domain::auth::RequestMeta;
+use domain::auth::session;
+use ipnet::IpNet;
+use secrecy::SecretString;
+
+/// The client's address: the peer, or for a trusted proxy the right-most untrusted address of
+/// `X-Forwarded-For`.
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|ip| ip.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>();
+    forwarded.into_iter().rev().find(|ip| !is_trusted(ip)).unwrap_or(peer)
+}
+
+/// Files that never depend on who asks: no session lookup for them.
+fn is_static(path: &str) -> bool {
+    ["/pkg/", "/vendor/", "/icons/"].iter().any(|prefix| path.starts_with(prefix))
+        || matches!(path, "/favicon.ico" | "/manifest.webmanifest" | "/sw.js" | "/healthz")
+}
+
+/// The value of cookie `name` in the request's `Cookie` headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// Resolves the client and the session, then runs the request.
+pub async fn resolve(
+    State(state): State<AppState>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response<Body> {
+    let services = &state.services;
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let headers = request.headers();
+    let ip = client_ip(peer, headers, &services.config.trusted_proxies);
+    let user_agent = headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let meta = RequestMeta::new(ip, user_agent);
+
+    let mut context = RequestContext { meta, session: None, token: None };
+    let cookie_value = if is_static(request.uri().path()) {
+        None
+    } else {
+        cookie(headers, cookie_name(services.config.is_https()))
+    };
+    if let Some(token) = cookie_value {
+        match session::resolve(&services.db, &token, chrono::Utc::now()).await {
+            Ok(Some(resolved)) => {
+                context.session = Some(Arc::new(resolved));
+                context.token = Some(SecretString::from(token));
+            }
+            Ok(None) => {}
+            Err(err) => tracing::error!(error = %err, "session lookup failed"),
+        }
+    }
+    let signed_in = context.session.as_ref().is_some_and(|s| s.stage == session::Stage::Active);
+    let path = request.uri().path().to_owned();
+    if !signed_in && request.method() == axum::http::Method::GET && app::needs_sign_in(&path) {
+        let target = format!("/login?next={}", app::session::urlencode(&path));
+        return (axum::http::StatusCode::FOUND, [(axum::http::header::LOCATION, target)]).into_response();
+    }
+    request.extensions_mut().insert(context);
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn forwarded_for_counts_only_behind_trusted_proxies() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", HeaderValue::from_static("198.51.100.9, 203.0.113.7, 10.0.0.2"));
+        let proxy: IpAddr = "10.0.0.1".parse().expect("ip");
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().expect("net")];
+        assert_eq!(client_ip(proxy, &headers, &trusted), "203.0.113.7".parse::<IpAddr>().expect("ip"));
+        assert_eq!(client_ip(proxy, &headers, &[]), proxy, "untrusted peers are believed as they are");
+        let stranger: IpAddr = "192.0.2.1".parse().expect("ip");
+        assert_eq!(client_ip(stranger, &headers, &trusted), stranger, "spoofed header from a client");
+    }
+
+    #[test]
+    fn which_pages_need_a_session() {
+        for path in ["/", "/settings", "/account", "/account/security", "/accounts"] {
+            assert!(app::needs_sign_in(path), "{path}");
+        }
+        for path in ["/login", "/register", "/offline", "/terms", "/accountsx", "/outbox", "/healthz"] {
+            assert!(!app::needs_sign_in(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn reads_one_cookie_among_many() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("a=1; soco_session=abc; b=2"));
+        assert_eq!(cookie(&headers, "soco_session").as_deref(), Some("abc"));
+        assert_eq!(cookie(&headers, "missing"), None);
+    }
+}
