@@ -6,6 +6,7 @@
 #                (SQLite, and PostgreSQL when SOCO_TEST_POSTGRES_URL is set), Playwright
 #   make e2e     only the Playwright suite, against a release build
 #   make size    release wasm, JS and CSS sizes: raw, gzip and brotli
+#   make bench   benchmarks (figures only, never pass/fail on time): login latency at 20/s
 #   make help    this list
 
 SHELL := /usr/bin/env bash
@@ -31,7 +32,7 @@ SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null && echo sudo)
 
 say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
-.PHONY: help run build test lint fmt-check clippy clippy-wasm unit e2e size setup setup-build setup-test \
+.PHONY: bench help run build test lint fmt-check clippy clippy-wasm unit e2e size setup setup-build setup-test \
 	prerequisites rust-tools npm-build npm-e2e apt-packages vendor clean
 
 help:
@@ -96,6 +97,10 @@ size: build
 		printf '%-44s %10d %10d %10d\n' "$${f#$(SITE)/}" "$$(stat -c %s "$$f")" \
 			"$$(gzip -9 -c "$$f" | wc -c)" "$$(brotli -q 11 -c "$$f" | wc -c)"; \
 	done
+
+bench: setup-build
+	$(call say,Benchmark: login latency (release build))
+	cargo bench --locked -p server --bench login
 
 # --- installing what is missing ---------------------------------------------------------------
 

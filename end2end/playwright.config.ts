@@ -10,6 +10,7 @@ const baseURL = `http://127.0.0.1:${port}`;
 const repo = resolve(__dirname, "..");
 const server = process.env.SOCO_E2E_SERVER ?? resolve(process.env.HOME ?? "", ".cache/soco-target/release/server");
 const dataDir = mkdtempSync(join(tmpdir(), "soco-e2e-"));
+export const operatorState = join(__dirname, "test-results", ".auth", "operator.json");
 
 const chromium = {
   ...devices["Desktop Chrome"],
@@ -39,8 +40,18 @@ export default defineConfig({
   reporter: [["list"]],
   use: { baseURL, trace: "retain-on-failure" },
   projects: [
-    { name: "hydrated", use: { ...chromium, javaScriptEnabled: true } },
-    { name: "no-js", use: { ...chromium, javaScriptEnabled: false } },
+    // Registers the operator (the first account) once and keeps its session for the others.
+    { name: "setup", testMatch: /.*\.setup\.ts/, use: { ...chromium } },
+    {
+      name: "hydrated",
+      dependencies: ["setup"],
+      use: { ...chromium, javaScriptEnabled: true, storageState: operatorState },
+    },
+    {
+      name: "no-js",
+      dependencies: ["setup"],
+      use: { ...chromium, javaScriptEnabled: false, storageState: operatorState },
+    },
   ],
   webServer: {
     command: `${server} serve`,
@@ -52,6 +63,10 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       SOCO_ADDR: `127.0.0.1:${port}`,
+      SOCO_PUBLIC_URL: baseURL,
+      // The suite signs in many times from one address; the limits themselves are tested in Rust.
+      SOCO_AUTH_BURST: "1000",
+      SOCO_AUTH_PER_MINUTE: "1000",
       SOCO_DATA_DIR: dataDir,
       SOCO_LOG: "warn",
       LEPTOS_SITE_ROOT: process.env.SOCO_E2E_SITE ?? join(repo, "target/site"),

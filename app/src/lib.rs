@@ -19,6 +19,7 @@ pub mod ssr;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::SsrMode;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -76,7 +77,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// Pages only a signed-in user may see (`/` exactly, the others with everything below them).
 /// The server sends signed-out visitors of these to the login page before rendering anything.
-pub const SIGNED_IN_PAGES: &[&str] = &["/", "/accounts", "/shop", "/schedule", "/privacy", "/settings", "/account"];
+pub const SIGNED_IN_PAGES: &[&str] =
+    &["/", "/accounts", "/shop", "/schedule", "/privacy", "/settings", "/account"];
 
 /// Whether `path` needs a signed-in user.
 pub fn needs_sign_in(path: &str) -> bool {
@@ -164,32 +166,33 @@ pub fn App() -> impl IntoView {
     }
     view! {
         <Title formatter=|title: String| if title.is_empty() { "Soco".to_owned() } else { format!("{title} · Soco") } />
+        // In-order streaming: every page arrives complete, so it works without JavaScript too.
         <Router>
             <WithSession>
             <Layout>
                 <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
                     <Routes fallback=NotFoundPage>
-                        <Route path=path!("") view=DashboardPage />
-                        <Route path=path!("accounts") view=AccountsPage />
-                        <Route path=path!("shop") view=ShopPage />
-                        <Route path=path!("schedule") view=SchedulePage />
-                        <Route path=path!("privacy") view=PrivacyPage />
-                        <Route path=path!("settings") view=SettingsPage />
-                        <Route path=path!("offline") view=OfflinePage />
-                        <Route path=path!("login") view=LoginPage />
-                        <Route path=path!("login/two-factor") view=TwoFactorPage />
-                        <Route path=path!("register") view=RegisterPage />
-                        <Route path=path!("forgot-password") view=ForgotPasswordPage />
-                        <Route path=path!("reset-password") view=ResetPasswordPage />
-                        <Route path=path!("verify-email") view=VerifyEmailPage />
-                        <Route path=path!("confirm-email") view=ConfirmEmailPage />
-                        <Route path=path!("account") view=AccountPage />
-                        <Route path=path!("account/security") view=SecurityPage />
-                        <Route path=path!("account/recovery-codes") view=RecoveryCodesPage />
-                        <Route path=path!("outbox") view=OutboxPage />
-                        <Route path=path!("outbox/:id") view=OutboxMessagePage />
-                        <Route path=path!("terms") view=TermsPage />
-                        <Route path=path!("privacy-policy") view=PrivacyPolicyPage />
+                        <Route path=path!("") view=DashboardPage ssr=SsrMode::InOrder />
+                        <Route path=path!("accounts") view=AccountsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("shop") view=ShopPage ssr=SsrMode::InOrder />
+                        <Route path=path!("schedule") view=SchedulePage ssr=SsrMode::InOrder />
+                        <Route path=path!("privacy") view=PrivacyPage ssr=SsrMode::InOrder />
+                        <Route path=path!("settings") view=SettingsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("offline") view=OfflinePage ssr=SsrMode::InOrder />
+                        <Route path=path!("login") view=LoginPage ssr=SsrMode::InOrder />
+                        <Route path=path!("login/two-factor") view=TwoFactorPage ssr=SsrMode::InOrder />
+                        <Route path=path!("register") view=RegisterPage ssr=SsrMode::InOrder />
+                        <Route path=path!("forgot-password") view=ForgotPasswordPage ssr=SsrMode::InOrder />
+                        <Route path=path!("reset-password") view=ResetPasswordPage ssr=SsrMode::InOrder />
+                        <Route path=path!("verify-email") view=VerifyEmailPage ssr=SsrMode::InOrder />
+                        <Route path=path!("confirm-email") view=ConfirmEmailPage ssr=SsrMode::InOrder />
+                        <Route path=path!("account") view=AccountPage ssr=SsrMode::InOrder />
+                        <Route path=path!("account/security") view=SecurityPage ssr=SsrMode::InOrder />
+                        <Route path=path!("account/recovery-codes") view=RecoveryCodesPage ssr=SsrMode::InOrder />
+                        <Route path=path!("outbox") view=OutboxPage ssr=SsrMode::InOrder />
+                        <Route path=path!("outbox/:id") view=OutboxMessagePage ssr=SsrMode::InOrder />
+                        <Route path=path!("terms") view=TermsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("privacy-policy") view=PrivacyPolicyPage ssr=SsrMode::InOrder />
                     </Routes>
                 </ErrorBoundary>
             </Layout>

@@ -59,13 +59,23 @@ test("an unknown address answers 404 with a helpful page", async ({ page }) => {
 });
 
 test("Indonesian browsers get Bahasa Indonesia", async ({ browser, javaScriptEnabled }) => {
-  const context = await browser.newContext({ locale: "id-ID", javaScriptEnabled });
+  const context = await browser.newContext({ locale: "id-ID", javaScriptEnabled, storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
-  await page.goto("/");
+  await page.goto("/login");
   await expect(page.locator("html")).toHaveAttribute("lang", "id");
-  await expect(page.getByRole("heading", { level: 1, name: "Dasbor" })).toBeVisible();
-  await page.getByRole("navigation", { name: "Utama" }).getByRole("link", { name: "Pengaturan" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Pengaturan" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Masuk ke Soco" })).toBeVisible();
+  await page.getByRole("link", { name: "Buat akun" }).first().click();
+  await expect(page.getByRole("heading", { level: 1, name: "Buat akun Soco Anda" })).toBeVisible();
+  await expect(page.getByLabel("Saya berusia 18 tahun atau lebih")).toBeVisible();
+  await context.close();
+});
+
+test("signed-out visitors are asked to log in first", async ({ browser, javaScriptEnabled }) => {
+  const context = await browser.newContext({ javaScriptEnabled, storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await page.goto("/settings");
+  await expect(page).toHaveURL(/\/login\?next=\/settings/);
+  await expect(page.getByRole("heading", { level: 1, name: "Log in to Soco" })).toBeVisible();
   await context.close();
 });
 

@@ -227,7 +227,7 @@ pub async fn begin_two_factor() -> Result<(), AppError> {
     let services = crate::ssr::services()?;
     let session = crate::ssr::require_session()?;
     domain::accounts::begin_totp_setup(&services, &session.user, chrono::Utc::now()).await?;
-    crate::ssr::redirect_local("/account/security#two-factor");
+    crate::ssr::redirect_local("/account/security?setup=1#two-factor");
     Ok(())
 }
 
@@ -304,7 +304,7 @@ pub async fn revoke_session(id: i64) -> Result<(), AppError> {
     let context = crate::ssr::request_context()?;
     let session = crate::ssr::require_session()?;
     domain::accounts::revoke_session(&services, &session, id, &context.meta, chrono::Utc::now()).await?;
-    crate::ssr::redirect_local("/account/security#sessions");
+    crate::ssr::redirect_local(&format!("/account/security?ended={id}#sessions"));
     Ok(())
 }
 
@@ -314,7 +314,9 @@ pub async fn revoke_other_sessions() -> Result<(), AppError> {
     let services = crate::ssr::services()?;
     let context = crate::ssr::request_context()?;
     let session = crate::ssr::require_session()?;
-    domain::accounts::revoke_other_sessions(&services, &session, &context.meta, chrono::Utc::now()).await?;
-    crate::ssr::redirect_local("/account/security#sessions");
+    let ended =
+        domain::accounts::revoke_other_sessions(&services, &session, &context.meta, chrono::Utc::now())
+            .await?;
+    crate::ssr::redirect_local(&format!("/account/security?ended_others={ended}#sessions"));
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! to rectification), password, two-step verification, sessions and security activity.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::api::account::UpdateProfile;
 use crate::api::account::{
@@ -113,7 +113,10 @@ pub fn SecurityPage() -> impl IntoView {
 #[component]
 fn SecuritySections() -> impl IntoView {
     let t = use_messages();
-    let overview = Resource::new(|| (), |_| get_security_overview());
+    // Every form here ends in a redirect back to this page with a new query: refetch then.
+    let location = use_location();
+    let overview =
+        Resource::new(move || (location.search.get(), location.hash.get()), |_| get_security_overview());
     let notices = [
         ("password_changed", t.password_changed_notice),
         ("two_factor_on", t.two_factor_on_text),
@@ -274,7 +277,8 @@ pub fn RecoveryCodesPage() -> impl IntoView {
 #[component]
 fn RecoveryCodes() -> impl IntoView {
     let t = use_messages();
-    let codes = Resource::new(|| (), |_| get_recovery_codes());
+    let location = use_location();
+    let codes = Resource::new(move || location.search.get(), |_| get_recovery_codes());
     let acknowledge = ServerAction::<AcknowledgeRecoveryCodes>::new();
     view! {
         <Page title=t.recovery_title lead=t.recovery_lead>

@@ -34,7 +34,7 @@ pub fn escape_html(text: &str) -> String {
 fn render(to: &str, lang: &str, draft: Draft<'_>) -> Email {
     let greeting =
         if indonesian(lang) { format!("Halo {},", draft.name) } else { format!("Hello {},", draft.name) };
-    let signature = if indonesian(lang) { "— Soco" } else { "— Soco" };
+    let signature = "— Soco";
     let ignore = if indonesian(lang) {
         "Jika Anda tidak merasa melakukan ini, abaikan email ini atau hubungi operator Soco Anda."
     } else {
