@@ -114,6 +114,31 @@ pub fn check_time_zone(zone: &str) -> Result<String> {
         .map_err(|_| Error::invalid("time_zone", "time_zone_invalid"))
 }
 
+/// Emails a security alert about `user`'s account to `to` (their address, or a former one).
+fn send_alert_to(services: &Services, to: &str, user: &user::Model, alert: Alert) {
+    let link = services.config.link("/account/security");
+    services.mailer.send_later(templates::alert(to, &user.locale, &user.display_name, &alert, &link));
+}
+
+/// Emails a security alert to the account's own address.
+fn send_alert(services: &Services, user: &user::Model, alert: Alert) {
+    send_alert_to(services, &user.email, user, alert);
+}
+
+/// Checks a password the user typed to confirm a sensitive change; wrong means `field` is invalid.
+async fn require_password(
+    services: &Services,
+    user: &user::Model,
+    password: &SecretString,
+    field: &'static str,
+) -> Result<()> {
+    if services.passwords.verify(password, &user.password_hash).await? {
+        Ok(())
+    } else {
+        Err(Error::invalid(field, "password_wrong"))
+    }
+}
+
 fn limit(services: &Services, action: Action, meta: &RequestMeta) -> Result<()> {
     services.limits.check(action, meta.ip).map_err(Error::rate_limited)
 }
@@ -378,14 +403,7 @@ async fn finish_login(
             ip: meta.ip.to_string(),
             when: now.format("%Y-%m-%d %H:%M UTC").to_string(),
         };
-        let link = services.config.link("/account/security");
-        services.mailer.send_later(templates::alert(
-            &user.email,
-            &user.locale,
-            &user.display_name,
-            &alert,
-            &link,
-        ));
+        send_alert(services, user, alert);
     }
     Ok(new_session)
 }
@@ -542,14 +560,7 @@ pub async fn reset_password(
     session::revoke_all_except(&txn, user.id, None).await?;
     audit::record(&txn, Some(user.id), EventKind::PasswordReset, meta, None, now).await?;
     txn.commit().await?;
-    let link = services.config.link("/account/security");
-    services.mailer.send_later(templates::alert(
-        &user.email,
-        &user.locale,
-        &user.display_name,
-        &Alert::PasswordChanged,
-        &link,
-    ));
+    send_alert(services, &user, Alert::PasswordChanged);
     Ok(())
 }
 
@@ -564,9 +575,7 @@ pub async fn change_password(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let user = &current.user;
-    if !services.passwords.verify(old_password, &user.password_hash).await? {
-        return Err(Error::invalid("current_password", "password_wrong"));
-    }
+    require_password(services, user, old_password, "current_password").await?;
     check_password("new_password", new_password, &user.email, &user.display_name)?;
     let hash = services.passwords.hash(new_password).await?;
     let txn = services.db.begin().await?;
@@ -577,14 +586,7 @@ pub async fn change_password(
     session::revoke_all_except(&txn, user.id, Some(current.session.id)).await?;
     audit::record(&txn, Some(user.id), EventKind::PasswordChanged, meta, None, now).await?;
     txn.commit().await?;
-    let link = services.config.link("/account/security");
-    services.mailer.send_later(templates::alert(
-        &user.email,
-        &user.locale,
-        &user.display_name,
-        &Alert::PasswordChanged,
-        &link,
-    ));
+    send_alert(services, user, Alert::PasswordChanged);
     Ok(())
 }
 
@@ -630,9 +632,7 @@ pub async fn request_email_change(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let new_email = normalise_email(new_email)?;
-    if !services.passwords.verify(password, &user.password_hash).await? {
-        return Err(Error::invalid("password", "password_wrong"));
-    }
+    require_password(services, user, password, "password").await?;
     if new_email == user.email {
         return Err(Error::invalid("email", "email_unchanged"));
     }
@@ -672,9 +672,7 @@ pub async fn confirm_email_change(
     active.update(&txn).await?;
     audit::record(&txn, Some(user.id), EventKind::EmailChanged, meta, None, now).await?;
     txn.commit().await?;
-    let link = services.config.link("/account/security");
-    let alert = Alert::EmailChanged { new_email };
-    services.mailer.send_later(templates::alert(&old_email, &user.locale, &user.display_name, &alert, &link));
+    send_alert_to(services, &old_email, &user, Alert::EmailChanged { new_email });
     Ok(())
 }
 
@@ -737,14 +735,7 @@ pub async fn confirm_totp_setup(
     active.update(&txn).await?;
     audit::record(&txn, Some(user.id), EventKind::TwoFactorEnabled, meta, None, now).await?;
     txn.commit().await?;
-    let link = services.config.link("/account/security");
-    services.mailer.send_later(templates::alert(
-        &user.email,
-        &user.locale,
-        &user.display_name,
-        &Alert::TwoFactorEnabled,
-        &link,
-    ));
+    send_alert(services, user, Alert::TwoFactorEnabled);
     Ok(codes)
 }
 
@@ -772,9 +763,7 @@ pub async fn regenerate_recovery_codes(
     if user.totp_enabled_at.is_none() {
         return Err(Error::Forbidden);
     }
-    if !services.passwords.verify(password, &user.password_hash).await? {
-        return Err(Error::invalid("password", "password_wrong"));
-    }
+    require_password(services, user, password, "password").await?;
     let txn = services.db.begin().await?;
     let codes = replace_recovery_codes(&txn, user.id).await?;
     let shown = seal_codes(services, user.id, &codes)?;
@@ -851,9 +840,7 @@ pub async fn disable_totp(
     meta: &RequestMeta,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if !services.passwords.verify(password, &user.password_hash).await? {
-        return Err(Error::invalid("password", "password_wrong"));
-    }
+    require_password(services, user, password, "password").await?;
     let txn = services.db.begin().await?;
     let mut active = user.clone().into_active_model();
     active.totp_secret = Set(None);
@@ -866,14 +853,7 @@ pub async fn disable_totp(
     recovery_code::Entity::delete_many().filter(recovery_code::Column::UserId.eq(user.id)).exec(&txn).await?;
     audit::record(&txn, Some(user.id), EventKind::TwoFactorDisabled, meta, None, now).await?;
     txn.commit().await?;
-    let link = services.config.link("/account/security");
-    services.mailer.send_later(templates::alert(
-        &user.email,
-        &user.locale,
-        &user.display_name,
-        &Alert::TwoFactorDisabled,
-        &link,
-    ));
+    send_alert(services, user, Alert::TwoFactorDisabled);
     Ok(())
 }
 

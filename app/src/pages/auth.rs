@@ -160,42 +160,44 @@ pub fn ResetPasswordPage() -> impl IntoView {
     }
 }
 
-/// `/verify-email?token=...`: a button, because opening a link must not change anything.
-#[component]
-pub fn VerifyEmailPage() -> impl IntoView {
-    let t = use_messages();
-    let action = ServerAction::<VerifyEmail>::new();
-    let error = action_error(action);
-    let token = query_value("token");
-    view! {
-        <Page title=t.verify_title lead=t.verify_lead>
-            <section class="card form-card">
-                <FormAlert error />
-                <ActionForm action>
-                    <input type="hidden" name="token" value=move || token.get() />
-                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.confirm_button}</button>
-                </ActionForm>
-            </section>
-        </Page>
-    }
+/// Pages that confirm something from an emailed link with one button (opening a link must not
+/// change anything). Each is bound to its own server function, so the page is written once here.
+macro_rules! confirm_by_token_page {
+    ($(#[$doc:meta])* $page:ident, $action:ty, $title:ident) => {
+        $(#[$doc])*
+        #[component]
+        pub fn $page() -> impl IntoView {
+            let t = use_messages();
+            let action = ServerAction::<$action>::new();
+            let error = action_error(action);
+            let token = query_value("token");
+            view! {
+                <Page title=t.$title lead=t.verify_lead>
+                    <section class="card form-card">
+                        <FormAlert error />
+                        <ActionForm action>
+                            <input type="hidden" name="token" value=move || token.get() />
+                            <button type="submit" class="button" disabled=move || action.pending().get()>
+                                {t.confirm_button}
+                            </button>
+                        </ActionForm>
+                    </section>
+                </Page>
+            }
+        }
+    };
 }
 
-/// `/confirm-email?token=...`: confirms a new address.
-#[component]
-pub fn ConfirmEmailPage() -> impl IntoView {
-    let t = use_messages();
-    let action = ServerAction::<ConfirmEmailChange>::new();
-    let error = action_error(action);
-    let token = query_value("token");
-    view! {
-        <Page title=t.confirm_email_title lead=t.verify_lead>
-            <section class="card form-card">
-                <FormAlert error />
-                <ActionForm action>
-                    <input type="hidden" name="token" value=move || token.get() />
-                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.confirm_button}</button>
-                </ActionForm>
-            </section>
-        </Page>
-    }
-}
+confirm_by_token_page!(
+    /// `/verify-email?token=...`: confirms the address of a new account.
+    VerifyEmailPage,
+    VerifyEmail,
+    verify_title
+);
+
+confirm_by_token_page!(
+    /// `/confirm-email?token=...`: confirms a new address.
+    ConfirmEmailPage,
+    ConfirmEmailChange,
+    confirm_email_title
+);
