@@ -857,6 +857,19 @@ pub async fn disable_totp(
     Ok(())
 }
 
+/// Deletes emailed-link tokens that were used or have expired (housekeeping); returns how many.
+pub async fn delete_spent_tokens(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
+    Ok(account_token::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(account_token::Column::ExpiresAt.lt(now))
+                .add(account_token::Column::UsedAt.is_not_null()),
+        )
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// Ends one of the user's sessions from the sessions page.
 pub async fn revoke_session(
     services: &Services,

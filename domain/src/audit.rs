@@ -94,6 +94,18 @@ pub async fn record(
     Ok(())
 }
 
+/// How long security events are kept (the privacy policy's 90 days for usage logs).
+pub const RETENTION: chrono::Duration = chrono::Duration::days(90);
+
+/// Deletes events older than [`RETENTION`]; returns how many.
+pub async fn delete_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
+    Ok(security_event::Entity::delete_many()
+        .filter(security_event::Column::CreatedAt.lt(now - RETENTION))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// A user's most recent events, newest first.
 pub async fn recent_for_user(
     db: &impl ConnectionTrait,

@@ -31,7 +31,32 @@ pub struct Services {
     pub limits: Arc<RateLimits>,
 }
 
+/// What one housekeeping pass removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Swept {
+    /// Sessions past their end.
+    pub sessions: u64,
+    /// Used or expired emailed-link tokens.
+    pub tokens: u64,
+    /// Lockout counters that no longer matter.
+    pub throttles: u64,
+    /// Security events past their retention.
+    pub events: u64,
+}
+
 impl Services {
+    /// Deletes what has expired: sessions, link tokens, old lockout counters, and security events
+    /// past their 90-day retention. Run it every few minutes.
+    pub async fn sweep(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Swept> {
+        self.limits.forget_idle();
+        Ok(Swept {
+            sessions: crate::auth::session::delete_expired(&self.db, now).await?,
+            tokens: crate::accounts::delete_spent_tokens(&self.db, now).await?,
+            throttles: crate::auth::throttle::delete_stale(&self.db, now).await?,
+            events: crate::audit::delete_expired(&self.db, now).await?,
+        })
+    }
+
     /// Builds the services for `config` over `db`, encrypting with `keys`.
     pub async fn new(db: DatabaseConnection, config: Arc<Config>, keys: KeyRing) -> Result<Self> {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);

@@ -402,7 +402,22 @@ async fn the_audit_log_records_security_events(db: DatabaseConnection) {
     assert!(events[0].user_agent.contains("Firefox"));
 }
 
+async fn housekeeping_deletes_what_has_expired(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    accounts::register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    signed_in(&services, "ayu@example.id", t0()).await;
+    let _ = accounts::login(&services, "nobody@example.id", &secret("wrong password!"), &meta(), t0()).await;
+    let nothing = services.sweep(t0()).await.expect("sweep");
+    assert_eq!(nothing, domain::services::Swept::default(), "nothing has expired yet");
+    let later = services.sweep(t0() + Duration::days(91)).await.expect("sweep");
+    assert_eq!(later.sessions, 1);
+    assert_eq!(later.tokens, 1, "the unused verification link expired");
+    assert_eq!(later.throttles, 1);
+    assert_eq!(later.events, 3, "registered, login, login_failed are past 90 days");
+}
+
 db_tests!(
+    housekeeping_deletes_what_has_expired,
     register_verify_and_log_in,
     registration_answers_the_same_for_taken_addresses,
     registration_rules,

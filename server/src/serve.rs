@@ -59,17 +59,16 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Every ten minutes: forget idle rate-limit state and delete expired sessions.
+/// Every ten minutes: delete what has expired (see `Services::sweep`).
 fn spawn_housekeeping(services: Services) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            services.limits.forget_idle();
-            match domain::auth::session::delete_expired(&services.db, chrono::Utc::now()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(deleted = n, "expired sessions removed"),
-                Err(err) => tracing::error!(error = %err, "session housekeeping failed"),
+            match services.sweep(chrono::Utc::now()).await {
+                Ok(swept) if swept == domain::services::Swept::default() => {}
+                Ok(swept) => tracing::info!(?swept, "housekeeping"),
+                Err(err) => tracing::error!(error = %err, "housekeeping failed"),
             }
         }
     });

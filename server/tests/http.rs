@@ -152,7 +152,7 @@ fn header(reply: &Reply, name: header::HeaderName) -> &str {
     reply.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_reports_ok_when_the_database_answers() {
     let app = TestApp::new().await;
     let reply = app.get("/healthz").await;
@@ -163,7 +163,7 @@ async fn healthz_reports_ok_when_the_database_answers() {
     assert_eq!(header(&reply, header::CACHE_CONTROL), "no-store");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_reports_503_when_the_database_is_gone() {
     let app = TestApp::new().await;
     app.db.db.clone().close().await.expect("close pool");
@@ -174,7 +174,7 @@ async fn healthz_reports_503_when_the_database_is_gone() {
     assert!(!reply.body.contains("pool"), "no internal detail leaks: {}", reply.body);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_shell_is_server_rendered_with_navigation_and_hydration() {
     let app = TestApp::new().await;
     let cookie = app.signed_in("ayu@example.id").await;
@@ -196,7 +196,7 @@ async fn the_shell_is_server_rendered_with_navigation_and_hydration() {
     assert_eq!(reply.headers["referrer-policy"], "strict-origin-when-cross-origin");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_language_follows_accept_language() {
     let app = TestApp::new().await;
     let request = Request::get("/login")
@@ -208,7 +208,7 @@ async fn the_language_follows_accept_language() {
     assert!(reply.body.contains("Masuk ke Soco"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_paths_get_a_real_404_page() {
     let app = TestApp::new().await;
     for path in ["/no-such-page", "/nothing/42/here", "/pkg/missing.js"] {
@@ -218,7 +218,7 @@ async fn unknown_paths_get_a_real_404_page() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn settings_renders_the_database_status_with_its_table() {
     let app = TestApp::new().await;
     let cookie = app.signed_in("operator@example.id").await;
@@ -233,7 +233,7 @@ async fn settings_renders_the_database_status_with_its_table() {
     assert!(html.contains("m20261122_000001_create_users"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_status_server_function_answers_get() {
     let app = TestApp::new().await;
     assert_eq!(
@@ -252,7 +252,7 @@ async fn the_status_server_function_answers_get() {
     assert!(json["tables"].as_array().is_some_and(|t| t.iter().any(|t| t["table"] == "users")));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_offline_page_is_plain_html() {
     let app = TestApp::new().await;
     let reply = app.get("/offline").await;
@@ -262,7 +262,7 @@ async fn the_offline_page_is_plain_html() {
     assert!(reply.body.contains("/pkg/soco.css"), "but is styled");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_service_worker_precaches_this_build() {
     let app = TestApp::new().await;
     let reply = app.get("/sw.js").await;
@@ -285,7 +285,7 @@ async fn the_service_worker_precaches_this_build() {
     assert!(script.contains(r#"const OFFLINE_URL = "/offline";"#));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn static_files_are_served_with_their_types_and_cache_rules() {
     let app = TestApp::new().await;
     let manifest = app.get("/manifest.webmanifest").await;
@@ -303,7 +303,7 @@ async fn static_files_are_served_with_their_types_and_cache_rules() {
     assert_eq!(header(&wasm, header::CACHE_CONTROL), "no-cache", "unhashed names revalidate");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_are_compressed_when_the_browser_accepts_it() {
     let app = TestApp::new().await;
     let request = Request::get("/login")
@@ -314,7 +314,7 @@ async fn pages_are_compressed_when_the_browser_accepts_it() {
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sandbox_is_mounted_only_in_sandbox_mode() {
     let sandbox = TestApp::new().await;
     assert_eq!(sandbox.get("/sandbox/healthz").await.status, StatusCode::OK);
@@ -322,7 +322,7 @@ async fn the_sandbox_is_mounted_only_in_sandbox_mode() {
     assert_eq!(production.get("/sandbox/healthz").await.status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_out_visitors_are_sent_to_the_login_page() {
     let app = TestApp::new().await;
     let reply = app.get("/settings").await;
@@ -330,7 +330,7 @@ async fn signed_out_visitors_are_sent_to_the_login_page() {
     assert_eq!(header(&reply, header::LOCATION), "/login?next=/settings");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_a_nonce_based_content_security_policy() {
     let app = TestApp::new().await;
     let reply = app.get("/login").await;
@@ -347,7 +347,7 @@ async fn pages_carry_a_nonce_based_content_security_policy() {
     assert_ne!(header(&other, header::CONTENT_SECURITY_POLICY), csp, "a fresh nonce per response");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cross_site_post_to_a_server_function_is_refused() {
     let app = TestApp::new().await;
     let request = Request::post(app::api::auth::Logout::PATH)
@@ -358,7 +358,7 @@ async fn a_cross_site_post_to_a_server_function_is_refused() {
     assert_eq!(app.request(request).await.status, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_sets_a_safe_cookie_that_changes_each_login_and_dies_at_logout() {
     let app = TestApp::new().await;
     app.signed_in("ayu@example.id").await;
@@ -385,7 +385,7 @@ async fn login_sets_a_safe_cookie_that_changes_each_login_and_dies_at_logout() {
     assert_eq!(app.get_as(&second_cookie, "/account").await.status, StatusCode::OK, "other sessions live on");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn under_https_the_cookie_is_secure_and_host_prefixed_and_hsts_is_sent() {
     let app = TestApp::with_vars(&[("SOCO_PUBLIC_URL", "https://soco.example.id")]).await;
     app.signed_in("ayu@example.id").await;
@@ -404,7 +404,7 @@ async fn under_https_the_cookie_is_secure_and_host_prefixed_and_hsts_is_sent() {
     assert!(header(&reply, header::STRICT_TRANSPORT_SECURITY).starts_with("max-age="));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn known_and_unknown_emails_get_byte_identical_answers() {
     let app = TestApp::new().await;
     app.signed_in("ayu@example.id").await;

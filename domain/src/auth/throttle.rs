@@ -111,6 +111,21 @@ pub async fn clear(db: &impl ConnectionTrait, key_hash: &str) -> Result<()> {
     Ok(())
 }
 
+/// Deletes throttles whose window is long over and that lock nothing (housekeeping).
+pub async fn delete_stale(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
+    use sea_orm::{ColumnTrait, Condition, QueryFilter};
+    Ok(login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::WindowStartedAt.lt(now - WINDOW))
+        .filter(
+            Condition::any()
+                .add(login_throttle::Column::LockedUntil.is_null())
+                .add(login_throttle::Column::LockedUntil.lt(now)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
