@@ -208,6 +208,12 @@ async fn find_user_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Op
     Ok(user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await?)
 }
 
+/// Refuses users whose address is not confirmed yet: connecting TikTok accounts and shops needs
+/// a confirmed address (the connect flows call this first).
+pub fn require_verified(user: &user::Model) -> Result<()> {
+    if user.email_verified_at.is_some() { Ok(()) } else { Err(Error::invalid("email", "email_unverified")) }
+}
+
 /// What a new account gives.
 #[derive(Debug, Clone)]
 pub struct Registration {
@@ -921,6 +927,34 @@ mod tests {
             assert!(normalise_email(bad).is_err(), "{bad:?}");
         }
         assert!(normalise_email(&format!("{}@example.id", "a".repeat(250))).is_err());
+    }
+
+    #[test]
+    fn unconfirmed_addresses_may_not_connect_tiktok() {
+        let now = chrono::Utc::now();
+        let mut user = user::Model {
+            id: 1,
+            email: "ayu@example.id".into(),
+            display_name: "Ayu".into(),
+            created_at: now,
+            updated_at: now,
+            password_hash: String::new(),
+            role: "member".into(),
+            locale: "en".into(),
+            time_zone: "UTC".into(),
+            email_verified_at: None,
+            adult_confirmed_at: Some(now),
+            terms_version: Some(TERMS_VERSION.into()),
+            terms_accepted_at: Some(now),
+            totp_secret: None,
+            totp_key_id: None,
+            totp_enabled_at: None,
+            recovery_codes_shown: None,
+            recovery_codes_key_id: None,
+        };
+        assert!(matches!(require_verified(&user), Err(Error::Invalid { code: "email_unverified", .. })));
+        user.email_verified_at = Some(now);
+        assert!(require_verified(&user).is_ok());
     }
 
     #[test]

@@ -41,6 +41,11 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
         Services::new(db.clone(), Arc::new(config), keys).await.context("cannot start the services")?;
     if let Some(outbox) = services.mailer.outbox_dir() {
         tracing::info!(path = %outbox.display(), "no SOCO_SMTP_URL: mail is written to the outbox folder");
+        if services.config.tiktok_mode == domain::config::TikTokMode::Sandbox {
+            tracing::warn!(
+                "sandbox mode: /outbox shows every message (reset links included) to clients on this machine"
+            );
+        }
     }
     spawn_housekeeping(services.clone());
     let state = AppState { leptos_options, services };

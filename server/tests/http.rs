@@ -427,3 +427,19 @@ async fn known_and_unknown_emails_get_byte_identical_answers() {
         assert_eq!(a, b, "{path}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_outbox_is_only_for_this_machine_in_sandbox_mode() {
+    let app = TestApp::with_vars(&[("SOCO_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    app.signed_in("ayu@example.id").await;
+    let local = app.get(app::api::outbox::ListOutbox::PATH).await;
+    assert_eq!(local.status, StatusCode::OK, "{}", local.body);
+    let request = Request::get(app::api::outbox::ListOutbox::PATH)
+        .header("x-forwarded-for", "203.0.113.9")
+        .body(Body::empty())
+        .expect("request");
+    let remote = app.request(request).await;
+    assert!(remote.body.contains("NotFound"), "a remote client sees nothing: {}", remote.body);
+    let production = TestApp::with_vars(&[("SOCO_TIKTOK_MODE", "production")]).await;
+    assert!(production.get(app::api::outbox::ListOutbox::PATH).await.body.contains("NotFound"));
+}

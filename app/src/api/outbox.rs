@@ -1,5 +1,6 @@
-//! The sandbox's Outbox: the mail Soco would have sent, for testers (sandbox mode only, and only
-//! when no SMTP server is configured).
+//! The sandbox's Outbox: the mail Soco would have sent, for testers. It holds every account's
+//! links (password resets included), so it exists only in sandbox mode, only when no SMTP server is
+//! configured, and only for clients on this machine (loopback addresses).
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -25,7 +26,8 @@ pub struct OutboxMessage {
 #[cfg(feature = "ssr")]
 fn outbox_dir() -> Result<std::path::PathBuf, AppError> {
     let services = crate::ssr::services()?;
-    if services.config.tiktok_mode != domain::config::TikTokMode::Sandbox {
+    let client = crate::ssr::request_context()?.meta.ip;
+    if services.config.tiktok_mode != domain::config::TikTokMode::Sandbox || !client.is_loopback() {
         return Err(AppError::NotFound);
     }
     services.mailer.outbox_dir().cloned().ok_or(AppError::NotFound)
