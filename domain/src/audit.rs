@@ -94,7 +94,8 @@ pub async fn record(
     Ok(())
 }
 
-/// How long security events are kept (the privacy policy's 90 days for usage logs).
+/// How long security events are kept (the privacy policy's 90 days for usage logs; the data
+/// inventory says the same, and a test holds the two together).
 pub const RETENTION: chrono::Duration = chrono::Duration::days(90);
 
 /// Deletes events older than [`RETENTION`]; returns how many.

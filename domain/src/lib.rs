@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod inventory;
 pub mod keyring;
 pub mod mail;
 pub mod services;

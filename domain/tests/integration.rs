@@ -66,7 +66,30 @@ async fn ping_answers(db: DatabaseConnection) {
     domain::db::ping(&db).await.expect("ping");
 }
 
+async fn every_table_is_in_the_data_inventory(db: DatabaseConnection) {
+    let status = domain::system::database_status(&db).await.expect("status");
+    for table in &status.tables {
+        let class = domain::inventory::classify(&table.table)
+            .unwrap_or_else(|| panic!("table {} is not classified in domain::inventory", table.table));
+        if let Some(owner) = class.owner {
+            // The owner column must exist: selecting it fails otherwise.
+            let sql = format!("SELECT \"{owner}\" FROM \"{}\" WHERE 1 = 0", table.table);
+            db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .unwrap_or_else(|e| panic!("{}.{owner}: {e}", table.table));
+        }
+    }
+    for class in domain::inventory::INVENTORY {
+        assert!(
+            status.tables.iter().any(|t| t.table == class.table),
+            "{} is listed but does not exist",
+            class.table
+        );
+    }
+}
+
 db_tests!(
+    every_table_is_in_the_data_inventory,
     migrations_are_all_applied_and_reversible,
     users_are_unique_by_email,
     status_counts_rows_per_table,
