@@ -74,6 +74,22 @@ pub fn pending_second_factor() -> Option<Arc<Resolved>> {
     request_context().ok()?.session.filter(|s| s.stage == Stage::SecondFactor)
 }
 
+/// What a server function acting for the signed-in user needs: the services, the client, and
+/// the session. Refuses (`Unauthorized`) when nobody is fully signed in.
+pub struct Caller {
+    /// Database, mailer, vault, ...
+    pub services: Services,
+    /// The client's address and user agent.
+    pub meta: RequestMeta,
+    /// The signed-in session and its user.
+    pub session: Arc<Resolved>,
+}
+
+/// The signed-in caller of a server function.
+pub fn caller() -> Result<Caller, AppError> {
+    Ok(Caller { services: services()?, meta: request_context()?.meta, session: require_session()? })
+}
+
 /// The name of the session cookie: `__Host-` prefixed (which requires `Secure`) under HTTPS.
 pub fn cookie_name(https: bool) -> &'static str {
     if https { "__Host-soco_session" } else { "soco_session" }

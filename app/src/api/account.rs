@@ -59,12 +59,9 @@ pub async fn list_time_zones() -> Result<Vec<String>, AppError> {
 /// Saves name, language and time zone.
 #[server]
 pub async fn update_profile(display_name: String, locale: String, time_zone: String) -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
-    let session = crate::ssr::require_session()?;
+    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
     let update = domain::accounts::ProfileUpdate { display_name, locale, time_zone };
-    domain::accounts::update_profile(&services, &session.user, update, &context.meta, chrono::Utc::now())
-        .await?;
+    domain::accounts::update_profile(&services, &session.user, update, &meta, chrono::Utc::now()).await?;
     crate::ssr::redirect_local("/account?saved=1");
     Ok(())
 }
@@ -72,15 +69,13 @@ pub async fn update_profile(display_name: String, locale: String, time_zone: Str
 /// Starts an email change (confirmed from the new address).
 #[server]
 pub async fn request_email_change(email: String, password: String) -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
-    let session = crate::ssr::require_session()?;
+    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
     domain::accounts::request_email_change(
         &services,
         &session.user,
         &email,
         &password.into(),
-        &context.meta,
+        &meta,
         chrono::Utc::now(),
     )
     .await?;
@@ -101,15 +96,13 @@ pub async fn resend_verification() -> Result<(), AppError> {
 /// Changes the password; every other session ends.
 #[server]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
-    let session = crate::ssr::require_session()?;
+    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
     domain::accounts::change_password(
         &services,
         &session,
         &current_password.into(),
         &new_password.into(),
-        &context.meta,
+        &meta,
         chrono::Utc::now(),
     )
     .await?;
@@ -234,11 +227,8 @@ pub async fn begin_two_factor() -> Result<(), AppError> {
 /// Turns 2FA on with a code from the app; the recovery codes page follows.
 #[server]
 pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
-    let session = crate::ssr::require_session()?;
-    domain::accounts::confirm_totp_setup(&services, &session.user, &code, &context.meta, chrono::Utc::now())
-        .await?;
+    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
+    domain::accounts::confirm_totp_setup(&services, &session.user, &code, &meta, chrono::Utc::now()).await?;
     crate::ssr::redirect_local("/account/recovery-codes");
     Ok(())
 }
@@ -246,17 +236,9 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
 /// Turns 2FA off (password required).
 #[server]
 pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
-    let session = crate::ssr::require_session()?;
-    domain::accounts::disable_totp(
-        &services,
-        &session.user,
-        &password.into(),
-        &context.meta,
-        chrono::Utc::now(),
-    )
-    .await?;
+    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
+    domain::accounts::disable_totp(&services, &session.user, &password.into(), &meta, chrono::Utc::now())
+        .await?;
     crate::ssr::redirect_local("/account/security?two_factor_off=1");
     Ok(())
 }
@@ -264,14 +246,12 @@ pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
 /// Replaces the recovery codes (password required).
 #[server]
 pub async fn regenerate_recovery_codes(password: String) -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
-    let session = crate::ssr::require_session()?;
+    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
     domain::accounts::regenerate_recovery_codes(
         &services,
         &session.user,
         &password.into(),
-        &context.meta,
+        &meta,
         chrono::Utc::now(),
     )
     .await?;
@@ -300,10 +280,8 @@ pub async fn acknowledge_recovery_codes() -> Result<(), AppError> {
 /// Ends one of the user's other sessions.
 #[server]
 pub async fn revoke_session(id: i64) -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
-    let session = crate::ssr::require_session()?;
-    domain::accounts::revoke_session(&services, &session, id, &context.meta, chrono::Utc::now()).await?;
+    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
+    domain::accounts::revoke_session(&services, &session, id, &meta, chrono::Utc::now()).await?;
     crate::ssr::redirect_local(&format!("/account/security?ended={id}#sessions"));
     Ok(())
 }
@@ -311,12 +289,9 @@ pub async fn revoke_session(id: i64) -> Result<(), AppError> {
 /// Ends every session but this one.
 #[server]
 pub async fn revoke_other_sessions() -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
-    let session = crate::ssr::require_session()?;
+    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
     let ended =
-        domain::accounts::revoke_other_sessions(&services, &session, &context.meta, chrono::Utc::now())
-            .await?;
+        domain::accounts::revoke_other_sessions(&services, &session, &meta, chrono::Utc::now()).await?;
     crate::ssr::redirect_local(&format!("/account/security?ended_others={ended}#sessions"));
     Ok(())
 }
