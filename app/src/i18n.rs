@@ -249,6 +249,8 @@ pub struct Messages {
     pub privacy_policy_title: &'static str,
     pub operator_only: &'static str,
     pub version_label: &'static str,
+    pub welcome_title: &'static str,
+    pub welcome_text: &'static str,
 }
 
 impl Messages {
@@ -445,6 +447,8 @@ pub static EN: Messages = Messages {
     privacy_policy_title: "Privacy policy",
     operator_only: "Only the operator of this installation sees its system status.",
     version_label: "Version",
+    welcome_title: "Welcome to Soco",
+    welcome_text: "Self-hosted analytics, scheduling and a privacy centre for TikTok creators and sellers. Your data stays on this server. Soco is for adults (18+).",
 };
 
 /// Bahasa Indonesia.
@@ -631,6 +635,8 @@ pub static ID: Messages = Messages {
     privacy_policy_title: "Kebijakan privasi",
     operator_only: "Hanya operator instalasi ini yang dapat melihat status sistem.",
     version_label: "Versi",
+    welcome_title: "Selamat datang di Soco",
+    welcome_text: "Analitik, penjadwalan, dan pusat privasi yang di-hosting sendiri untuk kreator dan penjual TikTok. Data Anda tetap di server ini. Soco untuk orang dewasa (18+).",
 };
 
 #[cfg(test)]

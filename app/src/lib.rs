@@ -75,16 +75,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Pages only a signed-in user may see (`/` exactly, the others with everything below them).
-/// The server sends signed-out visitors of these to the login page before rendering anything.
+/// Pages only a signed-in user may see, with everything below them. The server sends signed-out
+/// visitors of these to the login page before rendering anything. (`/` is the dashboard when
+/// signed in and a welcome page otherwise.)
 pub const SIGNED_IN_PAGES: &[&str] =
-    &["/", "/accounts", "/shop", "/schedule", "/privacy", "/settings", "/account"];
+    &["/accounts", "/shop", "/schedule", "/privacy", "/settings", "/account"];
 
 /// Whether `path` needs a signed-in user.
 pub fn needs_sign_in(path: &str) -> bool {
-    SIGNED_IN_PAGES.iter().any(|page| {
-        path == *page || (*page != "/" && path.strip_prefix(page).is_some_and(|rest| rest.starts_with('/')))
-    })
+    SIGNED_IN_PAGES
+        .iter()
+        .any(|page| path == *page || path.strip_prefix(page).is_some_and(|rest| rest.starts_with('/')))
 }
 
 /// Where the service worker's offline page lives.

@@ -114,10 +114,10 @@ mod tests {
 
     #[test]
     fn which_pages_need_a_session() {
-        for path in ["/", "/settings", "/account", "/account/security", "/accounts"] {
+        for path in ["/settings", "/account", "/account/security", "/accounts", "/shop/orders"] {
             assert!(app::needs_sign_in(path), "{path}");
         }
-        for path in ["/login", "/register", "/offline", "/terms", "/accountsx", "/outbox", "/healthz"] {
+        for path in ["/", "/login", "/register", "/offline", "/terms", "/accountsx", "/outbox", "/healthz"] {
             assert!(!app::needs_sign_in(path), "{path}");
         }
     }

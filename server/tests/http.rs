@@ -16,7 +16,12 @@ use leptos::config::LeptosOptions;
 use server_fn::ServerFn;
 use tower::ServiceExt;
 
+/// Leptos rendering can stall when two tokio runtimes in one process render at the same time
+/// (each `#[tokio::test]` has its own; the server has one). The tests take turns.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 struct TestApp {
+    _turn: tokio::sync::MutexGuard<'static, ()>,
     router: Router,
     db: TestDb,
     services: Services,
@@ -36,6 +41,7 @@ impl TestApp {
     }
 
     async fn with_vars(vars: &[(&str, &str)]) -> Self {
+        let turn = ONE_AT_A_TIME.lock().await;
         let db = TestDb::sqlite().await;
         let data = tempfile::tempdir().expect("data folder");
         let site = tempfile::tempdir().expect("site folder");
@@ -65,7 +71,7 @@ impl TestApp {
         let services = Services::new(db.db.clone(), Arc::new(config), keys).await.expect("services");
         let state = AppState { leptos_options: options, services: services.clone() };
         let router = server::router::build(state).expect("router");
-        Self { router, db, services, _site: site, _data: data }
+        Self { _turn: turn, router, db, services, _site: site, _data: data }
     }
 
     async fn get(&self, path: &str) -> Reply {
@@ -318,6 +324,7 @@ async fn pages_are_compressed_when_the_browser_accepts_it() {
 async fn the_sandbox_is_mounted_only_in_sandbox_mode() {
     let sandbox = TestApp::new().await;
     assert_eq!(sandbox.get("/sandbox/healthz").await.status, StatusCode::OK);
+    drop(sandbox);
     let production = TestApp::with_vars(&[("SOCO_TIKTOK_MODE", "production")]).await;
     assert_eq!(production.get("/sandbox/healthz").await.status, StatusCode::NOT_FOUND);
 }
@@ -440,6 +447,16 @@ async fn the_outbox_is_only_for_this_machine_in_sandbox_mode() {
         .expect("request");
     let remote = app.request(request).await;
     assert!(remote.body.contains("NotFound"), "a remote client sees nothing: {}", remote.body);
+    drop(app);
     let production = TestApp::with_vars(&[("SOCO_TIKTOK_MODE", "production")]).await;
     assert!(production.get(app::api::outbox::ListOutbox::PATH).await.body.contains("NotFound"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_out_visitors_get_a_welcome_page_at_the_root() {
+    let app = TestApp::new().await;
+    let reply = app.get("/").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.contains("<title>Welcome to Soco · Soco</title>"), "{}", reply.body);
+    assert!(reply.body.contains(r#"href="/register""#) && reply.body.contains(r#"href="/login""#));
 }
