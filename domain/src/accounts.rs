@@ -204,6 +204,18 @@ async fn redeem_token(
     Ok(row)
 }
 
+/// Redeems a token (see [`redeem_token`]) and loads the user it belongs to.
+async fn redeem_for_user(
+    db: &impl ConnectionTrait,
+    token: &str,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<(account_token::Model, user::Model)> {
+    let row = redeem_token(db, token, purpose, now).await?;
+    let user = user::Entity::find_by_id(row.user_id).one(db).await?.ok_or(Error::NotFound)?;
+    Ok((row, user))
+}
+
 async fn find_user_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>> {
     Ok(user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await?)
 }
@@ -318,8 +330,7 @@ pub async fn verify_email(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let txn = services.db.begin().await?;
-    let row = redeem_token(&txn, token, Purpose::VerifyEmail, now).await?;
-    let user = user::Entity::find_by_id(row.user_id).one(&txn).await?.ok_or(Error::NotFound)?;
+    let (row, user) = redeem_for_user(&txn, token, Purpose::VerifyEmail, now).await?;
     if user.email_verified_at.is_none() {
         let mut active = user.into_active_model();
         active.email_verified_at = Set(Some(now));
@@ -553,8 +564,7 @@ pub async fn reset_password(
     }
     let hash = services.passwords.hash(new_password).await?;
     let txn = services.db.begin().await?;
-    let row = redeem_token(&txn, token, Purpose::ResetPassword, now).await?;
-    let user = user::Entity::find_by_id(row.user_id).one(&txn).await?.ok_or(Error::NotFound)?;
+    let (_, user) = redeem_for_user(&txn, token, Purpose::ResetPassword, now).await?;
     let mut active = user.clone().into_active_model();
     active.password_hash = Set(hash);
     active.updated_at = Set(now);
@@ -664,9 +674,8 @@ pub async fn confirm_email_change(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let txn = services.db.begin().await?;
-    let row = redeem_token(&txn, token, Purpose::ChangeEmail, now).await?;
+    let (row, user) = redeem_for_user(&txn, token, Purpose::ChangeEmail, now).await?;
     let new_email = row.new_email.clone().ok_or_else(|| Error::invalid("token", "link_invalid"))?;
-    let user = user::Entity::find_by_id(row.user_id).one(&txn).await?.ok_or(Error::NotFound)?;
     if find_user_by_email(&txn, &new_email).await?.is_some() {
         return Err(Error::invalid("email", "email_taken"));
     }

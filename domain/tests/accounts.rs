@@ -59,6 +59,16 @@ async fn signed_in(services: &Services, email: &str, now: DateTime<Utc>) -> Secr
     }
 }
 
+/// Logs in with the password and returns the session that still owes its second factor.
+async fn owing_second_factor(services: &Services, email: &str, now: DateTime<Utc>) -> session::Resolved {
+    let LoginOutcome::SecondFactorNeeded(pending) =
+        accounts::login(services, email, &secret(PASSWORD), &meta(), now).await.expect("login")
+    else {
+        panic!("second factor expected")
+    };
+    session::resolve(&services.db, pending.token.expose_secret(), now).await.expect("resolve").expect("live")
+}
+
 async fn register_verify_and_log_in(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
     accounts::register(&services, registration(" Ayu@Example.ID "), &meta(), t0()).await.expect("register");
@@ -254,29 +264,13 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
     );
 
     // A recovery code works once.
-    let LoginOutcome::SecondFactorNeeded(pending) =
-        accounts::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), later).await.expect("login")
-    else {
-        panic!("second factor expected")
-    };
-    let resolved = session::resolve(&services.db, pending.token.expose_secret(), later)
-        .await
-        .expect("resolve")
-        .expect("live");
+    let resolved = owing_second_factor(&services, "ayu@example.id", later).await;
     let typed = recovery[3].expose_secret().to_uppercase();
     accounts::complete_second_factor(&services, &resolved, &typed, &meta(), later)
         .await
         .expect("recovery code");
     assert_eq!(accounts::recovery_codes_left(&services.db, ayu.id).await.expect("count"), 9);
-    let LoginOutcome::SecondFactorNeeded(pending) =
-        accounts::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), later).await.expect("login")
-    else {
-        panic!("second factor expected")
-    };
-    let resolved = session::resolve(&services.db, pending.token.expose_secret(), later)
-        .await
-        .expect("resolve")
-        .expect("live");
+    let resolved = owing_second_factor(&services, "ayu@example.id", later).await;
     let reused = accounts::complete_second_factor(&services, &resolved, &typed, &meta(), later).await;
     assert!(matches!(reused, Err(Error::Invalid { field: "code", .. })), "{reused:?}");
 
