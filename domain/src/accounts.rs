@@ -37,12 +37,12 @@ pub const RESET_LINK_LIFETIME: Duration = Duration::minutes(30);
 pub const MAX_NAME_LEN: usize = 100;
 
 /// The vault binding of a user's TOTP secret.
-fn totp_binding(user_id: i64) -> Binding<'static> {
+pub(crate) fn totp_binding(user_id: i64) -> Binding<'static> {
     Binding { purpose: "users.totp_secret", row_id: user_id }
 }
 
 /// The vault binding of a user's not-yet-acknowledged recovery codes.
-fn recovery_binding(user_id: i64) -> Binding<'static> {
+pub(crate) fn recovery_binding(user_id: i64) -> Binding<'static> {
     Binding { purpose: "users.recovery_codes_shown", row_id: user_id }
 }
 

@@ -45,12 +45,21 @@ pub enum EventKind {
     SessionRevoked,
     /// Profile details changed.
     ProfileUpdated,
+    /// A TikTok account was connected (or reconnected).
+    TikTokConnected,
+    /// A TikTok account was disconnected: consent withdrawn, tokens revoked and deleted.
+    TikTokDisconnected,
+    /// The operator re-encrypted every secret with the active key (`server rotate-keys`).
+    KeysRotated,
 }
 
 impl EventKind {
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         match self {
+            EventKind::TikTokConnected => "tiktok_connected",
+            EventKind::TikTokDisconnected => "tiktok_disconnected",
+            EventKind::KeysRotated => "keys_rotated",
             EventKind::Registered => "registered",
             EventKind::EmailVerified => "email_verified",
             EventKind::Login => "login",

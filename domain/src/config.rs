@@ -62,6 +62,17 @@ pub const VARIABLES: &[Variable] = &[
               production: Soco talks to the real TikTok APIs.",
     },
     Variable {
+        name: "SOCO_TIKTOK_CLIENT_KEY",
+        default: "the sandbox's sbx_client_key (required in production)",
+        doc: "Login Kit client key of Soco's TikTok app (developers.tiktok.com). Register \
+              <SOCO_PUBLIC_URL>/connect/tiktok/callback as its redirect URI.",
+    },
+    Variable {
+        name: "SOCO_TIKTOK_CLIENT_SECRET",
+        default: "the sandbox's sbx_client_secret (required in production)",
+        doc: "Login Kit client secret of Soco's TikTok app.",
+    },
+    Variable {
         name: "SOCO_TOKEN_KEYS",
         default: "a key generated in <SOCO_DATA_DIR>/token-keys",
         doc: "Key ring for encrypting TikTok tokens at rest (AES-256-GCM): comma-separated id:key \
@@ -101,6 +112,11 @@ pub const VARIABLES: &[Variable] = &[
     },
 ];
 
+/// The sandbox's public Login Kit credentials (the `sandbox` crate registers the same app).
+pub const SANDBOX_CLIENT_KEY: &str = "sbx_client_key";
+/// See [`SANDBOX_CLIENT_KEY`].
+pub const SANDBOX_CLIENT_SECRET: &str = "sbx_client_secret";
+
 /// How Soco reaches TikTok.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TikTokMode {
@@ -108,6 +124,22 @@ pub enum TikTokMode {
     Sandbox,
     /// The real TikTok and TikTok Shop APIs.
     Production,
+}
+
+/// Where Soco reaches each of TikTok's hosts (base URLs without a trailing slash; TikTok's paths
+/// are appended as documented).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TikTokEndpoints {
+    /// `https://www.tiktok.com`: the Login Kit consent page.
+    pub login: String,
+    /// `https://open.tiktokapis.com`: OAuth tokens, Display and Content Posting APIs.
+    pub open_api: String,
+    /// `https://open-api.tiktokglobalshop.com`: the Shop Partner API.
+    pub shop_api: String,
+    /// `https://auth.tiktok-shops.com`: Shop tokens.
+    pub shop_auth: String,
+    /// `https://services.tiktokshop.com`: the seller consent page.
+    pub shop_services: String,
 }
 
 /// Which database Soco uses.
@@ -191,6 +223,10 @@ pub struct Config {
     pub database: DatabaseConfig,
     /// `SOCO_TIKTOK_MODE`.
     pub tiktok_mode: TikTokMode,
+    /// `SOCO_TIKTOK_CLIENT_KEY`.
+    pub tiktok_client_key: String,
+    /// `SOCO_TIKTOK_CLIENT_SECRET`.
+    pub tiktok_client_secret: SecretString,
     /// `SOCO_TOKEN_KEYS`.
     pub token_keys: TokenKeys,
     /// `SOCO_SMTP_URL`: where mail goes; `None` writes it to the outbox folder.
@@ -288,6 +324,20 @@ impl Config {
             }
         };
 
+        let (tiktok_client_key, tiktok_client_secret) =
+            match (tiktok_mode, get("SOCO_TIKTOK_CLIENT_KEY"), get("SOCO_TIKTOK_CLIENT_SECRET")) {
+                (_, Some(key), Some(secret)) => (key, SecretString::from(secret)),
+                (TikTokMode::Sandbox, None, None) => {
+                    (SANDBOX_CLIENT_KEY.to_owned(), SecretString::from(SANDBOX_CLIENT_SECRET))
+                }
+                (_, key, _) => {
+                    let missing =
+                        if key.is_none() { "SOCO_TIKTOK_CLIENT_KEY" } else { "SOCO_TIKTOK_CLIENT_SECRET" };
+                    fail(missing, "required (with its pair) in production mode, or set both".into());
+                    (String::new(), SecretString::from(""))
+                }
+            };
+
         let token_keys = match get("SOCO_TOKEN_KEYS") {
             None => TokenKeys::File(data_dir.join("token-keys")),
             Some(text) => match KeyRing::parse(&text) {
@@ -348,6 +398,8 @@ impl Config {
                 data_dir,
                 database,
                 tiktok_mode,
+                tiktok_client_key,
+                tiktok_client_secret,
                 token_keys,
                 smtp_url,
                 mail_from,
@@ -369,6 +421,35 @@ impl Config {
     /// The public origin, e.g. `https://soco.example.com`, as browsers send it in `Origin`.
     pub fn public_origin(&self) -> String {
         self.public_url.origin().ascii_serialization()
+    }
+
+    /// TikTok's hosts, or in sandbox mode the sandbox's stand-ins for them under
+    /// `<public origin>/sandbox` (the server checks these prefixes against the sandbox's own).
+    pub fn tiktok_endpoints(&self) -> TikTokEndpoints {
+        match self.tiktok_mode {
+            TikTokMode::Production => TikTokEndpoints {
+                login: "https://www.tiktok.com".into(),
+                open_api: "https://open.tiktokapis.com".into(),
+                shop_api: "https://open-api.tiktokglobalshop.com".into(),
+                shop_auth: "https://auth.tiktok-shops.com".into(),
+                shop_services: "https://services.tiktokshop.com".into(),
+            },
+            TikTokMode::Sandbox => {
+                let base = format!("{}/sandbox", self.public_origin());
+                TikTokEndpoints {
+                    login: format!("{base}/tiktok"),
+                    open_api: format!("{base}/open-api"),
+                    shop_api: format!("{base}/shop-api"),
+                    shop_auth: format!("{base}/shop-auth"),
+                    shop_services: format!("{base}/shop-services"),
+                }
+            }
+        }
+    }
+
+    /// Where TikTok sends users back after the Login Kit consent page.
+    pub fn tiktok_redirect_uri(&self) -> String {
+        self.link("/connect/tiktok/callback")
     }
 
     /// An absolute link to `path` (which starts with `/`) on Soco's public origin.
@@ -500,6 +581,24 @@ mod tests {
             ["SOCO_SMTP_URL", "SOCO_TRUSTED_PROXIES"]
         );
         assert_eq!(failing_vars(&[("SOCO_AUTH_BURST", "0")]), ["SOCO_AUTH_BURST"]);
+    }
+
+    #[test]
+    fn production_needs_tiktok_credentials() {
+        let vars = HashMap::from([("SOCO_TIKTOK_MODE", "production")]);
+        let errors = Config::from_map(&vars).expect_err("credentials are required").to_string();
+        assert!(errors.contains("SOCO_TIKTOK_CLIENT_KEY"), "{errors}");
+        let vars = HashMap::from([
+            ("SOCO_TIKTOK_MODE", "production"),
+            ("SOCO_TIKTOK_CLIENT_KEY", "aw123"),
+            ("SOCO_TIKTOK_CLIENT_SECRET", "s3cret"),
+        ]);
+        let config = Config::from_map(&vars).expect("valid");
+        assert_eq!(config.tiktok_client_key, "aw123");
+        assert!(!format!("{config:?}").contains("s3cret"), "the secret never prints");
+        let sandbox = Config::from_map(&HashMap::new()).expect("valid");
+        assert_eq!(sandbox.tiktok_client_key, SANDBOX_CLIENT_KEY);
+        assert_eq!(sandbox.tiktok_redirect_uri(), "http://127.0.0.1:3000/connect/tiktok/callback");
     }
 
     #[test]

@@ -8,16 +8,22 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod config;
+pub mod connections;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod export;
 pub mod inventory;
+pub mod jobs;
+pub mod key_rotation;
 pub mod keyring;
 pub mod mail;
 pub mod services;
+pub mod sync;
 pub mod system;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod tiktok;
 pub mod vault;
 
 pub use error::{Error, Result};

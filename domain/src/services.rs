@@ -29,6 +29,8 @@ pub struct Services {
     pub vault: Vault,
     /// Per-address limits on sign-in forms.
     pub limits: Arc<RateLimits>,
+    /// TikTok's clients and the per-account refresh locks.
+    pub tiktok: Arc<crate::connections::TikTok>,
 }
 
 /// What one housekeeping pass removed.
@@ -42,6 +44,10 @@ pub struct Swept {
     pub throttles: u64,
     /// Security events past their retention.
     pub events: u64,
+    /// Consent flows nobody came back from.
+    pub connect_flows: u64,
+    /// Disconnected TikTok accounts whose 30 days were over, with their data.
+    pub purged_accounts: u64,
 }
 
 impl Services {
@@ -54,6 +60,8 @@ impl Services {
             tokens: crate::accounts::delete_spent_tokens(&self.db, now).await?,
             throttles: crate::auth::throttle::delete_stale(&self.db, now).await?,
             events: crate::audit::delete_expired(&self.db, now).await?,
+            connect_flows: crate::connections::delete_expired_flows(&self.db, now).await?,
+            purged_accounts: crate::connections::purge_disconnected(&self.db, now).await?,
         })
     }
 
@@ -65,6 +73,7 @@ impl Services {
             mailer: Mailer::from_config(&config)?,
             vault: Vault::new(keys),
             limits: Arc::new(RateLimits::new(config.auth_burst, config.auth_per_minute)),
+            tiktok: Arc::new(crate::connections::TikTok::from_config(&config)?),
             db,
             config,
         })

@@ -125,13 +125,22 @@ macro_rules! db_tests {
 /// temporary data folder (mail goes to its outbox), a fresh key ring, generous rate limits.
 /// Keep the returned folder alive as long as the services.
 pub async fn services(db: DatabaseConnection) -> (crate::services::Services, tempfile::TempDir) {
+    services_with(db, &[]).await
+}
+
+/// [`services`] with more configuration, e.g. `SOCO_PUBLIC_URL` pointing at a test server.
+pub async fn services_with(
+    db: DatabaseConnection,
+    extra: &[(&str, &str)],
+) -> (crate::services::Services, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temporary folder");
     let data_dir = dir.path().to_string_lossy().to_string();
-    let vars = std::collections::HashMap::from([
+    let mut vars = std::collections::HashMap::from([
         ("SOCO_DATA_DIR", data_dir.as_str()),
         ("SOCO_AUTH_BURST", "1000"),
         ("SOCO_AUTH_PER_MINUTE", "1000"),
     ]);
+    vars.extend(extra.iter().copied());
     let config = crate::config::Config::from_map(&vars).expect("test configuration");
     let keys = crate::keyring::KeyRing::generate("test").expect("key");
     let services =

@@ -11,6 +11,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_users;
 mod m20261122_000002_create_accounts;
+mod m20261122_000003_create_tiktok_accounts;
 
 /// Runs Soco's migrations.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_users::Migration),
             Box::new(m20261122_000002_create_accounts::Migration),
+            Box::new(m20261122_000003_create_tiktok_accounts::Migration),
         ]
     }
 }

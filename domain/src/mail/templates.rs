@@ -156,6 +156,33 @@ pub fn reset_password(to: &str, lang: &str, name: &str, link: &str) -> Email {
     render(to, lang, draft)
 }
 
+/// "Reconnect your TikTok account": the grant for `account` stopped working (revoked at TikTok,
+/// or expired), so syncing has paused until the user connects it again.
+pub fn tiktok_reconnect(to: &str, lang: &str, name: &str, account: &str, link: &str) -> Email {
+    let draft = if indonesian(lang) {
+        Draft {
+            subject: format!("Hubungkan lagi akun TikTok {account}"),
+            name,
+            paragraphs: vec![format!(
+                "TikTok tidak lagi menerima izin Soco untuk akun {account}, jadi sinkronisasi dihentikan. \
+                 Riwayat yang sudah tersimpan tetap aman. Hubungkan lagi akun ini untuk melanjutkan."
+            )],
+            action: Some(("Hubungkan lagi".into(), link)),
+        }
+    } else {
+        Draft {
+            subject: format!("Reconnect your TikTok account {account}"),
+            name,
+            paragraphs: vec![format!(
+                "TikTok no longer accepts Soco's access to {account}, so syncing has paused. The \
+                 history Soco already keeps is safe. Connect the account again to carry on."
+            )],
+            action: Some(("Reconnect".into(), link)),
+        }
+    };
+    render(to, lang, draft)
+}
+
 /// Security alerts sent after the fact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Alert {

@@ -1,0 +1,315 @@
+//! Exports of a connected account's history, in pages that callers stream out (CSV or JSON), so
+//! a large history is never held in memory at once.
+//!
+//! Three datasets, with stable column names and order ([`VIDEO_COLUMNS`], [`SNAPSHOT_COLUMNS`],
+//! [`PROFILE_COLUMNS`]):
+//! - `videos`: one row per video with its latest counts;
+//! - `snapshots`: one row per video snapshot (the counts at an instant), oldest first;
+//! - `profile`: one row per profile snapshot (followers, following, likes, videos), oldest first.
+//!
+//! Times are UTC RFC 3339; counts are whole numbers. A date range limits videos by posting time
+//! and snapshots by the time they were taken.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+
+use crate::entities::{tiktok_video, tiktok_video_snapshot};
+use crate::error::Result;
+use crate::services::Services;
+
+/// Rows per page read from the database.
+pub const PAGE: u64 = 1000;
+
+/// Column order of the `videos` dataset.
+pub const VIDEO_COLUMNS: &[&str] = &[
+    "video_id",
+    "posted_at",
+    "title",
+    "description",
+    "duration_seconds",
+    "view_count",
+    "like_count",
+    "comment_count",
+    "share_count",
+    "engagement_rate",
+    "metrics_at",
+    "share_url",
+];
+
+/// Column order of the `snapshots` dataset.
+pub const SNAPSHOT_COLUMNS: &[&str] =
+    &["video_id", "taken_at", "view_count", "like_count", "comment_count", "share_count"];
+
+/// A row of any dataset: its values as text in its columns' order (for CSV), and serialisable
+/// with the same names (for JSON).
+pub trait Row: Serialize {
+    /// The values, in the dataset's column order.
+    fn fields(&self) -> Vec<String>;
+}
+
+/// Column order of the `profile` dataset.
+pub const PROFILE_COLUMNS: &[&str] =
+    &["taken_at", "follower_count", "following_count", "likes_count", "video_count"];
+
+/// One row of the `profile` dataset; counts are empty when the account did not share its stats.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProfileRow {
+    /// When the counts were read.
+    pub taken_at: String,
+    /// Followers.
+    pub follower_count: Option<i64>,
+    /// Accounts followed.
+    pub following_count: Option<i64>,
+    /// Likes received.
+    pub likes_count: Option<i64>,
+    /// Public videos.
+    pub video_count: Option<i64>,
+}
+
+impl Row for ProfileRow {
+    /// The row's values in [`PROFILE_COLUMNS`] order, as text (empty for unknown).
+    fn fields(&self) -> Vec<String> {
+        let count = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+        vec![
+            self.taken_at.clone(),
+            count(self.follower_count),
+            count(self.following_count),
+            count(self.likes_count),
+            count(self.video_count),
+        ]
+    }
+}
+
+/// One row of the `videos` dataset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VideoRow {
+    /// TikTok's item id.
+    pub video_id: String,
+    /// When it was posted.
+    pub posted_at: String,
+    /// Title.
+    pub title: String,
+    /// Caption.
+    pub description: String,
+    /// Length.
+    pub duration_seconds: i32,
+    /// Views at `metrics_at`.
+    pub view_count: i64,
+    /// Likes.
+    pub like_count: i64,
+    /// Comments.
+    pub comment_count: i64,
+    /// Shares.
+    pub share_count: i64,
+    /// (likes + comments + shares) / views, 4 decimals; 0 without views.
+    pub engagement_rate: f64,
+    /// When the counts were read.
+    pub metrics_at: Option<String>,
+    /// Public link.
+    pub share_url: Option<String>,
+}
+
+impl Row for VideoRow {
+    /// The row's values in [`VIDEO_COLUMNS`] order, as text.
+    fn fields(&self) -> Vec<String> {
+        vec![
+            self.video_id.clone(),
+            self.posted_at.clone(),
+            self.title.clone(),
+            self.description.clone(),
+            self.duration_seconds.to_string(),
+            self.view_count.to_string(),
+            self.like_count.to_string(),
+            self.comment_count.to_string(),
+            self.share_count.to_string(),
+            format!("{:.4}", self.engagement_rate),
+            self.metrics_at.clone().unwrap_or_default(),
+            self.share_url.clone().unwrap_or_default(),
+        ]
+    }
+}
+
+/// One row of the `snapshots` dataset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SnapshotRow {
+    /// TikTok's item id.
+    pub video_id: String,
+    /// When the counts were read.
+    pub taken_at: String,
+    /// Views.
+    pub view_count: i64,
+    /// Likes.
+    pub like_count: i64,
+    /// Comments.
+    pub comment_count: i64,
+    /// Shares.
+    pub share_count: i64,
+}
+
+impl Row for SnapshotRow {
+    /// The row's values in [`SNAPSHOT_COLUMNS`] order, as text.
+    fn fields(&self) -> Vec<String> {
+        vec![
+            self.video_id.clone(),
+            self.taken_at.clone(),
+            self.view_count.to_string(),
+            self.like_count.to_string(),
+            self.comment_count.to_string(),
+            self.share_count.to_string(),
+        ]
+    }
+}
+
+/// Engagement rate as the dashboards define it: interactions per view.
+pub fn engagement_rate(views: i64, likes: i64, comments: i64, shares: i64) -> f64 {
+    if views <= 0 {
+        return 0.0;
+    }
+    let rate = (likes + comments + shares) as f64 / views as f64;
+    (rate * 10_000.0).round() / 10_000.0
+}
+
+/// A time range; either end may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Range {
+    /// From (inclusive).
+    pub from: Option<DateTime<Utc>>,
+    /// Until (exclusive).
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// The page of `account_id`'s videos after row id `after` (keyset paging by row id).
+pub async fn videos_page(
+    services: &Services,
+    account_id: i64,
+    range: Range,
+    after: i64,
+) -> Result<(Vec<VideoRow>, i64)> {
+    let mut query = tiktok_video::Entity::find()
+        .filter(tiktok_video::Column::AccountId.eq(account_id))
+        .filter(tiktok_video::Column::Id.gt(after));
+    if let Some(from) = range.from {
+        query = query.filter(tiktok_video::Column::PostedAt.gte(from));
+    }
+    if let Some(until) = range.until {
+        query = query.filter(tiktok_video::Column::PostedAt.lt(until));
+    }
+    let rows = query.order_by_asc(tiktok_video::Column::Id).limit(PAGE).all(&services.db).await?;
+    let last = rows.last().map_or(after, |r| r.id);
+    let rows = rows
+        .into_iter()
+        .map(|v| VideoRow {
+            engagement_rate: engagement_rate(v.view_count, v.like_count, v.comment_count, v.share_count),
+            video_id: v.video_id,
+            posted_at: v.posted_at.to_rfc3339(),
+            title: v.title,
+            description: v.description,
+            duration_seconds: v.duration,
+            view_count: v.view_count,
+            like_count: v.like_count,
+            comment_count: v.comment_count,
+            share_count: v.share_count,
+            metrics_at: v.metrics_at.map(|t| t.to_rfc3339()),
+            share_url: v.share_url,
+        })
+        .collect();
+    Ok((rows, last))
+}
+
+/// The page of `account_id`'s video snapshots after snapshot id `after`.
+pub async fn snapshots_page(
+    services: &Services,
+    account_id: i64,
+    range: Range,
+    after: i64,
+) -> Result<(Vec<SnapshotRow>, i64)> {
+    let mut query = tiktok_video_snapshot::Entity::find()
+        .find_also_related(tiktok_video::Entity)
+        .filter(tiktok_video::Column::AccountId.eq(account_id))
+        .filter(tiktok_video_snapshot::Column::Id.gt(after));
+    if let Some(from) = range.from {
+        query = query.filter(tiktok_video_snapshot::Column::TakenAt.gte(from));
+    }
+    if let Some(until) = range.until {
+        query = query.filter(tiktok_video_snapshot::Column::TakenAt.lt(until));
+    }
+    let rows = query.order_by_asc(tiktok_video_snapshot::Column::Id).limit(PAGE).all(&services.db).await?;
+    let last = rows.last().map_or(after, |(s, _)| s.id);
+    let rows = rows
+        .into_iter()
+        .filter_map(|(s, video)| {
+            video.map(|v| SnapshotRow {
+                video_id: v.video_id,
+                taken_at: s.taken_at.to_rfc3339(),
+                view_count: s.view_count,
+                like_count: s.like_count,
+                comment_count: s.comment_count,
+                share_count: s.share_count,
+            })
+        })
+        .collect();
+    Ok((rows, last))
+}
+
+/// The page of `account_id`'s profile snapshots after snapshot id `after`.
+pub async fn profile_page(
+    services: &Services,
+    account_id: i64,
+    range: Range,
+    after: i64,
+) -> Result<(Vec<ProfileRow>, i64)> {
+    use crate::entities::tiktok_profile_snapshot as snapshot;
+    let mut query = snapshot::Entity::find()
+        .filter(snapshot::Column::AccountId.eq(account_id))
+        .filter(snapshot::Column::Id.gt(after));
+    if let Some(from) = range.from {
+        query = query.filter(snapshot::Column::TakenAt.gte(from));
+    }
+    if let Some(until) = range.until {
+        query = query.filter(snapshot::Column::TakenAt.lt(until));
+    }
+    let rows = query.order_by_asc(snapshot::Column::Id).limit(PAGE).all(&services.db).await?;
+    let last = rows.last().map_or(after, |r| r.id);
+    let rows = rows
+        .into_iter()
+        .map(|s| ProfileRow {
+            taken_at: s.taken_at.to_rfc3339(),
+            follower_count: s.follower_count,
+            following_count: s.following_count,
+            likes_count: s.likes_count,
+            video_count: s.video_count,
+        })
+        .collect();
+    Ok((rows, last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engagement_is_interactions_per_view() {
+        assert_eq!(engagement_rate(1000, 50, 5, 5), 0.06);
+        assert_eq!(engagement_rate(3, 1, 0, 0), 0.3333);
+        assert_eq!(engagement_rate(0, 10, 0, 0), 0.0, "no views, no rate");
+    }
+
+    #[test]
+    fn rows_follow_the_documented_columns() {
+        let row = SnapshotRow {
+            video_id: "7".into(),
+            taken_at: "t".into(),
+            view_count: 1,
+            like_count: 2,
+            comment_count: 3,
+            share_count: 4,
+        };
+        assert_eq!(row.fields().len(), SNAPSHOT_COLUMNS.len());
+        let json = serde_json::to_value(&row).expect("json");
+        let keys: Vec<&str> = json.as_object().expect("object").keys().map(String::as_str).collect();
+        let mut expected = SNAPSHOT_COLUMNS.to_vec();
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
+    }
+}

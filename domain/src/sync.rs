@@ -1,0 +1,250 @@
+//! Keeping connected TikTok accounts' history: the sync job kinds and what each one does.
+//!
+//! - [`PROFILE`]: reads the profile the granted scopes allow, updates the account and stores a
+//!   snapshot of its counters; recurs every [`PROFILE_INTERVAL`].
+//! - [`VIDEOS`]: pages through the account's public videos, storing each video and a snapshot of
+//!   its counters. The cursor is checkpointed in the job after every page, so a worker killed
+//!   mid-way resumes at the page it was on: no gap, and snapshots are unique per video and
+//!   instant, so no duplicate either. When the list is done the account's backfill is marked done
+//!   and the job recurs every [`VIDEO_INTERVAL`], reading from the newest video again.
+//!
+//! Handlers are idempotent; the worker ([`run_due`]) leases jobs from [`crate::jobs`].
+
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use serde_json::json;
+
+use crate::connections::{self, status};
+use crate::entities::{job, tiktok_account, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot};
+use crate::error::{Error, Result};
+use crate::jobs::{self, NewJob};
+use crate::services::Services;
+use crate::tiktok::display::{UserField, Video};
+use crate::tiktok::scopes::{Scope, parse_scopes};
+
+/// Job kind: profile snapshot.
+pub const PROFILE: &str = "tiktok.sync_profile";
+/// Job kind: video list and video snapshots.
+pub const VIDEOS: &str = "tiktok.sync_videos";
+/// Between profile snapshots.
+pub const PROFILE_INTERVAL: Duration = Duration::hours(6);
+/// Between passes over the video list once the backfill is done.
+pub const VIDEO_INTERVAL: Duration = Duration::hours(3);
+
+/// Queues the first profile and video syncs of `account_id` (no-ops when already queued).
+pub async fn schedule(services: &Services, account_id: i64, now: DateTime<Utc>) -> Result<()> {
+    for kind in [PROFILE, VIDEOS] {
+        jobs::enqueue(
+            &services.db,
+            NewJob {
+                kind: kind.to_owned(),
+                payload: json!({ "account_id": account_id }),
+                dedupe_key: Some(format!("{kind}:{account_id}")),
+                run_at: now,
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// What a handler asks the worker to do with its job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Next {
+    /// Done for good: delete the job.
+    Finish,
+    /// Run again at this time with this payload (recurring work, or the next page).
+    Again(DateTime<Utc>, serde_json::Value),
+}
+
+fn account_id(job: &job::Model) -> Result<i64> {
+    serde_json::from_str::<serde_json::Value>(&job.payload)
+        .ok()
+        .and_then(|p| p["account_id"].as_i64())
+        .ok_or_else(|| Error::Internal(format!("job {} has no account_id", job.id)))
+}
+
+/// The live account, or `None` when it was disconnected, flagged or deleted (the job then ends;
+/// connecting again schedules new ones).
+async fn active_account(services: &Services, id: i64) -> Result<Option<tiktok_account::Model>> {
+    Ok(tiktok_account::Entity::find_by_id(id).one(&services.db).await?.filter(|a| a.status == status::ACTIVE))
+}
+
+/// Runs one job of a kind this module knows.
+pub async fn handle(services: &Services, job: &job::Model, now: DateTime<Utc>) -> Result<Next> {
+    match job.kind.as_str() {
+        PROFILE => sync_profile(services, account_id(job)?, now).await,
+        VIDEOS => sync_videos(services, job, account_id(job)?, now).await,
+        other => Err(Error::Internal(format!("unknown job kind {other}"))),
+    }
+}
+
+async fn sync_profile(services: &Services, id: i64, now: DateTime<Utc>) -> Result<Next> {
+    let Some(account) = active_account(services, id).await? else { return Ok(Next::Finish) };
+    let token = connections::access_token(services, &account, now).await?;
+    let scopes: Vec<Scope> = parse_scopes(&account.scopes);
+    let profile = services
+        .tiktok
+        .display
+        .user_info(&token, &UserField::allowed_by(&scopes))
+        .await
+        .map_err(connections::upstream_display)?;
+    let taken_at = now.trunc_subsecs(0);
+    let as_i64 = |n: Option<u64>| n.and_then(|n| i64::try_from(n).ok());
+    let snapshot = tiktok_profile_snapshot::ActiveModel {
+        account_id: Set(account.id),
+        taken_at: Set(taken_at),
+        follower_count: Set(as_i64(profile.follower_count)),
+        following_count: Set(as_i64(profile.following_count)),
+        likes_count: Set(as_i64(profile.likes_count)),
+        video_count: Set(as_i64(profile.video_count)),
+        ..Default::default()
+    };
+    tiktok_profile_snapshot::Entity::insert(snapshot)
+        .on_conflict_do_nothing_on([
+            tiktok_profile_snapshot::Column::AccountId,
+            tiktok_profile_snapshot::Column::TakenAt,
+        ])
+        .exec(&services.db)
+        .await?;
+    let mut row = account.into_active_model();
+    if let Some(name) = profile.display_name {
+        row.display_name = Set(name);
+    }
+    if profile.avatar_url.is_some() {
+        row.avatar_url = Set(profile.avatar_url);
+    }
+    if profile.username.is_some() {
+        row.username = Set(profile.username);
+    }
+    if profile.is_verified.is_some() {
+        row.is_verified = Set(profile.is_verified);
+    }
+    row.last_synced_at = Set(Some(now));
+    row.updated_at = Set(now);
+    row.update(&services.db).await?;
+    Ok(Next::Again(now + PROFILE_INTERVAL, json!({ "account_id": id })))
+}
+
+async fn sync_videos(services: &Services, job: &job::Model, id: i64, now: DateTime<Utc>) -> Result<Next> {
+    let Some(account) = active_account(services, id).await? else { return Ok(Next::Finish) };
+    if !parse_scopes(&account.scopes).contains(&Scope::VideoList) {
+        return Ok(Next::Finish); // nothing to read without video.list; reconnecting schedules anew
+    }
+    let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or_default();
+    let cursor = payload["cursor"].as_i64();
+    let token = connections::access_token(services, &account, now).await?;
+    let page = services
+        .tiktok
+        .display
+        .video_list(&token, cursor, 20)
+        .await
+        .map_err(connections::upstream_display)?;
+    let taken_at = now.trunc_subsecs(0);
+    for video in &page.videos {
+        store_video(services, account.id, video, taken_at).await?;
+    }
+    if page.has_more {
+        // Checkpoint: the next page is where a restarted worker picks up.
+        return Ok(Next::Again(now, json!({ "account_id": id, "cursor": page.cursor })));
+    }
+    if !account.backfill_done {
+        let mut row = account.into_active_model();
+        row.backfill_done = Set(true);
+        row.last_synced_at = Set(Some(now));
+        row.updated_at = Set(now);
+        row.update(&services.db).await?;
+    }
+    Ok(Next::Again(now + VIDEO_INTERVAL, json!({ "account_id": id })))
+}
+
+async fn store_video(
+    services: &Services,
+    account_id: i64,
+    video: &Video,
+    taken_at: DateTime<Utc>,
+) -> Result<()> {
+    let count = |n: Option<u64>| n.and_then(|n| i64::try_from(n).ok()).unwrap_or(0);
+    let posted_at = DateTime::from_timestamp(video.create_time, 0).unwrap_or(taken_at);
+    let existing = tiktok_video::Entity::find()
+        .filter(tiktok_video::Column::AccountId.eq(account_id))
+        .filter(tiktok_video::Column::VideoId.eq(video.id.as_str()))
+        .one(&services.db)
+        .await?;
+    let mut row = match existing {
+        Some(found) => found.into_active_model(),
+        None => tiktok_video::ActiveModel {
+            account_id: Set(account_id),
+            video_id: Set(video.id.clone()),
+            first_seen_at: Set(taken_at),
+            ..Default::default()
+        },
+    };
+    row.posted_at = Set(posted_at);
+    row.title = Set(video.title.clone().unwrap_or_default().chars().take(255).collect());
+    row.description = Set(video.video_description.clone().unwrap_or_default());
+    row.duration = Set(video.duration.map_or(0, |d| d as i32));
+    row.width = Set(video.width.map_or(0, |d| d as i32));
+    row.height = Set(video.height.map_or(0, |d| d as i32));
+    row.cover_url = Set(video.cover_image_url.clone());
+    row.share_url = Set(video.share_url.clone());
+    row.view_count = Set(count(video.view_count));
+    row.like_count = Set(count(video.like_count));
+    row.comment_count = Set(count(video.comment_count));
+    row.share_count = Set(count(video.share_count));
+    row.metrics_at = Set(Some(taken_at));
+    let saved = row.save(&services.db).await?;
+    let video_row_id =
+        saved.id.try_as_ref().copied().ok_or_else(|| Error::Internal("video row without id".into()))?;
+    let snapshot = tiktok_video_snapshot::ActiveModel {
+        video_row_id: Set(video_row_id),
+        taken_at: Set(taken_at),
+        view_count: Set(count(video.view_count)),
+        like_count: Set(count(video.like_count)),
+        comment_count: Set(count(video.comment_count)),
+        share_count: Set(count(video.share_count)),
+        ..Default::default()
+    };
+    tiktok_video_snapshot::Entity::insert(snapshot)
+        .on_conflict_do_nothing_on([
+            tiktok_video_snapshot::Column::VideoRowId,
+            tiktok_video_snapshot::Column::TakenAt,
+        ])
+        .exec(&services.db)
+        .await?;
+    Ok(())
+}
+
+/// Leases and runs due jobs for `worker` until none is due; returns how many ran. A failure is
+/// put back with backoff (or at `Retry-After`); a refused grant ends the job (the account is
+/// flagged, and reconnecting schedules new ones).
+pub async fn run_due(services: &Services, worker: &str, now: DateTime<Utc>) -> Result<usize> {
+    let mut ran = 0;
+    while let Some(job) = jobs::lease(&services.db, worker, now).await? {
+        ran += 1;
+        match handle(services, &job, now).await {
+            Ok(Next::Finish) => {
+                jobs::finish(&services.db, &job, worker).await?;
+            }
+            Ok(Next::Again(at, payload)) => {
+                jobs::reschedule(&services.db, &job, worker, &payload, at, now).await?;
+            }
+            Err(Error::Invalid { code: "tiktok_grant_refused", .. }) => {
+                jobs::finish(&services.db, &job, worker).await?;
+            }
+            Err(Error::RateLimited { retry_after_secs }) => {
+                let at = now + Duration::seconds(i64::try_from(retry_after_secs).unwrap_or(60));
+                jobs::fail(&services.db, &job, worker, "rate limited", Some(at), now).await?;
+            }
+            Err(error) => {
+                tracing::warn!(job = job.id, kind = %job.kind, error = %error, "job failed; retrying later");
+                jobs::fail(&services.db, &job, worker, &error.to_string(), None, now).await?;
+            }
+        }
+        if ran >= 1000 {
+            break; // let the caller breathe; the rest is still due next time
+        }
+    }
+    Ok(ran)
+}
