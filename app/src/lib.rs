@@ -27,12 +27,13 @@ use crate::components::error_view::ErrorView;
 use crate::components::layout::Layout;
 use crate::i18n::{Locale, provide_locale};
 use crate::pages::account::{AccountPage, RecoveryCodesPage, SecurityPage};
+use crate::pages::accounts::AccountsPage;
 use crate::pages::auth::{
     ConfirmEmailPage, ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage, TwoFactorPage,
     VerifyEmailPage,
 };
 use crate::pages::dashboard::DashboardPage;
-use crate::pages::features::{AccountsPage, PrivacyPage, SchedulePage, ShopPage};
+use crate::pages::features::{PrivacyPage, SchedulePage, ShopPage};
 use crate::pages::legal::{PrivacyPolicyPage, TermsPage};
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::offline::OfflinePage;

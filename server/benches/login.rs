@@ -55,7 +55,7 @@ async fn main() {
         .output_name("soco")
         .site_root(site.path().to_string_lossy().to_string())
         .build();
-    let router = server::router::build(AppState { leptos_options: options, services }).expect("router");
+    let router = server::router::build(AppState { leptos_options: options, services }, None).expect("router");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("address");
     tokio::spawn(async move {

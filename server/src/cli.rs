@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default) and `migrate up|down|status`.
+//! The command line: `serve` (the default), `migrate up|down|status`, `worker`, `rotate-keys` and
+//! `sandbox`.
 
 use std::fmt::Write as _;
 
@@ -26,6 +27,17 @@ pub enum Command {
         #[command(subcommand)]
         action: MigrateAction,
     },
+    /// Run background jobs (TikTok syncs) without the web server; any number may run.
+    Worker,
+    /// Re-encrypt every token and secret at rest with the active key of SOCO_TOKEN_KEYS (the
+    /// first), so older keys can then be removed. Safe to interrupt and run again.
+    RotateKeys,
+    /// Run the TikTok sandbox alone (no database, no web app), for clients other than this Soco.
+    Sandbox {
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:3900")]
+        addr: std::net::SocketAddr,
+    },
 }
 
 /// `server migrate ...`.
@@ -48,6 +60,10 @@ fn environment_help() -> String {
     for var in VARIABLES {
         let _ = writeln!(help, "  {:<32} {} [default: {}]", var.name, var.doc, var.default);
     }
+    help.push_str("\nSandbox (SOCO_TIKTOK_MODE=sandbox and `server sandbox`):\n");
+    for var in sandbox::config::VARIABLES {
+        let _ = writeln!(help, "  {:<36} {} [default: {}]", var.name, var.doc, var.default);
+    }
     help
 }
 
@@ -58,7 +74,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => crate::serve::serve(config).await,
         Command::Migrate { action } => migrate(&config, action).await,
+        Command::RotateKeys => rotate_keys(config).await,
+        Command::Worker => crate::worker::serve_alone(config).await,
+        Command::Sandbox { addr } => crate::sandbox_mount::serve_alone(&config, addr).await,
     }
+}
+
+async fn rotate_keys(config: Config) -> anyhow::Result<()> {
+    let db = domain::db::connect(&config.database).await.context("cannot open the database")?;
+    domain::db::migrate_up(&db).await.context("migration failed")?;
+    let (keys, _) = config.load_key_ring().await.context("cannot load the token keys")?;
+    let active = keys.active().id().to_owned();
+    let services = domain::services::Services::new(db.clone(), std::sync::Arc::new(config), keys)
+        .await
+        .context("cannot start the services")?;
+    let rotated = domain::key_rotation::rotate(&services).await.context("re-encryption failed")?;
+    let summary = format!(
+        "{} TikTok account token pair(s), {} connect flow(s), {} TOTP secret(s), {} recovery-code copy(ies)",
+        rotated.tiktok_tokens, rotated.connect_flows, rotated.totp_secrets, rotated.recovery_codes
+    );
+    let meta = domain::auth::RequestMeta::new(std::net::IpAddr::from([127, 0, 0, 1]), "server rotate-keys");
+    domain::audit::record(
+        &db,
+        None,
+        domain::audit::EventKind::KeysRotated,
+        &meta,
+        Some(&summary),
+        chrono::Utc::now(),
+    )
+    .await
+    .context("cannot write the audit record")?;
+    println!(
+        "Re-encrypted with key {active}: {summary}. Older keys can now be removed from SOCO_TOKEN_KEYS."
+    );
+    db.close().await.context("cannot close the database")?;
+    Ok(())
 }
 
 async fn migrate(config: &Config, action: MigrateAction) -> anyhow::Result<()> {

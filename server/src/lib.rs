@@ -4,11 +4,15 @@
 //! router in-process ([`router::build`]).
 
 pub mod cli;
+pub mod connect;
 pub mod csrf;
+pub mod export;
 pub mod headers;
 pub mod health;
 pub mod leptos_setup;
 pub mod pwa;
 pub mod request_context;
 pub mod router;
+pub mod sandbox_mount;
 pub mod serve;
+pub mod worker;

@@ -14,8 +14,9 @@ use tower_http::trace::TraceLayer;
 
 use crate::pwa::ServiceWorker;
 
-/// Builds the complete application router for `state`.
-pub fn build(state: AppState) -> std::io::Result<Router> {
+/// Builds the complete application router for `state`, with `sandbox` mounted under `/sandbox`
+/// when given (sandbox mode).
+pub fn build(state: AppState, sandbox: Option<sandbox::Sandbox>) -> std::io::Result<Router> {
     let worker = Arc::new(ServiceWorker::build(&state.leptos_options)?);
     let hashed_assets = state.leptos_options.hash_files;
     let config = state.services.config.clone();
@@ -26,10 +27,12 @@ pub fn build(state: AppState) -> std::io::Result<Router> {
     let mut router = Router::new()
         .route("/healthz", get(crate::health::healthz))
         .route("/sw.js", get(move || std::future::ready(worker.response())))
+        .merge(crate::connect::routes())
+        .merge(crate::export::routes())
         .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell));
-    if config.tiktok_mode == TikTokMode::Sandbox {
-        router = router.nest("/sandbox", sandbox::router().with_state(()));
+    if let Some(sandbox) = sandbox.filter(|_| config.tiktok_mode == TikTokMode::Sandbox) {
+        router = router.nest(crate::sandbox_mount::MOUNT, crate::sandbox_mount::router(sandbox));
     }
     let public_origin = config.public_origin();
     let scheme = if https { "https" } else { "http" };

@@ -35,6 +35,18 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
     }
     tracing::info!(active_key = keys.active().id(), "token key ring ready");
 
+    let sandbox = match config.tiktok_mode {
+        domain::config::TikTokMode::Sandbox => {
+            let sandbox = sandbox::Sandbox::new(crate::sandbox_mount::config_from_env(&config)?);
+            tracing::info!(
+                creators = sandbox.config.scale.creators,
+                seed = sandbox.config.scale.seed,
+                "sandbox mode: TikTok and TikTok Shop are simulated under /sandbox"
+            );
+            Some(sandbox)
+        }
+        domain::config::TikTokMode::Production => None,
+    };
     let leptos_options = leptos_options(config.addr)?;
     let addr = config.addr;
     let services =
@@ -48,8 +60,9 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
         }
     }
     spawn_housekeeping(services.clone());
+    tokio::spawn(crate::worker::run(services.clone(), crate::worker::worker_name()));
     let state = AppState { leptos_options, services };
-    let router = crate::router::build(state).context("cannot build the router")?;
+    let router = crate::router::build(state, sandbox).context("cannot build the router")?;
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -79,7 +92,8 @@ fn spawn_housekeeping(services: Services) {
     });
 }
 
-async fn shutdown_signal() {
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

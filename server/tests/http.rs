@@ -70,7 +70,9 @@ impl TestApp {
         let keys = domain::keyring::KeyRing::generate("test").expect("key");
         let services = Services::new(db.db.clone(), Arc::new(config), keys).await.expect("services");
         let state = AppState { leptos_options: options, services: services.clone() };
-        let router = server::router::build(state).expect("router");
+        let sandbox =
+            sandbox::Sandbox::new(sandbox::SandboxConfig::for_public_url(&services.config.public_origin()));
+        let router = server::router::build(state, Some(sandbox)).expect("router");
         Self { _turn: turn, router, db, services, _site: site, _data: data }
     }
 
@@ -325,8 +327,14 @@ async fn the_sandbox_is_mounted_only_in_sandbox_mode() {
     let sandbox = TestApp::new().await;
     assert_eq!(sandbox.get("/sandbox/healthz").await.status, StatusCode::OK);
     drop(sandbox);
-    let production = TestApp::with_vars(&[("SOCO_TIKTOK_MODE", "production")]).await;
+    let production = TestApp::with_vars(&[
+        ("SOCO_TIKTOK_MODE", "production"),
+        ("SOCO_TIKTOK_CLIENT_KEY", "aw_key"),
+        ("SOCO_TIKTOK_CLIENT_SECRET", "aw_secret"),
+    ])
+    .await;
     assert_eq!(production.get("/sandbox/healthz").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(production.services.config.tiktok_endpoints().open_api, "https://open.tiktokapis.com");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -448,7 +456,12 @@ async fn the_outbox_is_only_for_this_machine_in_sandbox_mode() {
     let remote = app.request(request).await;
     assert!(remote.body.contains("NotFound"), "a remote client sees nothing: {}", remote.body);
     drop(app);
-    let production = TestApp::with_vars(&[("SOCO_TIKTOK_MODE", "production")]).await;
+    let production = TestApp::with_vars(&[
+        ("SOCO_TIKTOK_MODE", "production"),
+        ("SOCO_TIKTOK_CLIENT_KEY", "aw_key"),
+        ("SOCO_TIKTOK_CLIENT_SECRET", "aw_secret"),
+    ])
+    .await;
     assert!(production.get(app::api::outbox::ListOutbox::PATH).await.body.contains("NotFound"));
 }
 
@@ -459,4 +472,200 @@ async fn signed_out_visitors_get_a_welcome_page_at_the_root() {
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.body.contains("<title>Welcome to Soco · Soco</title>"), "{}", reply.body);
     assert!(reply.body.contains(r#"href="/register""#) && reply.body.contains(r#"href="/login""#));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_is_mounted_where_the_tiktok_endpoints_point() {
+    let app = TestApp::new().await;
+    let endpoints = app.services.config.tiktok_endpoints();
+    let origin = app.services.config.public_origin();
+    for (endpoint, prefix) in [
+        (&endpoints.login, sandbox::paths::LOGIN),
+        (&endpoints.open_api, sandbox::paths::OPEN_API),
+        (&endpoints.shop_api, sandbox::paths::SHOP_API),
+        (&endpoints.shop_auth, sandbox::paths::SHOP_AUTH),
+        (&endpoints.shop_services, sandbox::paths::SHOP_SERVICES),
+    ] {
+        assert_eq!(endpoint, &format!("{origin}{}{prefix}", server::sandbox_mount::MOUNT));
+    }
+    assert_eq!(app.get("/sandbox/healthz").await.status, StatusCode::OK);
+    assert_eq!(domain::config::SANDBOX_CLIENT_KEY, sandbox::config::SANDBOX_CLIENT_KEY);
+    assert_eq!(domain::config::SANDBOX_CLIENT_SECRET, sandbox::config::SANDBOX_CLIENT_SECRET);
+
+    // The consent page renders inside Soco, under Soco's security headers.
+    let query = format!(
+        "client_key=sbx_client_key&scope=user.info.basic&response_type=code&state=s&redirect_uri={}",
+        app::session::urlencode(&format!("{origin}/connect/tiktok/callback"))
+    );
+    let page = app.get(&format!("/sandbox/tiktok/v2/auth/authorize/?{query}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(header(&page, header::CONTENT_SECURITY_POLICY).contains("frame-ancestors 'none'"));
+    // Approving is a same-origin form post, as from the page itself.
+    let reply = app
+        .post_form(
+            "/sandbox/tiktok/v2/auth/authorize/",
+            &format!("{query}&decision=approve&open_id={}", {
+                let state: serde_json::Value =
+                    serde_json::from_str(&app.get("/sandbox/control/state").await.body).expect("json");
+                state["creators"][0]["open_id"].as_str().expect("open_id").to_owned()
+            }),
+            None,
+        )
+        .await;
+    assert!(reply.status.is_redirection(), "{} {}", reply.status, reply.body);
+    assert!(header(&reply, header::LOCATION).starts_with(&format!("{origin}/connect/tiktok/callback?code=")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_control_answers_this_machine_only() {
+    let app = TestApp::new().await;
+    let mut request = Request::get("/sandbox/control/state").body(Body::empty()).expect("request");
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([203, 0, 113, 7], 5000))));
+    assert_eq!(app.request(request).await.status, StatusCode::FORBIDDEN);
+    let mut request = Request::get("/sandbox/healthz").body(Body::empty()).expect("request");
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([203, 0, 113, 7], 5000))));
+    assert_eq!(app.request(request).await.status, StatusCode::OK, "the APIs themselves answer anyone");
+    assert_eq!(app.get("/sandbox/control/state").await.status, StatusCode::OK);
+}
+
+/// A connected account with two videos and three snapshots, inserted directly.
+async fn account_with_history(app: &TestApp, email: &str) -> i64 {
+    use domain::entities::{tiktok_account, tiktok_video, tiktok_video_snapshot, user};
+    use domain::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    let owner = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&app.services.db)
+        .await
+        .expect("db")
+        .expect("user");
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).expect("time").with_timezone(&chrono::Utc);
+    let account = tiktok_account::ActiveModel {
+        user_id: Set(owner.id),
+        open_id: Set("open-1".into()),
+        username: Set(Some("dapursari.id".into())),
+        display_name: Set("Dapur Sari".into()),
+        scopes: Set("user.info.basic,video.list".into()),
+        status: Set("active".into()),
+        connected_at: Set(at("2026-11-01T00:00:00Z")),
+        backfill_done: Set(true),
+        created_at: Set(at("2026-11-01T00:00:00Z")),
+        updated_at: Set(at("2026-11-01T00:00:00Z")),
+        ..Default::default()
+    }
+    .insert(&app.services.db)
+    .await
+    .expect("account");
+    for (video_id, posted, caption, views) in [
+        ("7001", "2026-10-30T12:00:00Z", "Nasi goreng, pedas \"level 5\"", 1000),
+        ("7002", "2026-11-05T19:00:00Z", "Bekal kantor", 0),
+    ] {
+        let video = tiktok_video::ActiveModel {
+            account_id: Set(account.id),
+            video_id: Set(video_id.into()),
+            posted_at: Set(at(posted)),
+            title: Set(caption.into()),
+            description: Set(format!("{caption} #resep")),
+            duration: Set(30),
+            view_count: Set(views),
+            like_count: Set(views / 20),
+            comment_count: Set(views / 200),
+            share_count: Set(views / 200),
+            metrics_at: Set(Some(at("2026-11-06T00:00:00Z"))),
+            first_seen_at: Set(at("2026-11-06T00:00:00Z")),
+            ..Default::default()
+        }
+        .insert(&app.services.db)
+        .await
+        .expect("video");
+        for taken in ["2026-11-05T00:00:00Z", "2026-11-06T00:00:00Z"].iter().take(if video_id == "7001" {
+            2
+        } else {
+            1
+        }) {
+            tiktok_video_snapshot::ActiveModel {
+                video_row_id: Set(video.id),
+                taken_at: Set(at(taken)),
+                view_count: Set(views),
+                like_count: Set(views / 20),
+                comment_count: Set(0),
+                share_count: Set(0),
+                ..Default::default()
+            }
+            .insert(&app.services.db)
+            .await
+            .expect("snapshot");
+        }
+    }
+    account.id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exports_stream_csv_and_json_for_the_owner_only() {
+    let app = TestApp::new().await;
+    let cookie = app.signed_in("sari@example.id").await;
+    let id = account_with_history(&app, "sari@example.id").await;
+
+    let csv = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/export/videos.csv")).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    assert_eq!(header(&csv, header::CONTENT_TYPE), "text/csv; charset=utf-8");
+    assert_eq!(
+        header(&csv, header::CONTENT_DISPOSITION),
+        "attachment; filename=\"tiktok-dapursari.id-videos.csv\""
+    );
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines[0], domain::export::VIDEO_COLUMNS.join(","));
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[1].starts_with("7001,2026-10-30T12:00:00+00:00,\"Nasi goreng, pedas \"\"level 5\"\"\""),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[1].contains(",0.0600,"), "engagement rate: {}", lines[1]);
+
+    // Compressed, as browsers ask for it.
+    let gzipped = app
+        .request(
+            Request::get(format!("/accounts/tiktok/{id}/export/videos.csv"))
+                .header(header::COOKIE, &cookie)
+                .header(header::ACCEPT_ENCODING, "gzip, br")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(gzipped.status, StatusCode::OK);
+    assert!(!header(&gzipped, header::CONTENT_ENCODING).is_empty(), "compressed");
+
+    let json = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/export/snapshots.json")).await;
+    assert_eq!(header(&json, header::CONTENT_TYPE), "application/json");
+    let rows: serde_json::Value = serde_json::from_str(&json.body).expect("valid JSON");
+    assert_eq!(rows.as_array().map(Vec::len), Some(3));
+    assert_eq!(rows[0]["video_id"], "7001");
+
+    // A range: only the snapshots taken on 2026-11-06.
+    let ranged = app
+        .get_as(&cookie, &format!("/accounts/tiktok/{id}/export/snapshots.csv?from=2026-11-06&to=2026-11-06"))
+        .await;
+    assert_eq!(ranged.body.lines().count(), 2, "{}", ranged.body);
+    let empty =
+        app.get_as(&cookie, &format!("/accounts/tiktok/{id}/export/videos.json?from=2030-01-01")).await;
+    assert_eq!(empty.body, "[]");
+
+    let profile = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/export/profile.csv")).await;
+    assert_eq!(profile.body.lines().next(), Some(domain::export::PROFILE_COLUMNS.join(",").as_str()));
+
+    let bad = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/export/videos.csv?from=yesterday")).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let unknown = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/export/videos.xlsx")).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let stranger = app.signed_in("budi@example.id").await;
+    assert_eq!(
+        app.get_as(&stranger, &format!("/accounts/tiktok/{id}/export/videos.csv")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let visitor = app.get(&format!("/accounts/tiktok/{id}/export/videos.csv")).await;
+    assert!(visitor.status.is_redirection() && header(&visitor, header::LOCATION).starts_with("/login"));
 }

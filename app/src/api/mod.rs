@@ -6,3 +6,4 @@ pub mod account;
 pub mod auth;
 pub mod outbox;
 pub mod system;
+pub mod tiktok;

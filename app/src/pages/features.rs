@@ -1,4 +1,4 @@
-//! `/accounts`, `/shop`, `/schedule`, `/privacy`: sections whose features arrive in later
+//! `/shop`, `/schedule`, `/privacy`: sections whose features arrive in later
 //! releases. Each says what it will do and, plainly, that it does not do it yet.
 
 use leptos::prelude::*;
@@ -26,12 +26,6 @@ fn ComingSection(
             </Page>
         } />
     }
-}
-
-/// `/accounts`.
-#[component]
-pub fn AccountsPage() -> impl IntoView {
-    view! { <ComingSection title=|t| t.nav_accounts intro=|t| t.accounts_intro status=|t| t.accounts_coming /> }
 }
 
 /// `/shop`.

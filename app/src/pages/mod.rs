@@ -1,6 +1,7 @@
 //! One routed page per module (or a few closely related pages).
 
 pub mod account;
+pub mod accounts;
 pub mod auth;
 pub mod dashboard;
 pub mod features;

@@ -1,0 +1,63 @@
+//! The TikTok sandbox inside Soco's server: its configuration from `SOCO_SANDBOX_*`, its mount
+//! under `/sandbox` (sandbox mode only), and `server sandbox`, which serves it alone.
+//!
+//! The control API can reset the world and arm faults, so when mounted it answers only clients on
+//! this machine, like the mail outbox.
+
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
+use app::ssr::{AppState, RequestContext};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use domain::config::Config;
+use sandbox::{Sandbox, SandboxConfig};
+
+/// Where the sandbox is mounted in sandbox mode.
+pub const MOUNT: &str = "/sandbox";
+
+/// The sandbox's configuration for this Soco: defaults pointing back at `SOCO_PUBLIC_URL`, then
+/// the `SOCO_SANDBOX_*` variables of the process environment (`.env` included).
+pub fn config_from_env(config: &Config) -> anyhow::Result<SandboxConfig> {
+    SandboxConfig::from_lookup(config.public_origin().as_str(), |name| std::env::var(name).ok())
+        .map_err(anyhow::Error::msg)
+        .context("invalid sandbox configuration")
+}
+
+/// The sandbox's routes for mounting under [`MOUNT`], with the control API kept to loopback
+/// clients.
+pub fn router(sandbox: Sandbox) -> Router<AppState> {
+    sandbox::router(sandbox).layer(axum::middleware::from_fn(control_from_this_machine_only)).with_state(())
+}
+
+async fn control_from_this_machine_only(request: Request<Body>, next: Next) -> Response {
+    let control = request.uri().path().starts_with(sandbox::paths::CONTROL);
+    let local = request.extensions().get::<RequestContext>().is_some_and(|c| c.meta.ip.is_loopback());
+    if control && !local {
+        return (StatusCode::FORBIDDEN, "The sandbox control API answers clients on this machine only.")
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// `server sandbox --addr`: the sandbox alone, at the root of `addr`, until stopped. Redirect URIs
+/// and webhook targets still point at `SOCO_PUBLIC_URL` (the Soco that uses it).
+pub async fn serve_alone(config: &Config, addr: SocketAddr) -> anyhow::Result<()> {
+    let mut sandbox_config = config_from_env(config)?;
+    sandbox_config.self_url = format!("http://{addr}");
+    let sandbox = Sandbox::new(sandbox_config);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (is another server running there?)"))?;
+    tracing::info!(
+        "TikTok sandbox listening on http://{addr}: Login Kit at /tiktok, open API at /open-api, \
+         Shop API at /shop-api, Shop auth at /shop-auth, seller consent at /shop-services, control at /control"
+    );
+    axum::serve(listener, sandbox::router(sandbox))
+        .with_graceful_shutdown(crate::serve::shutdown_signal())
+        .await?;
+    Ok(())
+}
