@@ -8,9 +8,59 @@ pub fn utc_minutes(rfc3339: &str) -> String {
     }
 }
 
+use crate::i18n::Locale;
+
+/// What a missing figure shows.
+pub const MISSING: &str = "–";
+
+/// A whole number with the locale's separators; negative numbers with a minus sign.
+pub fn count(n: i64, locale: Locale) -> String {
+    let digits = locale.format_count(n.unsigned_abs());
+    if n < 0 { format!("−{digits}") } else { digits }
+}
+
+/// [`count`], or a dash when unknown.
+pub fn maybe_count(n: Option<i64>, locale: Locale) -> String {
+    n.map_or_else(|| MISSING.to_owned(), |n| count(n, locale))
+}
+
+/// A change with its sign (`+1,234`, `−56`, `0`), or a dash when unknown.
+pub fn change(n: Option<i64>, locale: Locale) -> String {
+    match n {
+        None => MISSING.to_owned(),
+        Some(n) if n > 0 => format!("+{}", count(n, locale)),
+        Some(n) => count(n, locale),
+    }
+}
+
+/// A rate (0.0813 is 8.13%) with two decimals and the locale's decimal mark, or a dash.
+pub fn percent(rate: Option<f64>, locale: Locale) -> String {
+    match rate {
+        None => MISSING.to_owned(),
+        Some(rate) => {
+            let text = format!("{:.2}%", rate * 100.0);
+            match locale {
+                Locale::En => text,
+                Locale::Id => text.replace('.', ","),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::utc_minutes;
+    use super::*;
+
+    #[test]
+    fn figures_in_both_languages() {
+        assert_eq!(count(-1234, Locale::En), "−1,234");
+        assert_eq!(maybe_count(None, Locale::En), "–");
+        assert_eq!(change(Some(1500), Locale::Id), "+1.500");
+        assert_eq!(change(Some(0), Locale::En), "0");
+        assert_eq!(percent(Some(0.0813), Locale::Id), "8,13%");
+        assert_eq!(percent(Some(0.5), Locale::En), "50.00%");
+        assert_eq!(percent(None, Locale::En), "–");
+    }
 
     #[test]
     fn shows_times_to_the_minute_in_utc() {

@@ -39,6 +39,7 @@ use crate::pages::not_found::NotFoundPage;
 use crate::pages::offline::OfflinePage;
 use crate::pages::outbox::{OutboxMessagePage, OutboxPage};
 use crate::pages::settings::SettingsPage;
+use crate::pages::tiktok::{TikTokAccountPage, TikTokVideoPage, TikTokVideosPage};
 
 /// The theme colour of the browser chrome and the installed app.
 pub const THEME_COLOR: &str = "#111827";
@@ -176,6 +177,9 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("") view=DashboardPage ssr=SsrMode::InOrder />
                         <Route path=path!("accounts") view=AccountsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("accounts/tiktok/:id") view=TikTokAccountPage ssr=SsrMode::InOrder />
+                        <Route path=path!("accounts/tiktok/:id/videos") view=TikTokVideosPage ssr=SsrMode::InOrder />
+                        <Route path=path!("accounts/tiktok/:id/videos/:video") view=TikTokVideoPage ssr=SsrMode::InOrder />
                         <Route path=path!("shop") view=ShopPage ssr=SsrMode::InOrder />
                         <Route path=path!("schedule") view=SchedulePage ssr=SsrMode::InOrder />
                         <Route path=path!("privacy") view=PrivacyPage ssr=SsrMode::InOrder />

@@ -106,6 +106,31 @@ pub const VARIABLES: &[Variable] = &[
         doc: "Sign-in attempts per minute one address may make after its burst.",
     },
     Variable {
+        name: "SOCO_TIKTOK_REQUESTS_PER_MINUTE",
+        default: "540",
+        doc: "Display API calls Soco makes per endpoint per minute (TikTok allows 600 in any minute).",
+    },
+    Variable {
+        name: "SOCO_SYNC_PROFILE_MINUTES",
+        default: "360",
+        doc: "Minutes between snapshots of each account's profile counters.",
+    },
+    Variable {
+        name: "SOCO_SYNC_RECENT_MINUTES",
+        default: "180",
+        doc: "Minutes between snapshots of each account's young videos (see SOCO_SYNC_YOUNG_DAYS).",
+    },
+    Variable {
+        name: "SOCO_SYNC_FULL_MINUTES",
+        default: "1440",
+        doc: "Minutes between snapshots of all of an account's videos.",
+    },
+    Variable {
+        name: "SOCO_SYNC_YOUNG_DAYS",
+        default: "10",
+        doc: "Days after posting during which a video is snapshotted every SOCO_SYNC_RECENT_MINUTES.",
+    },
+    Variable {
         name: "SOCO_LOG",
         default: "info",
         doc: "Log filter in tracing's EnvFilter syntax, e.g. info,soco=debug,sqlx=warn.",
@@ -239,8 +264,37 @@ pub struct Config {
     pub auth_burst: NonZeroU32,
     /// `SOCO_AUTH_PER_MINUTE`: sign-in attempts per address per minute after the burst.
     pub auth_per_minute: NonZeroU32,
+    /// `SOCO_TIKTOK_REQUESTS_PER_MINUTE`: client-side pace of Display API calls per endpoint.
+    pub tiktok_requests_per_minute: NonZeroU32,
+    /// `SOCO_SYNC_*`: how often history is read.
+    pub sync: SyncIntervals,
     /// `SOCO_LOG`: the tracing filter.
     pub log: String,
+}
+
+/// How often the sync jobs read each kind of history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncIntervals {
+    /// Between profile snapshots.
+    pub profile: chrono::Duration,
+    /// Between snapshots of young videos.
+    pub recent: chrono::Duration,
+    /// Between snapshots of every video.
+    pub full: chrono::Duration,
+    /// How long after posting a video counts as young.
+    pub young_for: chrono::Duration,
+}
+
+impl Default for SyncIntervals {
+    /// Profiles every 6 hours; videos every 3 hours in their first 10 days, then daily.
+    fn default() -> Self {
+        SyncIntervals {
+            profile: chrono::Duration::hours(6),
+            recent: chrono::Duration::hours(3),
+            full: chrono::Duration::days(1),
+            young_for: chrono::Duration::days(10),
+        }
+    }
 }
 
 /// One variable that could not be used, and why. Values are never echoed: they may be secrets.
@@ -389,6 +443,15 @@ impl Config {
         let auth_burst = count("SOCO_AUTH_BURST", 10);
         let auth_per_minute = count("SOCO_AUTH_PER_MINUTE", 10);
 
+        let tiktok_requests_per_minute = count("SOCO_TIKTOK_REQUESTS_PER_MINUTE", 540);
+        let minutes = |n: NonZeroU32| chrono::Duration::minutes(i64::from(n.get()));
+        let sync = SyncIntervals {
+            profile: minutes(count("SOCO_SYNC_PROFILE_MINUTES", 360)),
+            recent: minutes(count("SOCO_SYNC_RECENT_MINUTES", 180)),
+            full: minutes(count("SOCO_SYNC_FULL_MINUTES", 1440)),
+            young_for: chrono::Duration::days(i64::from(count("SOCO_SYNC_YOUNG_DAYS", 10).get())),
+        };
+
         let log = get("SOCO_LOG").unwrap_or_else(|| "info".into());
 
         if errors.is_empty() {
@@ -406,6 +469,8 @@ impl Config {
                 trusted_proxies,
                 auth_burst,
                 auth_per_minute,
+                tiktok_requests_per_minute,
+                sync,
                 log,
             })
         } else {

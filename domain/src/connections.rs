@@ -83,7 +83,11 @@ impl TikTok {
             http.clone(),
         )
         .map_err(|e| Error::Internal(format!("TikTok endpoints: {e}")))?;
-        Ok(TikTok { login_kit, display: DisplayApi::new(&endpoints, http), refreshing: Mutex::default() })
+        Ok(TikTok {
+            login_kit,
+            display: DisplayApi::new(&endpoints, http).paced(config.tiktok_requests_per_minute),
+            refreshing: Mutex::default(),
+        })
     }
 
     /// The lock that makes refreshes of `account_id` take turns.

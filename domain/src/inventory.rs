@@ -121,6 +121,14 @@ pub const INVENTORY: &[TableClass] = &[
         holds: "a hash of a pending OAuth state and the encrypted PKCE verifier (10 minutes)",
     },
     TableClass {
+        table: "tiktok_account_totals",
+        owner: Some("account_id"),
+        via: Some("tiktok_accounts"),
+        exported: true,
+        retention: Retention::Account,
+        holds: "sums of the view, like, comment and share counts of an account's videos over time",
+    },
+    TableClass {
         table: "tiktok_profile_snapshots",
         owner: Some("account_id"),
         via: Some("tiktok_accounts"),

@@ -5,6 +5,7 @@
 //! database) and [`error::Error`] (what can go wrong, in domain terms).
 
 pub mod accounts;
+pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod config;

@@ -1,12 +1,18 @@
 //! Keeping connected TikTok accounts' history: the sync job kinds and what each one does.
 //!
 //! - [`PROFILE`]: reads the profile the granted scopes allow, updates the account and stores a
-//!   snapshot of its counters; recurs every [`PROFILE_INTERVAL`].
-//! - [`VIDEOS`]: pages through the account's public videos, storing each video and a snapshot of
-//!   its counters. The cursor is checkpointed in the job after every page, so a worker killed
-//!   mid-way resumes at the page it was on: no gap, and snapshots are unique per video and
-//!   instant, so no duplicate either. When the list is done the account's backfill is marked done
-//!   and the job recurs every [`VIDEO_INTERVAL`], reading from the newest video again.
+//!   snapshot of its counters; recurs every `SOCO_SYNC_PROFILE_MINUTES` (6 hours).
+//! - [`VIDEOS`]: pages through the account's public videos, newest first, keeping each video's
+//!   latest counters and a snapshot of them. A *full* pass reads every video and snapshots all
+//!   of them; it runs first (the backfill) and then every `SOCO_SYNC_FULL_MINUTES` (daily). In
+//!   between, every `SOCO_SYNC_RECENT_MINUTES` (3 hours), a *recent* pass reads only as far as
+//!   the videos posted in the last `SOCO_SYNC_YOUNG_DAYS` (10) and snapshots those: young videos
+//!   move fast, old ones slowly, and the requests spent follow. Each finished pass stores the
+//!   account's totals (sums over its videos), which the daily charts difference.
+//!
+//! The cursor is checkpointed in the job after every page, so a worker killed mid-way resumes at
+//! the page it was on: no gap, and snapshots are unique per video and instant, so no duplicate
+//! either.
 //!
 //! Handlers are idempotent; the worker ([`run_due`]) leases jobs from [`crate::jobs`].
 
@@ -15,7 +21,9 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, Query
 use serde_json::json;
 
 use crate::connections::{self, status};
-use crate::entities::{job, tiktok_account, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot};
+use crate::entities::{
+    job, tiktok_account, tiktok_account_total, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot,
+};
 use crate::error::{Error, Result};
 use crate::jobs::{self, NewJob};
 use crate::services::Services;
@@ -26,10 +34,6 @@ use crate::tiktok::scopes::{Scope, parse_scopes};
 pub const PROFILE: &str = "tiktok.sync_profile";
 /// Job kind: video list and video snapshots.
 pub const VIDEOS: &str = "tiktok.sync_videos";
-/// Between profile snapshots.
-pub const PROFILE_INTERVAL: Duration = Duration::hours(6);
-/// Between passes over the video list once the backfill is done.
-pub const VIDEO_INTERVAL: Duration = Duration::hours(3);
 
 /// Queues the first profile and video syncs of `account_id` (no-ops when already queued).
 pub async fn schedule(services: &Services, account_id: i64, now: DateTime<Utc>) -> Result<()> {
@@ -124,7 +128,43 @@ async fn sync_profile(services: &Services, id: i64, now: DateTime<Utc>) -> Resul
     row.last_synced_at = Set(Some(now));
     row.updated_at = Set(now);
     row.update(&services.db).await?;
-    Ok(Next::Again(now + PROFILE_INTERVAL, json!({ "account_id": id })))
+    Ok(Next::Again(now + services.config.sync.profile, json!({ "account_id": id })))
+}
+
+/// Where a video pass stands, as checkpointed in the job's payload.
+#[derive(Debug, Clone, PartialEq)]
+struct Pass {
+    /// Whether this pass reads (and snapshots) every video, not only the young ones.
+    full: bool,
+    /// Where the next page starts (`None`: at the newest video).
+    cursor: Option<i64>,
+    /// When the last full pass finished.
+    last_full: Option<DateTime<Utc>>,
+}
+
+impl Pass {
+    fn read(payload: &serde_json::Value) -> Self {
+        Pass {
+            full: payload["full"].as_bool().unwrap_or(true),
+            cursor: payload["cursor"].as_i64(),
+            last_full: payload["last_full"].as_i64().and_then(|t| DateTime::from_timestamp(t, 0)),
+        }
+    }
+
+    /// Whether a pass starting at `now` should be full: none has finished within `full_every`
+    /// (a minute's slack, so a pass due exactly on time is not put off by a whole interval).
+    fn full_due(last_full: Option<DateTime<Utc>>, now: DateTime<Utc>, full_every: Duration) -> bool {
+        last_full.is_none_or(|at| now - at >= full_every - Duration::minutes(1))
+    }
+
+    fn payload(&self, account_id: i64) -> serde_json::Value {
+        json!({
+            "account_id": account_id,
+            "full": self.full,
+            "cursor": self.cursor,
+            "last_full": self.last_full.map(|t| t.timestamp()),
+        })
+    }
 }
 
 async fn sync_videos(services: &Services, job: &job::Model, id: i64, now: DateTime<Utc>) -> Result<Next> {
@@ -132,22 +172,36 @@ async fn sync_videos(services: &Services, job: &job::Model, id: i64, now: DateTi
     if !parse_scopes(&account.scopes).contains(&Scope::VideoList) {
         return Ok(Next::Finish); // nothing to read without video.list; reconnecting schedules anew
     }
+    let intervals = services.config.sync;
     let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or_default();
-    let cursor = payload["cursor"].as_i64();
+    let mut pass = Pass::read(&payload);
+    if pass.cursor.is_none() {
+        // A new pass: decide now what kind it is.
+        pass.full = !account.backfill_done || Pass::full_due(pass.last_full, now, intervals.full);
+    }
     let token = connections::access_token(services, &account, now).await?;
     let page = services
         .tiktok
         .display
-        .video_list(&token, cursor, 20)
+        .video_list(&token, pass.cursor, crate::tiktok::MAX_VIDEOS_PER_CALL)
         .await
         .map_err(connections::upstream_display)?;
     let taken_at = now.trunc_subsecs(0);
+    let young_since = now - intervals.young_for;
+    let mut reached_old = false;
     for video in &page.videos {
-        store_video(services, account.id, video, taken_at).await?;
+        let young = video.create_time >= young_since.timestamp();
+        reached_old |= !young;
+        store_video(services, account.id, video, taken_at, pass.full || young).await?;
     }
-    if page.has_more {
+    if page.has_more && (pass.full || !reached_old) {
         // Checkpoint: the next page is where a restarted worker picks up.
-        return Ok(Next::Again(now, json!({ "account_id": id, "cursor": page.cursor })));
+        pass.cursor = Some(page.cursor);
+        return Ok(Next::Again(now, pass.payload(id)));
+    }
+    store_totals(services, account.id, taken_at).await?;
+    if pass.full {
+        pass.last_full = Some(now);
     }
     if !account.backfill_done {
         let mut row = account.into_active_model();
@@ -156,7 +210,54 @@ async fn sync_videos(services: &Services, job: &job::Model, id: i64, now: DateTi
         row.updated_at = Set(now);
         row.update(&services.db).await?;
     }
-    Ok(Next::Again(now + VIDEO_INTERVAL, json!({ "account_id": id })))
+    let next = Pass { full: false, cursor: None, last_full: pass.last_full };
+    Ok(Next::Again(now + intervals.recent.min(intervals.full), next.payload(id)))
+}
+
+/// Stores the sums of the account's latest video counters, as of the pass that just ended.
+async fn store_totals(services: &Services, account_id: i64, taken_at: DateTime<Utc>) -> Result<()> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{FromQueryResult, QuerySelect};
+    // PostgreSQL sums bigints as numeric: cast back so both databases give an i64.
+    let sum = |column: &str| Expr::cust(format!("CAST(SUM({column}) AS BIGINT)"));
+    #[derive(FromQueryResult)]
+    struct Sums {
+        videos: i64,
+        views: Option<i64>,
+        likes: Option<i64>,
+        comments: Option<i64>,
+        shares: Option<i64>,
+    }
+    let sums = tiktok_video::Entity::find()
+        .select_only()
+        .column_as(tiktok_video::Column::Id.count(), "videos")
+        .column_as(sum("view_count"), "views")
+        .column_as(sum("like_count"), "likes")
+        .column_as(sum("comment_count"), "comments")
+        .column_as(sum("share_count"), "shares")
+        .filter(tiktok_video::Column::AccountId.eq(account_id))
+        .into_model::<Sums>()
+        .one(&services.db)
+        .await?
+        .unwrap_or(Sums { videos: 0, views: None, likes: None, comments: None, shares: None });
+    let totals = tiktok_account_total::ActiveModel {
+        account_id: Set(account_id),
+        taken_at: Set(taken_at),
+        videos: Set(sums.videos),
+        view_count: Set(sums.views.unwrap_or(0)),
+        like_count: Set(sums.likes.unwrap_or(0)),
+        comment_count: Set(sums.comments.unwrap_or(0)),
+        share_count: Set(sums.shares.unwrap_or(0)),
+        ..Default::default()
+    };
+    tiktok_account_total::Entity::insert(totals)
+        .on_conflict_do_nothing_on([
+            tiktok_account_total::Column::AccountId,
+            tiktok_account_total::Column::TakenAt,
+        ])
+        .exec(&services.db)
+        .await?;
+    Ok(())
 }
 
 async fn store_video(
@@ -164,6 +265,7 @@ async fn store_video(
     account_id: i64,
     video: &Video,
     taken_at: DateTime<Utc>,
+    snapshot: bool,
 ) -> Result<()> {
     let count = |n: Option<u64>| n.and_then(|n| i64::try_from(n).ok()).unwrap_or(0);
     let posted_at = DateTime::from_timestamp(video.create_time, 0).unwrap_or(taken_at);
@@ -195,6 +297,9 @@ async fn store_video(
     row.share_count = Set(count(video.share_count));
     row.metrics_at = Set(Some(taken_at));
     let saved = row.save(&services.db).await?;
+    if !snapshot {
+        return Ok(());
+    }
     let video_row_id =
         saved.id.try_as_ref().copied().ok_or_else(|| Error::Internal("video row without id".into()))?;
     let snapshot = tiktok_video_snapshot::ActiveModel {

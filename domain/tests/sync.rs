@@ -10,7 +10,9 @@ use std::collections::HashSet;
 use chrono::{Duration, Utc};
 use common::*;
 use domain::db_tests;
-use domain::entities::{job, tiktok_account, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot};
+use domain::entities::{
+    job, tiktok_account, tiktok_account_total, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot,
+};
 use domain::jobs;
 use domain::sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use domain::sync::{self, Next};
@@ -75,13 +77,39 @@ async fn the_first_sync_fills_profile_and_videos(db: DatabaseConnection) {
 
     // Both jobs recur; nothing is due right now.
     assert_eq!(sync::run_due(&world.services, "w1", now).await.expect("run"), 0);
-    let later = now + sync::PROFILE_INTERVAL + Duration::seconds(1);
+    let intervals = world.services.config.sync;
+    let later = now + intervals.profile + Duration::seconds(1);
     assert!(sync::run_due(&world.services, "w1", later).await.expect("run") >= 2);
     let profiles = tiktok_profile_snapshot::Entity::find().count(&world.services.db).await.expect("count");
     assert_eq!(profiles, 2, "a second profile snapshot");
+    // Six hours on, only the young videos (posted in the last ten days) get a new snapshot.
+    let young = tiktok_video::Entity::find()
+        .filter(tiktok_video::Column::AccountId.eq(account.id))
+        .filter(tiktok_video::Column::PostedAt.gte(later - intervals.young_for))
+        .count(&world.services.db)
+        .await
+        .expect("count") as usize;
+    assert!(young > 0 && young < ids.len(), "the sandbox creator has young and old videos: {young}");
     let again = tiktok_video_snapshot::Entity::find().count(&world.services.db).await.expect("count");
-    assert_eq!(again as usize, 2 * ids.len(), "a second snapshot of every video, still one row per video");
+    assert_eq!(again as usize, ids.len() + young, "a recent pass snapshots young videos only");
+    // A day after the backfill, a full pass snapshots every video again.
+    let next_day = now + intervals.full + Duration::minutes(1);
+    sync::run_due(&world.services, "w1", next_day).await.expect("run");
+    let full = tiktok_video_snapshot::Entity::find().count(&world.services.db).await.expect("count");
+    assert_eq!(
+        full as usize,
+        2 * ids.len() + young,
+        "every video once more, still one row per video and instant"
+    );
     assert_eq!(stored_video_ids(&world, account.id).await.len(), ids.len());
+    // Each finished pass left the account's totals.
+    let totals = tiktok_account_total::Entity::find()
+        .filter(tiktok_account_total::Column::AccountId.eq(account.id))
+        .all(&world.services.db)
+        .await
+        .expect("totals");
+    assert_eq!(totals.len(), 3, "backfill, recent pass, full pass");
+    assert!(totals.iter().all(|t| t.videos as usize == ids.len() && t.view_count > 0));
 }
 
 async fn a_killed_worker_resumes_from_its_checkpoint(db: DatabaseConnection) {

@@ -2,7 +2,9 @@
 //! account), `tiktok_tokens` (sealed by the vault, one row per account so a disconnect deletes
 //! both tokens at once), `tiktok_connect_flows` (pending OAuth `state` and PKCE verifier, bound to
 //! a session), `tiktok_profile_snapshots`, `tiktok_videos` with their latest counters, and
-//! `tiktok_video_snapshots`; plus `jobs`, the background work queue.
+//! `tiktok_video_snapshots`, and `tiktok_account_totals` (the sums of an account's video counters
+//! after each sync pass, from which daily views, likes, comments and shares are charted); plus
+//! `jobs`, the background work queue.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -105,6 +107,19 @@ enum TiktokVideoSnapshots {
     Id,
     VideoRowId,
     TakenAt,
+    ViewCount,
+    LikeCount,
+    CommentCount,
+    ShareCount,
+}
+
+#[derive(DeriveIden)]
+enum TiktokAccountTotals {
+    Table,
+    Id,
+    AccountId,
+    TakenAt,
+    Videos,
     ViewCount,
     LikeCount,
     CommentCount,
@@ -353,6 +368,36 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
+                    .table(TiktokAccountTotals::Table)
+                    .col(big_pk_auto(TiktokAccountTotals::Id))
+                    .col(big_integer(TiktokAccountTotals::AccountId))
+                    .col(timestamp_with_time_zone(TiktokAccountTotals::TakenAt))
+                    .col(big_integer(TiktokAccountTotals::Videos))
+                    .col(big_integer(TiktokAccountTotals::ViewCount))
+                    .col(big_integer(TiktokAccountTotals::LikeCount))
+                    .col(big_integer(TiktokAccountTotals::CommentCount))
+                    .col(big_integer(TiktokAccountTotals::ShareCount))
+                    .foreign_key(&mut cascade(
+                        TiktokAccountTotals::Table,
+                        TiktokAccountTotals::AccountId,
+                        TiktokAccounts::Table,
+                        TiktokAccounts::Id,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        index(
+            manager,
+            "idx_tiktok_account_totals_account_time",
+            TiktokAccountTotals::Table,
+            vec![TiktokAccountTotals::AccountId, TiktokAccountTotals::TakenAt],
+            true,
+        )
+        .await?;
+
+        manager
+            .create_table(
+                Table::create()
                     .table(Jobs::Table)
                     .col(big_pk_auto(Jobs::Id))
                     .col(string_len(Jobs::Kind, 64))
@@ -375,6 +420,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
             Jobs::Table.into_iden(),
+            TiktokAccountTotals::Table.into_iden(),
             TiktokVideoSnapshots::Table.into_iden(),
             TiktokVideos::Table.into_iden(),
             TiktokProfileSnapshots::Table.into_iden(),

@@ -3,6 +3,7 @@
 //! Form actions end with a redirect, so they work the same with and without JavaScript.
 
 pub mod account;
+pub mod analytics;
 pub mod auth;
 pub mod outbox;
 pub mod system;

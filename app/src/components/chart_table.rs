@@ -147,7 +147,7 @@ fn format_value(value: &Value, locale: Locale) -> String {
                 }
             }
         }
-        Value::String(text) => text.clone(),
+        Value::String(text) if text != "-" => text.clone(),
         _ => MISSING.into(),
     }
 }

@@ -6,3 +6,4 @@ pub mod error_view;
 pub mod form;
 pub mod layout;
 pub mod page;
+pub mod range_picker;

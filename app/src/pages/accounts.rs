@@ -1,4 +1,6 @@
-//! `/accounts`: the user's connected TikTok accounts, with Connect, Reconnect and Disconnect.
+//! `/accounts`: the user's connected TikTok accounts as cards (figures, 7- and 30-day change,
+//! engagement, backfill progress), a follower comparison chart, and Connect, Reconnect and
+//! Disconnect.
 //! Every button is a plain form post, so it works the same without JavaScript; the outcome comes
 //! back in the query string (`connected`, `disconnected`, `error=<code>`).
 
@@ -6,11 +8,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::account::Me;
-use crate::api::tiktok::{TikTokAccount, list_tiktok_accounts};
+use crate::api::analytics::{CardView, OverviewView, accounts_overview};
+use crate::charts;
+use crate::components::chart::Chart;
 use crate::components::error_view::ErrorView;
 use crate::components::form::Notice;
 use crate::components::page::Page;
-use crate::format::utc_minutes;
+use crate::components::range_picker::RangePicker;
+use crate::format::{self, utc_minutes};
 use crate::i18n::use_messages;
 use crate::session::RequireUser;
 
@@ -24,7 +29,10 @@ pub fn AccountsPage() -> impl IntoView {
 fn Accounts() -> impl IntoView {
     let t = use_messages();
     let query = use_query_map();
-    let accounts = Resource::new(|| (), |_| list_tiktok_accounts());
+    let overview = Resource::new(
+        move || (query.read().get("from"), query.read().get("to")),
+        |(from, to)| accounts_overview(from, to),
+    );
     let error = move || {
         query.read().get("error").map(|code| {
             let text = if code == "not_found" { t.error_not_found } else { t.validation(&code) };
@@ -36,105 +44,153 @@ fn Accounts() -> impl IntoView {
             {move || query.read().get("connected").is_some().then(|| view! { <Notice text=t.tiktok_connected_notice /> })}
             {move || query.read().get("disconnected").is_some().then(|| view! { <Notice text=t.tiktok_disconnected_notice /> })}
             {error}
-            <section class="card" aria-labelledby="tiktok-heading">
-                <h2 id="tiktok-heading">{t.tiktok_accounts_heading}</h2>
-                <Suspense fallback=move || view! { <p aria-busy="true">{t.loading}</p> }>
-                    <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
-                        {move || Suspend::new(async move {
-                            accounts.await.map(|accounts| view! { <AccountList accounts /> })
-                        })}
-                    </ErrorBoundary>
-                </Suspense>
-                <form method="post" action="/connect/tiktok" class="connect-form">
-                    <button type="submit" class="button">{t.tiktok_connect_button}</button>
-                </form>
-                <p class="hint">{t.tiktok_connect_hint}</p>
-            </section>
-            <section class="card notice" aria-labelledby="status-heading">
-                <h2 id="status-heading">{t.coming_heading}</h2>
-                <p>{t.accounts_coming}</p>
-            </section>
+            <Suspense fallback=move || view! { <p aria-busy="true">{t.loading}</p> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
+                    {move || Suspend::new(async move {
+                        overview.await.map(|overview| view! { <Overview overview /> })
+                    })}
+                </ErrorBoundary>
+            </Suspense>
         </Page>
     }
 }
 
 #[component]
-fn AccountList(accounts: Vec<TikTokAccount>) -> impl IntoView {
+fn Overview(overview: OverviewView) -> impl IntoView {
     let t = use_messages();
-    if accounts.is_empty() {
-        return view! { <p>{t.tiktok_empty}</p> }.into_any();
+    let OverviewView { cards, range, followers } = overview;
+    let comparison = (!followers.is_empty()).then(|| {
+        let series: Vec<(String, Vec<Option<i64>>)> =
+            followers.into_iter().map(|s| (s.name, s.values)).collect();
+        let chart = charts::lines(&range.days, &series);
+        view! {
+            <section class="card" aria-labelledby="compare-heading">
+                <h2 id="compare-heading">{t.analytics_compare_heading}</h2>
+                <RangePicker range=range.clone() />
+                <Chart id="followers-compared" label=t.analytics_compare_heading chart />
+            </section>
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="tiktok-heading">
+            <h2 id="tiktok-heading">{t.tiktok_accounts_heading}</h2>
+            <AccountList cards />
+            <form method="post" action="/connect/tiktok" class="connect-form">
+                <button type="submit" class="button">{t.tiktok_connect_button}</button>
+            </form>
+            <p class="hint">{t.tiktok_connect_hint}</p>
+        </section>
+        {comparison}
+    }
+}
+
+#[component]
+fn AccountList(cards: Vec<CardView>) -> impl IntoView {
+    let t = use_messages();
+    if cards.is_empty() {
+        return view! { <p class="empty">{t.tiktok_empty}</p> }.into_any();
     }
     view! {
         <ul class="account-list">
-            {accounts.into_iter().map(|account| view! { <AccountItem account /> }).collect_view()}
+            {cards.into_iter().map(|card| view! { <AccountItem card /> }).collect_view()}
         </ul>
     }
     .into_any()
 }
 
-/// Followers, videos kept and freshness; or that the first sync is still running.
+/// The first sync's progress: a bar when TikTok's video count is known.
 #[component]
-fn SyncLine(account: TikTokAccount) -> impl IntoView {
+pub fn BackfillProgress(card: CardView) -> impl IntoView {
     let t = use_messages();
     let locale = crate::i18n::use_locale();
-    match (&account.as_of, account.backfill_done) {
-        (Some(as_of), true) => {
-            let followers = account
-                .followers
-                .map(|n| format!("{} {} · ", locale.format_count(n.max(0) as u64), t.tiktok_followers))
-                .unwrap_or_default();
-            let text = format!(
-                "{followers}{} {} · {} {}",
-                locale.format_count(account.videos),
-                t.tiktok_videos_kept,
-                t.tiktok_as_of,
-                utc_minutes(as_of)
-            );
-            view! { <p class="sync-line">{text}</p> }.into_any()
-        }
-        _ => view! { <p class="sync-line" aria-live="polite">{t.tiktok_first_sync}</p> }.into_any(),
+    let label = match card.videos {
+        Some(total) => format!(
+            "{}: {} / {}",
+            t.analytics_progress_label,
+            locale.format_count(card.videos_kept),
+            format::maybe_count(Some(total), locale)
+        ),
+        None => format!("{}: {}", t.analytics_progress_label, locale.format_count(card.videos_kept)),
+    };
+    let value = card.progress().map(|p| format!("{:.0}", p * 100.0));
+    view! {
+        <div class="backfill" aria-live="polite">
+            <p class="sync-line">{t.tiktok_first_sync}</p>
+            <label class="progress-label">
+                {label}
+                <progress max="100" value=value></progress>
+            </label>
+        </div>
+    }
+}
+
+/// The figures of an account's card: followers and their change, likes, videos, engagement.
+#[component]
+pub fn CardFigures(card: CardView) -> impl IntoView {
+    let t = use_messages();
+    let locale = crate::i18n::use_locale();
+    let figure = |label: &'static str, value: String| {
+        view! { <div class="figure"><dt>{label}</dt><dd>{value}</dd></div> }
+    };
+    view! {
+        <dl class="figures">
+            {figure(t.analytics_followers, format::maybe_count(card.followers, locale))}
+            {figure(t.analytics_change_7d, format::change(card.followers_7d, locale))}
+            {figure(t.analytics_change_30d, format::change(card.followers_30d, locale))}
+            {figure(t.analytics_following, format::maybe_count(card.following, locale))}
+            {figure(t.analytics_likes, format::maybe_count(card.likes, locale))}
+            {figure(t.analytics_videos, format::maybe_count(card.videos, locale))}
+            {figure(t.analytics_engagement, format::percent(card.engagement_rate, locale))}
+        </dl>
+        {card.as_of.clone().map(|at| view! { <p class="as-of">{t.tiktok_as_of}" "{at}</p> })}
     }
 }
 
 #[component]
-fn AccountItem(account: TikTokAccount) -> impl IntoView {
+fn AccountItem(card: CardView) -> impl IntoView {
     let t = use_messages();
-    let (status_text, status_class) = match account.status.as_str() {
+    let (status_text, status_class) = match card.status.as_str() {
         "active" => (t.tiktok_status_active, "status status--ok"),
         "reconnect" => (t.tiktok_status_reconnect, "status status--warn"),
         _ => (t.tiktok_status_disconnected, "status status--off"),
     };
-    let heading = account
-        .username
-        .as_ref()
-        .map_or(account.display_name.clone(), |u| format!("{} (@{u})", account.display_name));
-    let no_stats = account.status == "active" && !account.scopes.iter().any(|s| s == "user.info.stats");
-    let disconnect_action = format!("/accounts/tiktok/{}/disconnect", account.id);
-    let connected = account.status != "disconnected";
+    let heading = card.heading();
+    let no_stats = card.status == "active" && !card.has_stats();
+    let disconnect_action = format!("/accounts/tiktok/{}/disconnect", card.id);
+    let connected = card.status != "disconnected";
+    let active = card.status == "active";
+    let analytics_href = format!("/accounts/tiktok/{}", card.id);
+    let export = |file: &str| format!("/accounts/tiktok/{}/export/{file}", card.id);
     view! {
         <li class="account-item">
-            {account.avatar_url.clone().map(|src| view! { <img class="avatar" src=src alt="" width="48" height="48" /> })}
+            {card.avatar_url.clone().map(|src| view! { <img class="avatar" src=src alt="" width="48" height="48" /> })}
             <div class="account-body">
                 <h3>
-                    {heading}
-                    {account.is_verified.then(|| view! { <span class="badge">{t.tiktok_verified}</span> })}
+                    {if connected {
+                        view! { <a href=analytics_href.clone()>{heading.clone()}</a> }.into_any()
+                    } else {
+                        heading.clone().into_any()
+                    }}
+                    {card.is_verified.then(|| view! { <span class="badge">{t.tiktok_verified}</span> })}
                 </h3>
                 <p class=status_class>{status_text}</p>
-                {(account.status == "active").then(|| view! { <SyncLine account=account.clone() /> })}
-                {account.purge_after.clone().map(|at| view! { <p>{t.tiktok_purge_on}" "{utc_minutes(&at)}</p> })}
-                <p class="scopes"><span>{t.tiktok_access_label}": "</span>{account.scopes.join(", ")}</p>
+                {(active && !card.backfill_done).then(|| view! { <BackfillProgress card=card.clone() /> })}
+                {(active && card.backfill_done).then(|| view! { <CardFigures card=card.clone() /> })}
+                {card.purge_after.clone().map(|at| view! { <p>{t.tiktok_purge_on}" "{utc_minutes(&at)}</p> })}
+                <p class="scopes"><span>{t.tiktok_access_label}": "</span>{card.scopes.join(", ")}</p>
                 {no_stats.then(|| view! { <p class="hint">{t.tiktok_no_stats}</p> })}
+                {connected.then(|| view! { <p><a href=analytics_href.clone() class="button button--small">{t.analytics_open}</a></p> })}
                 <p class="downloads">
                     <span>{t.tiktok_download_label}": "</span>
-                    <a href=format!("/accounts/tiktok/{}/export/videos.csv", account.id) rel="external" download="">{t.tiktok_download_videos}" (CSV)"</a>" · "
-                    <a href=format!("/accounts/tiktok/{}/export/videos.json", account.id) rel="external" download="">{t.tiktok_download_videos}" (JSON)"</a>" · "
-                    <a href=format!("/accounts/tiktok/{}/export/snapshots.csv", account.id) rel="external" download="">{t.tiktok_download_history}" (CSV)"</a>" · "
-                    <a href=format!("/accounts/tiktok/{}/export/snapshots.json", account.id) rel="external" download="">{t.tiktok_download_history}" (JSON)"</a>" · "
-                    <a href=format!("/accounts/tiktok/{}/export/profile.csv", account.id) rel="external" download="">{t.tiktok_download_profile}" (CSV)"</a>" · "
-                    <a href=format!("/accounts/tiktok/{}/export/profile.json", account.id) rel="external" download="">{t.tiktok_download_profile}" (JSON)"</a>
+                    <a href=export("videos.csv") rel="external" download="">{t.tiktok_download_videos}" (CSV)"</a>" · "
+                    <a href=export("videos.json") rel="external" download="">{t.tiktok_download_videos}" (JSON)"</a>" · "
+                    <a href=export("snapshots.csv") rel="external" download="">{t.tiktok_download_history}" (CSV)"</a>" · "
+                    <a href=export("snapshots.json") rel="external" download="">{t.tiktok_download_history}" (JSON)"</a>" · "
+                    <a href=export("profile.csv") rel="external" download="">{t.tiktok_download_profile}" (CSV)"</a>" · "
+                    <a href=export("profile.json") rel="external" download="">{t.tiktok_download_profile}" (JSON)"</a>
                 </p>
                 <div class="actions">
-                    {(account.status != "active").then(|| view! {
+                    {(card.status != "active").then(|| view! {
                         <form method="post" action="/connect/tiktok">
                             <button type="submit" class="button button--small">{t.tiktok_reconnect_button}</button>
                         </form>

@@ -10,3 +10,4 @@ pub mod not_found;
 pub mod offline;
 pub mod outbox;
 pub mod settings;
+pub mod tiktok;

@@ -7,6 +7,7 @@ pub mod recovery_code;
 pub mod security_event;
 pub mod session;
 pub mod tiktok_account;
+pub mod tiktok_account_total;
 pub mod tiktok_connect_flow;
 pub mod tiktok_profile_snapshot;
 pub mod tiktok_token;

@@ -280,17 +280,48 @@ struct QueryData {
     videos: Vec<Video>,
 }
 
-/// The Display API client; cheap to clone.
-#[derive(Debug, Clone)]
+/// Client-side pacing: TikTok counts each Display endpoint's calls in a sliding one-minute
+/// window (600 by default), and whether per app or per token is not documented, so Soco paces
+/// per endpoint for the whole installation. A burst of a tenth of the budget, then the rest
+/// spread evenly, so no 60-second window ever holds more than the budget.
+type Pacer = governor::DefaultKeyedRateLimiter<&'static str>;
+
+fn pacer(per_minute: std::num::NonZeroU32) -> Pacer {
+    let budget = per_minute.get();
+    let burst = (budget / 10).max(1);
+    let steady = (budget - burst).max(1);
+    let period = Duration::from_secs(60) / steady;
+    let burst = std::num::NonZeroU32::new(burst).unwrap_or(std::num::NonZeroU32::MIN);
+    let quota = governor::Quota::with_period(period)
+        .map_or_else(|| governor::Quota::per_minute(per_minute), |quota| quota.allow_burst(burst));
+    governor::RateLimiter::keyed(quota)
+}
+
+/// The Display API client; cheap to clone (clones share the pacing).
+#[derive(Clone)]
 pub struct DisplayApi {
     http: Http,
     base: String,
+    pacer: Option<std::sync::Arc<Pacer>>,
+}
+
+impl std::fmt::Debug for DisplayApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DisplayApi").field("base", &self.base).field("paced", &self.pacer.is_some()).finish()
+    }
 }
 
 impl DisplayApi {
-    /// A client for TikTok's open API at `endpoints.open_api`.
+    /// A client for TikTok's open API at `endpoints.open_api`, unpaced.
     pub fn new(endpoints: &TikTokEndpoints, http: Http) -> Self {
-        DisplayApi { http, base: endpoints.open_api.trim_end_matches('/').to_owned() }
+        DisplayApi { http, base: endpoints.open_api.trim_end_matches('/').to_owned(), pacer: None }
+    }
+
+    /// The same client, making at most `per_minute` calls to each endpoint in any minute; calls
+    /// beyond that wait their turn instead of earning a 429.
+    pub fn paced(mut self, per_minute: std::num::NonZeroU32) -> Self {
+        self.pacer = Some(std::sync::Arc::new(pacer(per_minute)));
+        self
     }
 
     /// The profile of the token's user, with `fields` only (build them with
@@ -306,7 +337,7 @@ impl DisplayApi {
             .client()
             .get(format!("{}/v2/user/info/", self.base))
             .query(&[("fields", fields.join(","))]);
-        let data: UserData = self.call(request, token).await?;
+        let data: UserData = self.call("user/info", request, token).await?;
         Ok(data.user)
     }
 
@@ -328,7 +359,7 @@ impl DisplayApi {
             .post(format!("{}/v2/video/list/", self.base))
             .query(&[("fields", VIDEO_FIELDS)])
             .json(&body);
-        self.call(request, token).await
+        self.call("video/list", request, token).await
     }
 
     /// The user's videos among `ids`, in TikTok's order, 20 ids per call (larger inputs are
@@ -346,18 +377,22 @@ impl DisplayApi {
                 .post(format!("{}/v2/video/query/", self.base))
                 .query(&[("fields", VIDEO_FIELDS)])
                 .json(&serde_json::json!({ "filters": { "video_ids": chunk } }));
-            let data: QueryData = self.call(request, token).await?;
+            let data: QueryData = self.call("video/query", request, token).await?;
             videos.extend(data.videos);
         }
         Ok(videos)
     }
 
-    /// Sends `request` with the bearer token and unwraps the envelope.
+    /// Waits for `endpoint`'s turn, sends `request` with the bearer token and unwraps the envelope.
     async fn call<T: DeserializeOwned>(
         &self,
+        endpoint: &'static str,
         request: reqwest::RequestBuilder,
         token: &SecretString,
     ) -> Result<T, DisplayError> {
+        if let Some(pacer) = &self.pacer {
+            pacer.until_key_ready(&endpoint).await;
+        }
         let response = request
             .bearer_auth(token.expose_secret())
             .send()

@@ -1,0 +1,516 @@
+//! Analytics of connected TikTok accounts: the overview cards and comparison, one account's
+//! charts, its videos table and one video's history. Each server function checks the account
+//! is the caller's, reads the date range in the user's time zone, and returns plain numbers and
+//! ready-formatted local times, so both renderers show the same thing.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::GetUrl;
+
+use crate::error::AppError;
+
+/// The date range a page shows, as the range picker needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RangeView {
+    /// First day (`YYYY-MM-DD`).
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// Today in the user's zone (for the presets).
+    pub today: String,
+    /// Every day of the range, in order (chart categories).
+    pub days: Vec<String>,
+    /// The user's time zone name.
+    pub zone: String,
+}
+
+/// An account's card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardView {
+    /// Soco's id of the account.
+    pub id: i64,
+    /// Display name.
+    pub display_name: String,
+    /// `@` handle.
+    pub username: Option<String>,
+    /// Avatar link.
+    pub avatar_url: Option<String>,
+    /// Verified badge.
+    pub is_verified: bool,
+    /// `active`, `reconnect` or `disconnected`.
+    pub status: String,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// After a disconnect: when its history is deleted (UTC, RFC 3339).
+    pub purge_after: Option<String>,
+    /// Whether the first full sync has finished.
+    pub backfill_done: bool,
+    /// Videos Soco keeps.
+    pub videos_kept: u64,
+    /// Followers (needs `user.info.stats`).
+    pub followers: Option<i64>,
+    /// Following.
+    pub following: Option<i64>,
+    /// Likes received.
+    pub likes: Option<i64>,
+    /// Public videos TikTok counts.
+    pub videos: Option<i64>,
+    /// Follower change over 7 days.
+    pub followers_7d: Option<i64>,
+    /// Follower change over 30 days.
+    pub followers_30d: Option<i64>,
+    /// Interactions per view over all its videos.
+    pub engagement_rate: Option<f64>,
+    /// When the profile figures were read (local, `YYYY-MM-DD HH:MM`).
+    pub as_of: Option<String>,
+}
+
+impl CardView {
+    /// Backfill progress: videos kept of those TikTok counts (0.0 to 1.0), when both are known.
+    pub fn progress(&self) -> Option<f64> {
+        let total = self.videos.filter(|n| *n > 0)?;
+        Some((self.videos_kept as f64 / total as f64).min(1.0))
+    }
+
+    /// Whether the stats scope was granted.
+    pub fn has_stats(&self) -> bool {
+        self.scopes.iter().any(|s| s == "user.info.stats")
+    }
+
+    /// `Name (@handle)`.
+    pub fn heading(&self) -> String {
+        self.username.as_ref().map_or(self.display_name.clone(), |u| format!("{} (@{u})", self.display_name))
+    }
+}
+
+/// One line of a comparison chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesView {
+    /// Its name.
+    pub name: String,
+    /// One value per day of the range; `None` where there is no reading.
+    pub values: Vec<Option<i64>>,
+}
+
+/// The accounts overview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverviewView {
+    /// One card per account.
+    pub cards: Vec<CardView>,
+    /// The range of the comparison.
+    pub range: RangeView,
+    /// Followers per day, one series per account with stats.
+    pub followers: Vec<SeriesView>,
+}
+
+/// What an account's videos gained in a day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct DayView {
+    /// Views gained.
+    pub views: Option<i64>,
+    /// Likes gained.
+    pub likes: Option<i64>,
+    /// Comments gained.
+    pub comments: Option<i64>,
+    /// Shares gained.
+    pub shares: Option<i64>,
+    /// Interactions per view that day.
+    pub engagement_rate: Option<f64>,
+}
+
+/// A video row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VideoView {
+    /// Soco's id of it.
+    pub id: i64,
+    /// Title, or the caption's start when it has none.
+    pub title: String,
+    /// Caption.
+    pub caption: String,
+    /// Posted (local, `YYYY-MM-DD HH:MM`).
+    pub posted: String,
+    /// Cover link.
+    pub cover_url: Option<String>,
+    /// Public link.
+    pub share_url: Option<String>,
+    /// Views.
+    pub views: i64,
+    /// Likes.
+    pub likes: i64,
+    /// Comments.
+    pub comments: i64,
+    /// Shares.
+    pub shares: i64,
+    /// Interactions per view.
+    pub engagement_rate: Option<f64>,
+    /// Views gained within the range.
+    pub growth: i64,
+    /// When the counters were read (local).
+    pub as_of: Option<String>,
+}
+
+/// One hashtag's performance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HashtagView {
+    /// The tag without `#`.
+    pub tag: String,
+    /// Videos carrying it.
+    pub videos: u32,
+    /// Their median views.
+    pub median_views: i64,
+    /// Their interactions per view.
+    pub engagement_rate: Option<f64>,
+}
+
+/// One account's analytics page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountView {
+    /// Its card.
+    pub card: CardView,
+    /// The range shown.
+    pub range: RangeView,
+    /// Followers at each day's end.
+    pub followers: Vec<Option<i64>>,
+    /// What its videos gained each day.
+    pub days: Vec<DayView>,
+    /// When the daily figures were last read (local).
+    pub activity_as_of: Option<String>,
+    /// The videos that gained most views in the range.
+    pub top: Vec<VideoView>,
+    /// `heatmap[weekday][hour]`: median views of videos posted then (Monday first).
+    pub heatmap: Vec<Vec<Option<i64>>>,
+    /// Videos behind each heatmap cell.
+    pub heat_counts: Vec<Vec<u32>>,
+    /// Videos posted in the range.
+    pub posted: u64,
+    /// Hashtags of videos posted in the range, best first.
+    pub hashtags: Vec<HashtagView>,
+}
+
+/// One page of an account's videos table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VideosView {
+    /// The account.
+    pub card: CardView,
+    /// The range growth is measured over.
+    pub range: RangeView,
+    /// The page's rows.
+    pub rows: Vec<VideoView>,
+    /// Matching videos over all pages.
+    pub total: u64,
+    /// This page, from 1.
+    pub page: u64,
+    /// Rows per page.
+    pub per_page: u64,
+    /// Sorted by (a `VideoSort` name).
+    pub sort: String,
+    /// Largest first.
+    pub descending: bool,
+    /// The search text.
+    pub search: String,
+}
+
+/// A snapshot of one video.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VideoPoint {
+    /// When (local, `YYYY-MM-DD HH:MM`).
+    pub at: String,
+    /// Views.
+    pub views: i64,
+    /// Likes.
+    pub likes: i64,
+    /// Comments.
+    pub comments: i64,
+    /// Shares.
+    pub shares: i64,
+}
+
+/// One video's page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VideoDetailView {
+    /// The account.
+    pub card: CardView,
+    /// The video.
+    pub video: VideoView,
+    /// The range of the history.
+    pub range: RangeView,
+    /// Its snapshots within the range.
+    pub history: Vec<VideoPoint>,
+}
+
+/// Videos per page of the videos table.
+pub const PER_PAGE: u64 = 25;
+
+/// The overview of every account of the caller, with followers compared over the range.
+#[server(input = GetUrl)]
+pub async fn accounts_overview(from: Option<String>, to: Option<String>) -> Result<OverviewView, AppError> {
+    let caller = crate::ssr::caller()?;
+    let ctx = server::Ctx::new(&caller, from.as_deref(), to.as_deref())?;
+    let accounts = domain::connections::list(&caller.services, &caller.session.user).await?;
+    let mut cards = Vec::with_capacity(accounts.len());
+    let mut followers = Vec::new();
+    for account in accounts {
+        let card = ctx.card(&caller.services, account).await?;
+        if card.status != "disconnected" && card.has_stats() {
+            let values =
+                domain::analytics::queries::followers(&caller.services.db, card.id, &ctx.range).await?;
+            followers.push(SeriesView {
+                name: card.heading(),
+                values: values.into_iter().map(|(_, v)| v).collect(),
+            });
+        }
+        cards.push(card);
+    }
+    Ok(OverviewView { cards, range: ctx.range_view(), followers })
+}
+
+/// One account's analytics over the range.
+#[server(input = GetUrl)]
+pub async fn account_analytics(
+    id: i64,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<AccountView, AppError> {
+    use domain::analytics::{Counters, VideoQuery, VideoSort, maths, queries};
+    let caller = crate::ssr::caller()?;
+    let ctx = server::Ctx::new(&caller, from.as_deref(), to.as_deref())?;
+    let account = domain::connections::find(&caller.services, &caller.session.user, id).await?;
+    let db = &caller.services.db;
+    let card = ctx.card(&caller.services, account).await?;
+    let followers = queries::followers(db, id, &ctx.range).await?.into_iter().map(|(_, v)| v).collect();
+    let (activity, activity_as_of) = queries::daily_activity(db, id, &ctx.range).await?;
+    let days = activity
+        .iter()
+        .map(|day| DayView {
+            views: day.gained.map(|g| g.views),
+            likes: day.gained.map(|g| g.likes),
+            comments: day.gained.map(|g| g.comments),
+            shares: day.gained.map(|g| g.shares),
+            engagement_rate: day.gained.and_then(|g| g.engagement_rate()),
+        })
+        .collect();
+    let top_query =
+        VideoQuery { sort: VideoSort::Growth, descending: true, per_page: 10, ..VideoQuery::default() };
+    let top = queries::videos(db, id, &ctx.range, &top_query).await?.rows;
+    let posted = queries::posted_in(db, id, &ctx.range).await?;
+    let counters = |v: &domain::entities::tiktok_video::Model| Counters {
+        views: v.view_count,
+        likes: v.like_count,
+        comments: v.comment_count,
+        shares: v.share_count,
+    };
+    let heat = maths::heatmap(posted.iter().map(|v| (v.posted_at, v.view_count)), ctx.range.zone);
+    let hashtags = maths::hashtag_stats(posted.iter().map(|v| (v.description.as_str(), counters(v))), 1, 12)
+        .into_iter()
+        .map(|s| HashtagView {
+            tag: s.tag,
+            videos: s.videos,
+            median_views: s.median_views,
+            engagement_rate: s.engagement_rate,
+        })
+        .collect();
+    Ok(AccountView {
+        card,
+        range: ctx.range_view(),
+        followers,
+        days,
+        activity_as_of: activity_as_of.map(|t| ctx.local(t)),
+        top: top.iter().filter(|v| v.growth > 0).map(|v| ctx.video(v)).collect(),
+        heatmap: heat.cells,
+        heat_counts: heat.counts,
+        posted: posted.len() as u64,
+        hashtags,
+    })
+}
+
+/// One page of an account's videos: searched, sorted, with growth over the range.
+#[server(input = GetUrl)]
+pub async fn account_videos(
+    id: i64,
+    from: Option<String>,
+    to: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+    q: Option<String>,
+    page: Option<u64>,
+) -> Result<VideosView, AppError> {
+    use domain::analytics::{VideoQuery, VideoSort, queries};
+    let caller = crate::ssr::caller()?;
+    let ctx = server::Ctx::new(&caller, from.as_deref(), to.as_deref())?;
+    let account = domain::connections::find(&caller.services, &caller.session.user, id).await?;
+    let sort = match sort.as_deref().filter(|s| !s.is_empty()) {
+        None => VideoSort::Posted,
+        Some(name) => VideoSort::parse(name)?,
+    };
+    let descending = match dir.as_deref() {
+        None | Some("") | Some("desc") => true,
+        Some("asc") => false,
+        Some(_) => return Err(AppError::Validation { field: "dir".into(), code: "sort_unknown".into() }),
+    };
+    let search: String = q.unwrap_or_default().trim().chars().take(queries::MAX_SEARCH_CHARS).collect();
+    let query = VideoQuery {
+        sort,
+        descending,
+        search: search.clone(),
+        page: page.unwrap_or(1).max(1),
+        per_page: PER_PAGE,
+    };
+    let found = queries::videos(&caller.services.db, id, &ctx.range, &query).await?;
+    let card = ctx.card(&caller.services, account).await?;
+    Ok(VideosView {
+        card,
+        range: ctx.range_view(),
+        rows: found.rows.iter().map(|v| ctx.video(v)).collect(),
+        total: found.total,
+        page: query.page,
+        per_page: PER_PAGE,
+        sort: sort.as_str().to_owned(),
+        descending,
+        search,
+    })
+}
+
+/// One video's counters over the range.
+#[server(input = GetUrl)]
+pub async fn video_detail(
+    id: i64,
+    video: i64,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<VideoDetailView, AppError> {
+    use domain::analytics::{VideoRow, queries};
+    let caller = crate::ssr::caller()?;
+    let ctx = server::Ctx::new(&caller, from.as_deref(), to.as_deref())?;
+    let account = domain::connections::find(&caller.services, &caller.session.user, id).await?;
+    let (row, snapshots) = queries::video_history(&caller.services.db, id, video, &ctx.range).await?;
+    let growth = match (snapshots.first(), snapshots.last()) {
+        (Some(first), Some(last)) => (last.view_count - first.view_count).max(0),
+        _ => 0,
+    };
+    let as_row = VideoRow {
+        id: row.id,
+        video_id: row.video_id,
+        title: row.title,
+        description: row.description,
+        posted_at: row.posted_at,
+        cover_url: row.cover_url,
+        share_url: row.share_url,
+        view_count: row.view_count,
+        like_count: row.like_count,
+        comment_count: row.comment_count,
+        share_count: row.share_count,
+        metrics_at: row.metrics_at,
+        growth,
+    };
+    let history = snapshots
+        .iter()
+        .map(|s| VideoPoint {
+            at: ctx.local(s.taken_at),
+            views: s.view_count,
+            likes: s.like_count,
+            comments: s.comment_count,
+            shares: s.share_count,
+        })
+        .collect();
+    Ok(VideoDetailView {
+        card: ctx.card(&caller.services, account).await?,
+        video: ctx.video(&as_row),
+        range: ctx.range_view(),
+        history,
+    })
+}
+
+/// Shared server-side steps of the functions above.
+#[cfg(feature = "ssr")]
+mod server {
+    use chrono::{DateTime, Utc};
+    use chrono_tz::Tz;
+    use domain::analytics::{DateRange, VideoRow, queries};
+    use domain::entities::tiktok_account;
+    use domain::services::Services;
+
+    use super::{CardView, RangeView, VideoView};
+    use crate::error::AppError;
+    use crate::ssr::Caller;
+
+    /// The range and zone of one request.
+    pub struct Ctx {
+        pub range: DateRange,
+        pub now: DateTime<Utc>,
+    }
+
+    impl Ctx {
+        pub fn new(caller: &Caller, from: Option<&str>, to: Option<&str>) -> Result<Self, AppError> {
+            let zone: Tz = caller.session.user.time_zone.parse().unwrap_or(chrono_tz::UTC);
+            let now = Utc::now();
+            Ok(Ctx { range: DateRange::parse(from, to, now, zone)?, now })
+        }
+
+        pub fn local(&self, at: DateTime<Utc>) -> String {
+            at.with_timezone(&self.range.zone).format("%Y-%m-%d %H:%M").to_string()
+        }
+
+        pub fn range_view(&self) -> RangeView {
+            RangeView {
+                from: self.range.from.to_string(),
+                to: self.range.to.to_string(),
+                today: self.now.with_timezone(&self.range.zone).date_naive().to_string(),
+                days: self.range.days().map(|d| d.to_string()).collect(),
+                zone: self.range.zone.name().to_owned(),
+            }
+        }
+
+        pub async fn card(
+            &self,
+            services: &Services,
+            account: tiktok_account::Model,
+        ) -> Result<CardView, AppError> {
+            let overview = queries::overview(&services.db, account.id, self.now).await?;
+            let latest = overview.latest.as_ref();
+            Ok(CardView {
+                id: account.id,
+                display_name: account.display_name,
+                username: account.username,
+                avatar_url: account.avatar_url,
+                is_verified: account.is_verified.unwrap_or(false),
+                status: account.status,
+                scopes: account.scopes.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+                purge_after: account.purge_after.map(|t| t.to_rfc3339()),
+                backfill_done: account.backfill_done,
+                videos_kept: overview.videos_kept,
+                followers: latest.and_then(|s| s.follower_count),
+                following: latest.and_then(|s| s.following_count),
+                likes: latest.and_then(|s| s.likes_count),
+                videos: latest.and_then(|s| s.video_count),
+                followers_7d: overview.followers_7d,
+                followers_30d: overview.followers_30d,
+                engagement_rate: overview.totals.and_then(|t| t.counters.engagement_rate()),
+                as_of: latest.map(|s| self.local(s.taken_at)),
+            })
+        }
+
+        pub fn video(&self, row: &VideoRow) -> VideoView {
+            let counters = row.counters();
+            let title = if row.title.trim().is_empty() {
+                row.description.chars().take(80).collect()
+            } else {
+                row.title.clone()
+            };
+            VideoView {
+                id: row.id,
+                title,
+                caption: row.description.clone(),
+                posted: self.local(row.posted_at),
+                cover_url: row.cover_url.clone(),
+                share_url: row.share_url.clone(),
+                views: counters.views,
+                likes: counters.likes,
+                comments: counters.comments,
+                shares: counters.shares,
+                engagement_rate: counters.engagement_rate(),
+                growth: row.growth,
+                as_of: row.metrics_at.map(|t| self.local(t)),
+            }
+        }
+    }
+}
