@@ -6,7 +6,8 @@
 #                (SQLite, and PostgreSQL when SOCO_TEST_POSTGRES_URL is set), Playwright
 #   make e2e     only the Playwright suite, against a release build
 #   make size    release wasm, JS and CSS sizes: raw, gzip and brotli
-#   make bench   benchmarks (figures only, never pass/fail on time): login latency at 20/s
+#   make bench   benchmarks (figures only, never pass/fail on time): login latency at 20/s;
+#                TikTok analytics at 5 accounts x 1,000 videos x 365 days
 #   make help    this list
 
 SHELL := /usr/bin/env bash
@@ -101,6 +102,8 @@ size: build
 bench: setup-build
 	$(call say,Benchmark: login latency (release build))
 	cargo bench --locked -p server --bench login
+	$(call say,Benchmark: TikTok analytics at scale (release build; a few minutes))
+	cargo bench --locked -p server --bench analytics
 
 # --- installing what is missing ---------------------------------------------------------------
 

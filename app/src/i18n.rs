@@ -138,6 +138,7 @@ pub struct Messages {
     pub tiktok_download_videos: &'static str,
     pub tiktok_download_history: &'static str,
     pub tiktok_download_profile: &'static str,
+    pub tiktok_download_totals: &'static str,
     pub shop_intro: &'static str,
     pub shop_coming: &'static str,
     pub schedule_intro: &'static str,
@@ -400,6 +401,7 @@ pub static EN: Messages = Messages {
     tiktok_download_videos: "Videos",
     tiktok_download_history: "Video count history",
     tiktok_download_profile: "Follower history",
+    tiktok_download_totals: "Totals per sync",
     shop_intro: "Read-only access to your TikTok Shop: revenue (gross and net), orders, and your \
         best-performing products, with targets and pace.",
     shop_coming: "Connecting a TikTok Shop is not available yet. No shop data is stored.",
@@ -679,6 +681,7 @@ pub static ID: Messages = Messages {
     tiktok_download_videos: "Video",
     tiktok_download_history: "Riwayat angka video",
     tiktok_download_profile: "Riwayat pengikut",
+    tiktok_download_totals: "Total per sinkronisasi",
     shop_intro: "Akses baca-saja ke TikTok Shop Anda: pendapatan (kotor dan bersih), pesanan, dan \
         produk terlaris, lengkap dengan target dan lajunya.",
     shop_coming: "Menghubungkan TikTok Shop belum tersedia. Tidak ada data toko yang disimpan.",

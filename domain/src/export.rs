@@ -1,11 +1,12 @@
 //! Exports of a connected account's history, in pages that callers stream out (CSV or JSON), so
 //! a large history is never held in memory at once.
 //!
-//! Three datasets, with stable column names and order ([`VIDEO_COLUMNS`], [`SNAPSHOT_COLUMNS`],
-//! [`PROFILE_COLUMNS`]):
+//! Four datasets, with stable column names and order ([`VIDEO_COLUMNS`], [`SNAPSHOT_COLUMNS`],
+//! [`PROFILE_COLUMNS`], [`TOTALS_COLUMNS`]):
 //! - `videos`: one row per video with its latest counts;
 //! - `snapshots`: one row per video snapshot (the counts at an instant), oldest first;
-//! - `profile`: one row per profile snapshot (followers, following, likes, videos), oldest first.
+//! - `profile`: one row per profile snapshot (followers, following, likes, videos), oldest first;
+//! - `totals`: one row per sync pass, the sums of the account's video counts, oldest first.
 //!
 //! Times are UTC RFC 3339; counts are whole numbers. A date range limits videos by posting time
 //! and snapshots by the time they were taken.
@@ -77,6 +78,41 @@ impl Row for ProfileRow {
             count(self.following_count),
             count(self.likes_count),
             count(self.video_count),
+        ]
+    }
+}
+
+/// Column order of the `totals` dataset.
+pub const TOTALS_COLUMNS: &[&str] =
+    &["taken_at", "videos", "view_count", "like_count", "comment_count", "share_count"];
+
+/// One row of the `totals` dataset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TotalsRow {
+    /// When the pass ended.
+    pub taken_at: String,
+    /// Videos kept then.
+    pub videos: i64,
+    /// Views over all videos.
+    pub view_count: i64,
+    /// Likes over all videos.
+    pub like_count: i64,
+    /// Comments over all videos.
+    pub comment_count: i64,
+    /// Shares over all videos.
+    pub share_count: i64,
+}
+
+impl Row for TotalsRow {
+    /// The row's values in [`TOTALS_COLUMNS`] order, as text.
+    fn fields(&self) -> Vec<String> {
+        vec![
+            self.taken_at.clone(),
+            self.videos.to_string(),
+            self.view_count.to_string(),
+            self.like_count.to_string(),
+            self.comment_count.to_string(),
+            self.share_count.to_string(),
         ]
     }
 }
@@ -279,6 +315,39 @@ pub async fn profile_page(
             following_count: s.following_count,
             likes_count: s.likes_count,
             video_count: s.video_count,
+        })
+        .collect();
+    Ok((rows, last))
+}
+
+/// The page of `account_id`'s totals after row id `after`.
+pub async fn totals_page(
+    services: &Services,
+    account_id: i64,
+    range: Range,
+    after: i64,
+) -> Result<(Vec<TotalsRow>, i64)> {
+    use crate::entities::tiktok_account_total as totals;
+    let mut query = totals::Entity::find()
+        .filter(totals::Column::AccountId.eq(account_id))
+        .filter(totals::Column::Id.gt(after));
+    if let Some(from) = range.from {
+        query = query.filter(totals::Column::TakenAt.gte(from));
+    }
+    if let Some(until) = range.until {
+        query = query.filter(totals::Column::TakenAt.lt(until));
+    }
+    let rows = query.order_by_asc(totals::Column::Id).limit(PAGE).all(&services.db).await?;
+    let last = rows.last().map_or(after, |r| r.id);
+    let rows = rows
+        .into_iter()
+        .map(|t| TotalsRow {
+            taken_at: t.taken_at.to_rfc3339(),
+            videos: t.videos,
+            view_count: t.view_count,
+            like_count: t.like_count,
+            comment_count: t.comment_count,
+            share_count: t.share_count,
         })
         .collect();
     Ok((rows, last))

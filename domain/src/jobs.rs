@@ -66,6 +66,19 @@ pub async fn enqueue(db: &impl ConnectionTrait, job: NewJob, now: DateTime<Utc>)
     }
 }
 
+/// Brings the queued job with `dedupe_key` forward to `now` if it was due later (a reconnected
+/// account is read again at once, not at its next interval); returns whether one moved.
+pub async fn hurry(db: &impl ConnectionTrait, dedupe_key: &str, now: DateTime<Utc>) -> Result<bool> {
+    let moved = job::Entity::update_many()
+        .col_expr(job::Column::RunAt, Expr::value(now))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .filter(job::Column::DedupeKey.eq(dedupe_key))
+        .filter(job::Column::RunAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok(moved.rows_affected > 0)
+}
+
 /// Leases the most overdue job for `worker` at `now`, if one is due and not held.
 pub async fn lease(db: &DatabaseConnection, worker: &str, now: DateTime<Utc>) -> Result<Option<job::Model>> {
     // Scoped: sea-query implements this trait for every type, which would shadow `Ord::min`.

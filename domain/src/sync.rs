@@ -35,20 +35,20 @@ pub const PROFILE: &str = "tiktok.sync_profile";
 /// Job kind: video list and video snapshots.
 pub const VIDEOS: &str = "tiktok.sync_videos";
 
-/// Queues the first profile and video syncs of `account_id` (no-ops when already queued).
+/// Queues the profile and video syncs of `account_id` to run now: new jobs on a first connect,
+/// the queued ones brought forward on a reconnect (new scopes are read at once).
 pub async fn schedule(services: &Services, account_id: i64, now: DateTime<Utc>) -> Result<()> {
     for kind in [PROFILE, VIDEOS] {
-        jobs::enqueue(
-            &services.db,
-            NewJob {
-                kind: kind.to_owned(),
-                payload: json!({ "account_id": account_id }),
-                dedupe_key: Some(format!("{kind}:{account_id}")),
-                run_at: now,
-            },
-            now,
-        )
-        .await?;
+        let key = format!("{kind}:{account_id}");
+        let job = NewJob {
+            kind: kind.to_owned(),
+            payload: json!({ "account_id": account_id }),
+            dedupe_key: Some(key.clone()),
+            run_at: now,
+        };
+        if !jobs::enqueue(&services.db, job, now).await? {
+            jobs::hurry(&services.db, &key, now).await?;
+        }
     }
     Ok(())
 }

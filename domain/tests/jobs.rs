@@ -69,4 +69,20 @@ async fn failures_back_off_then_give_up(db: DatabaseConnection) {
     assert_eq!(again.last_error.as_deref(), Some("429"));
 }
 
-db_tests!(dedupe_keys_keep_one_queued, leases_are_exclusive_and_lapse, failures_back_off_then_give_up);
+async fn hurrying_brings_a_later_job_forward(db: DatabaseConnection) {
+    let now = Utc::now();
+    jobs::enqueue(&db, job(Some("sync:9"), now + Duration::hours(6)), now).await.expect("enqueue");
+    assert!(jobs::lease(&db, "w", now).await.expect("lease").is_none(), "not due for six hours");
+    assert!(jobs::hurry(&db, "sync:9", now).await.expect("hurry"));
+    assert!(!jobs::hurry(&db, "sync:9", now).await.expect("hurry"), "already due: nothing to move");
+    assert!(!jobs::hurry(&db, "sync:404", now).await.expect("hurry"));
+    let leased = jobs::lease(&db, "w", now).await.expect("lease").expect("due now");
+    assert_eq!(leased.dedupe_key.as_deref(), Some("sync:9"));
+}
+
+db_tests!(
+    dedupe_keys_keep_one_queued,
+    leases_are_exclusive_and_lapse,
+    failures_back_off_then_give_up,
+    hurrying_brings_a_later_job_forward,
+);

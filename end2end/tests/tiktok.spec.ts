@@ -1,14 +1,15 @@
 // Connecting a TikTok account through the sandbox's consent page, with and without JavaScript:
 // an unconfirmed address is refused, a confirmed one connects (partial grant shown honestly),
-// reconnecting the same account updates it, and disconnecting revokes and schedules deletion.
+// reconnecting the same account updates it, its analytics fill in (charts, the videos table
+// sorted and searched, one video's page), and disconnecting revokes and schedules deletion.
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { logIn, mailedLink, register, uniqueEmail } from "./helpers";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
-test("connect a TikTok account through the consent page, then disconnect it", async ({ page }, testInfo) => {
-  test.setTimeout(90_000);
+test("connect a TikTok account through the consent page, then disconnect it", async ({ page, javaScriptEnabled }, testInfo) => {
+  test.setTimeout(150_000);
   const email = uniqueEmail("sari", testInfo.project.name);
   await register(page, email, "Sari Wulandari");
   await logIn(page, email);
@@ -46,7 +47,7 @@ test("connect a TikTok account through the consent page, then disconnect it", as
   // The worker syncs it in the background: the page shows what Soco keeps, and how fresh.
   await expect(async () => {
     await page.reload();
-    await expect(page.locator(".account-item .sync-line")).toContainText(/videos kept · as of/, { timeout: 1_000 });
+    await expect(page.locator(".account-item .as-of")).toContainText(/as of \d{4}-\d\d-\d\d \d\d:\d\d/, { timeout: 1_000 });
   }).toPass({ timeout: 30_000 });
 
   // Download the videos as CSV: the documented header, then one line per video.
@@ -65,6 +66,58 @@ test("connect a TikTok account through the consent page, then disconnect it", as
   await expect(page).toHaveURL(/\/accounts\?connected=/);
   await expect(page.locator(".account-item")).toHaveCount(1);
   await expect(page.locator(".account-item")).toContainText("user.info.stats");
+
+  // The reconnect is read again at once: the card now shows followers, and they are compared.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator(".account-item .figure").first()).toContainText(/Followers\s*[0-9]/, { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.getByRole("heading", { name: "Followers compared" })).toBeVisible();
+
+  // The account's analytics page: charts draw (or show their table without JavaScript).
+  await page.locator(".account-item").getByRole("link", { name: "View analytics" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(displayName);
+  await expect(page.getByRole("heading", { name: "Best time to post" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Hashtags" })).toBeVisible();
+  if (javaScriptEnabled) {
+    await expect(page.locator("#followers canvas")).toBeVisible();
+  } else {
+    await expect(page.getByRole("table", { name: "Followers over time (Data table)" })).toBeVisible();
+  }
+
+  // The videos table: sorted by views on the server, searched, then one video opened.
+  await page.getByRole("link", { name: "All videos" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Videos");
+  const rows = page.locator(".videos-table tbody tr");
+  await expect(rows.first()).toBeVisible();
+  await page.getByRole("link", { name: "Views", exact: true }).click();
+  await expect(page).toHaveURL(/sort=views&dir=desc/);
+  await expect(page.getByRole("columnheader", { name: /Views ↓/ })).toHaveAttribute("aria-sort", "descending");
+  const views = (await page.locator(".videos-table tbody tr td:nth-of-type(2)").allTextContents()).map((t) =>
+    Number(t.replace(/[^0-9]/g, "")),
+  );
+  expect(views.length).toBeGreaterThan(1);
+  expect(views).toEqual([...views].sort((a, b) => b - a));
+  const title = (await rows.first().locator("th a").textContent())!.trim();
+  const word = title.split(/\s+/).find((w) => /^[\p{L}\p{N}]{3,}$/u.test(w)) ?? title;
+  await page.getByRole("searchbox", { name: "Search titles and captions" }).fill(word);
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(new RegExp(`q=${encodeURIComponent(word)}`));
+  await expect(rows.locator("th a").filter({ hasText: title }).first()).toBeVisible();
+  await page.getByRole("searchbox", { name: "Search titles and captions" }).fill("zzzz-no-such-video");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByText("No video matches that search.")).toBeVisible();
+  await page.goBack();
+  await rows.first().locator("th a").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+  await expect(page.getByRole("link", { name: "Open on TikTok" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "History" })).toBeVisible();
+  if (javaScriptEnabled) {
+    await expect(page.locator("#video-views canvas")).toBeVisible();
+  } else {
+    await expect(page.getByRole("table", { name: "Views over time (Data table)" })).toBeVisible();
+  }
+  await page.goto("/accounts");
 
   // Cancelling on TikTok connects nothing.
   await page.getByRole("button", { name: "Connect a TikTok account" }).click();

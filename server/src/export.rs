@@ -1,5 +1,5 @@
 //! Downloads of a connected account's history, streamed page by page (never buffered whole):
-//! `GET /accounts/tiktok/{id}/export/{videos|snapshots|profile}.{csv|json}?from=YYYY-MM-DD&to=YYYY-MM-DD`.
+//! `GET /accounts/tiktok/{id}/export/{videos|snapshots|profile|totals}.{csv|json}?from=YYYY-MM-DD&to=YYYY-MM-DD`.
 //! The columns are documented in `domain::export` and the README. Only the account's owner can
 //! download it.
 
@@ -25,6 +25,7 @@ enum Dataset {
     Videos,
     Snapshots,
     Profile,
+    Totals,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +78,8 @@ async fn download(
         "snapshots.json" => (Dataset::Snapshots, Format::Json),
         "profile.csv" => (Dataset::Profile, Format::Csv),
         "profile.json" => (Dataset::Profile, Format::Json),
+        "totals.csv" => (Dataset::Totals, Format::Csv),
+        "totals.json" => (Dataset::Totals, Format::Json),
         _ => return (StatusCode::NOT_FOUND, "Unknown export.").into_response(),
     };
     let range = match parse_range(&query) {
@@ -138,6 +141,7 @@ fn stream(
                             Dataset::Videos => export::VIDEO_COLUMNS,
                             Dataset::Snapshots => export::SNAPSHOT_COLUMNS,
                             Dataset::Profile => export::PROFILE_COLUMNS,
+                            Dataset::Totals => export::TOTALS_COLUMNS,
                         }),
                         Format::Json => Ok(b"[".to_vec()),
                     };
@@ -153,6 +157,7 @@ fn stream(
                 Dataset::Profile => {
                     export::profile_page(&services, account_id, range, after).await.map(encode)
                 }
+                Dataset::Totals => export::totals_page(&services, account_id, range, after).await.map(encode),
             };
             let (rows, last) = match page {
                 Ok(page) => page,

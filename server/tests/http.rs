@@ -669,3 +669,59 @@ async fn exports_stream_csv_and_json_for_the_owner_only() {
     let visitor = app.get(&format!("/accounts/tiktok/{id}/export/videos.csv")).await;
     assert!(visitor.status.is_redirection() && header(&visitor, header::LOCATION).starts_with("/login"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analytics_pages_render_for_the_owner_only() {
+    use domain::entities::tiktok_video;
+    use domain::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::new().await;
+    let cookie = app.signed_in("sari@example.id").await;
+    let id = account_with_history(&app, "sari@example.id").await;
+
+    let page = app.get_as(&cookie, &format!("/accounts/tiktok/{id}?from=2026-10-01&to=2026-11-10")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "Dapur Sari (@dapursari.id)",
+        "Best time to post",
+        "#resep",
+        "Follower and like counts were not shared",
+    ] {
+        assert!(page.body.contains(text), "{text} missing from the account page");
+    }
+    // Videos posted on Friday 30 October 12:00 and Thursday 5 November 19:00 (UTC users).
+    assert!(page.body.contains("Friday 12:00"), "the heatmap's best slot");
+
+    let sorted = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/videos?sort=views&dir=asc")).await;
+    assert_eq!(sorted.status, StatusCode::OK);
+    assert!(sorted.body.contains("aria-sort=\"ascending\""));
+    let (bekal, nasi) = (sorted.body.find("Bekal kantor"), sorted.body.find("Nasi goreng"));
+    assert!(bekal.is_some() && bekal < nasi, "fewest views first");
+    let searched = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/videos?q=GORENG")).await;
+    assert!(searched.body.contains("Nasi goreng") && !searched.body.contains("Bekal kantor"));
+
+    let nasi = tiktok_video::Entity::find()
+        .filter(tiktok_video::Column::VideoId.eq("7001"))
+        .one(&app.services.db)
+        .await
+        .expect("db")
+        .expect("video");
+    let video = app
+        .get_as(&cookie, &format!("/accounts/tiktok/{id}/videos/{}?from=2026-11-01&to=2026-11-10", nasi.id))
+        .await;
+    assert_eq!(video.status, StatusCode::OK);
+    assert!(video.body.contains("Views over time") && video.body.contains("2026-11-06 00:00"), "its history");
+
+    // Bad input gets a clear message, not a failure.
+    let bad_sort = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/videos?sort=id;drop")).await;
+    assert!(bad_sort.body.contains("That table cannot be sorted that way."), "{}", bad_sort.body);
+    let reversed = app.get_as(&cookie, &format!("/accounts/tiktok/{id}?from=2026-11-10&to=2026-11-01")).await;
+    assert!(reversed.body.contains("The end date must not be before the start date."));
+
+    // Another user sees nothing of it.
+    let stranger = app.signed_in("budi@example.id").await;
+    for path in [format!("/accounts/tiktok/{id}"), format!("/accounts/tiktok/{id}/videos")] {
+        let reply = app.get_as(&stranger, &path).await;
+        assert!(!reply.body.contains("Dapur Sari"), "{path} leaks the account");
+        assert!(reply.body.contains("could not be found") || reply.body.contains("not found"), "{path}");
+    }
+}

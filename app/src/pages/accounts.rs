@@ -187,7 +187,9 @@ fn AccountItem(card: CardView) -> impl IntoView {
                     <a href=export("snapshots.csv") rel="external" download="">{t.tiktok_download_history}" (CSV)"</a>" · "
                     <a href=export("snapshots.json") rel="external" download="">{t.tiktok_download_history}" (JSON)"</a>" · "
                     <a href=export("profile.csv") rel="external" download="">{t.tiktok_download_profile}" (CSV)"</a>" · "
-                    <a href=export("profile.json") rel="external" download="">{t.tiktok_download_profile}" (JSON)"</a>
+                    <a href=export("profile.json") rel="external" download="">{t.tiktok_download_profile}" (JSON)"</a>" · "
+                    <a href=export("totals.csv") rel="external" download="">{t.tiktok_download_totals}" (CSV)"</a>" · "
+                    <a href=export("totals.json") rel="external" download="">{t.tiktok_download_totals}" (JSON)"</a>
                 </p>
                 <div class="actions">
                     {(card.status != "active").then(|| view! {

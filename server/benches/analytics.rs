@@ -1,0 +1,319 @@
+//! `make bench`: TikTok analytics at scale.
+//!
+//! The real router with the sandbox mounted, on a loopback port (SQLite in a temporary folder).
+//! Five sandbox creators with about 1,000 videos each over 365 days are connected, then:
+//! 1. the initial sync runs through the worker's own code, paced as in production: wall time and
+//!    requests used against TikTok's 600-per-minute limit;
+//! 2. a year of history is written the way the sync schedule leaves it (every 3 hours in a
+//!    video's first 10 days, then daily; profiles every 6 hours; totals after each pass), and the
+//!    database's size per million snapshots is measured;
+//! 3. the account page and the videos table are fetched over HTTP as a signed-in browser would,
+//!    sequentially: server time p50 and p95.
+//!
+//! Figures, not a test: nothing here fails on time.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use app::ssr::AppState;
+use chrono::{DateTime, Utc};
+use domain::entities::{
+    tiktok_account, tiktok_account_total, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot,
+};
+use domain::sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, Set, Statement,
+};
+use leptos::config::LeptosOptions;
+use secrecy::SecretString;
+use server_fn::ServerFn;
+
+const CREATORS: usize = 5;
+const VIDEOS_PER_CREATOR: u32 = 1_000;
+const DAYS: u32 = 365;
+const PASSWORD: &str = "kopi susu gula aren tiga";
+const SAMPLES: usize = 40;
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let data_dir = dir.path().to_string_lossy().to_string();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let origin = format!("http://{addr}");
+    let vars = std::collections::HashMap::from([
+        ("SOCO_DATA_DIR", data_dir.as_str()),
+        ("SOCO_PUBLIC_URL", origin.as_str()),
+        ("SOCO_ADDR", "127.0.0.1:0"),
+        ("SOCO_LOG", "warn"),
+    ]);
+    let config = domain::config::Config::from_map(&vars).expect("configuration");
+    let per_minute = config.tiktok_requests_per_minute;
+    let db = domain::db::connect(&config.database).await.expect("database");
+    domain::db::migrate_up(&db).await.expect("migrations");
+    let keys = domain::keyring::KeyRing::generate("bench").expect("key");
+    let services = domain::services::Services::new(db, Arc::new(config), keys).await.expect("services");
+
+    let mut sandbox_config = sandbox::SandboxConfig::for_public_url(&origin);
+    sandbox_config.scale.creators = CREATORS as u32;
+    sandbox_config.scale.videos_per_creator = VIDEOS_PER_CREATOR;
+    sandbox_config.scale.history_days = DAYS;
+    let sandbox = sandbox::Sandbox::new(sandbox_config);
+
+    let site = tempfile::tempdir().expect("site folder");
+    let options = LeptosOptions::builder()
+        .output_name("soco")
+        .site_root(site.path().to_string_lossy().to_string())
+        .build();
+    let state = AppState { leptos_options: options, services: services.clone() };
+    let router = server::router::build(state, Some(sandbox.clone())).expect("router");
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .await
+            .expect("serve");
+    });
+    let client =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+
+    // A confirmed user, signed in over HTTP like a browser.
+    let meta = domain::auth::RequestMeta::new("127.0.0.1".parse().expect("ip"), "bench");
+    let registration = domain::accounts::Registration {
+        email: "bench@example.id".into(),
+        display_name: "Bench".into(),
+        password: PASSWORD.to_owned().into(),
+        adult: true,
+        accept_terms: true,
+        locale: "en".into(),
+        time_zone: "Asia/Jakarta".into(),
+    };
+    domain::accounts::register(&services, registration, &meta, Utc::now()).await.expect("register");
+    let user = domain::entities::user::Entity::find()
+        .filter(domain::entities::user::Column::Email.eq("bench@example.id"))
+        .one(&services.db)
+        .await
+        .expect("db")
+        .expect("registered");
+    let mut verified = user.into_active_model();
+    verified.email_verified_at = Set(Some(Utc::now()));
+    let user = verified.update(&services.db).await.expect("verify");
+    let login = client
+        .post(format!("{origin}{}", app::api::auth::Login::PATH))
+        .header("accept", "text/html")
+        .header("origin", &origin)
+        .form(&[("email", "bench@example.id"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    let cookie =
+        login.headers()["set-cookie"].to_str().expect("ascii").split(';').next().expect("pair").to_owned();
+
+    // Connect every creator through the sandbox's consent page.
+    let session = SecretString::from("bench");
+    let mut accounts = Vec::new();
+    for (index, creator) in sandbox.world.creators.all.iter().enumerate().take(CREATORS) {
+        let url = domain::connections::start(&services, &user, &session, Utc::now()).await.expect("start");
+        let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        form.push(("open_id".into(), creator.open_id.clone()));
+        form.push(("decision".into(), "approve".into()));
+        for scope in ["user.info.basic", "user.info.profile", "user.info.stats", "video.list"] {
+            form.push(("granted".into(), scope.into()));
+        }
+        let reply = client.post(url.as_str()).form(&form).send().await.expect("consent");
+        let location = reply.headers()["location"].to_str().expect("redirect").to_owned();
+        let query = reqwest::Url::parse(&location).expect("url").query().unwrap_or_default().to_owned();
+        let account = domain::connections::complete(&services, &user, &session, &query, &meta, Utc::now())
+            .await
+            .unwrap_or_else(|e| panic!("connect creator {index}: {e}"));
+        accounts.push(account.id);
+    }
+
+    // 1. The initial sync, paced as in production.
+    let started = Instant::now();
+    let mut jobs_run = 0;
+    loop {
+        jobs_run += domain::sync::run_due(&services, "bench", Utc::now()).await.expect("sync");
+        let done = tiktok_account::Entity::find()
+            .filter(tiktok_account::Column::BackfillDone.eq(true))
+            .count(&services.db)
+            .await
+            .expect("count");
+        if done as usize == accounts.len() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let sync_time = started.elapsed();
+    let videos = tiktok_video::Entity::find().count(&services.db).await.expect("count");
+    // Each job run is one Display API call (one profile read, or one page of 20 videos); the
+    // token exchange happened at connect time.
+    println!("analytics benchmark: {} accounts, {videos} videos, {DAYS} days", accounts.len());
+    println!(
+        "initial sync: {:.1} s, {jobs_run} Display API requests ({:.0}/min; TikTok allows 600/min per endpoint, Soco paces at {per_minute}/min)",
+        sync_time.as_secs_f64(),
+        jobs_run as f64 / sync_time.as_secs_f64().max(0.001) * 60.0
+    );
+
+    // 2. A year of history as the schedule leaves it.
+    let seeding = Instant::now();
+    let now = Utc::now();
+    let size_before = database_bytes(&services.db).await;
+    let snapshots = seed_history(&services.db, &accounts, now).await;
+    let size_after = database_bytes(&services.db).await;
+    println!(
+        "history: {snapshots} video snapshots written in {:.1} s; database grew {:.1} MiB, {:.1} MiB per million snapshots (SQLite, with indexes)",
+        seeding.elapsed().as_secs_f64(),
+        (size_after - size_before) as f64 / 1048576.0,
+        (size_after - size_before) as f64 / 1048576.0 / (snapshots as f64 / 1e6)
+    );
+
+    // 3. Server time of the pages, sequential requests as one signed-in browser.
+    let account = accounts[0];
+    let pages = [
+        ("account page, last 30 days", format!("/accounts/tiktok/{account}")),
+        (
+            "account page, last 365 days",
+            format!(
+                "/accounts/tiktok/{account}?from={}&to={}",
+                (now - chrono::Duration::days(364)).date_naive(),
+                now.date_naive()
+            ),
+        ),
+        ("videos table, newest first", format!("/accounts/tiktok/{account}/videos")),
+        (
+            "videos table, by growth over 365 days",
+            format!(
+                "/accounts/tiktok/{account}/videos?sort=growth&from={}",
+                (now - chrono::Duration::days(364)).date_naive()
+            ),
+        ),
+        (
+            "videos table, searched, page 3",
+            format!("/accounts/tiktok/{account}/videos?q=a&page=3&sort=views"),
+        ),
+        ("accounts overview", "/accounts".to_owned()),
+    ];
+    for (name, path) in pages {
+        let mut times = Vec::with_capacity(SAMPLES);
+        for _ in 0..SAMPLES {
+            let sent = Instant::now();
+            let response = client
+                .get(format!("{origin}{path}"))
+                .header("cookie", &cookie)
+                .header("accept", "text/html")
+                .send()
+                .await
+                .expect("response");
+            let status = response.status();
+            let body = response.bytes().await.expect("body");
+            times.push(sent.elapsed());
+            assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body[..body.len().min(500)]));
+        }
+        times.sort();
+        let pick = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1e3;
+        println!("{name}: p50 {:.1} ms, p95 {:.1} ms ({SAMPLES} requests)", pick(0.5), pick(0.95));
+    }
+}
+
+/// Bytes the database file takes after a checkpoint.
+async fn database_bytes(db: &domain::sea_orm::DatabaseConnection) -> i64 {
+    let backend = db.get_database_backend();
+    db.execute_raw(Statement::from_string(backend, "PRAGMA wal_checkpoint(TRUNCATE)"))
+        .await
+        .expect("checkpoint");
+    let row = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()",
+        ))
+        .await
+        .expect("size")
+        .expect("row");
+    row.try_get::<i64>("", "bytes").expect("bytes")
+}
+
+/// Views a video had `age` after posting, growing towards `final_views` (most views come early).
+fn views_at(final_views: i64, age_days: f64) -> i64 {
+    (final_views as f64 * (1.0 - (-age_days / 3.0).exp())).round() as i64
+}
+
+/// Writes a year of snapshots, profiles and totals for `accounts`; returns the video snapshots.
+async fn seed_history(db: &domain::sea_orm::DatabaseConnection, accounts: &[i64], now: DateTime<Utc>) -> u64 {
+    let year_ago = now - chrono::Duration::days(i64::from(DAYS));
+    let mut written = 0;
+    for account in accounts {
+        let videos = tiktok_video::Entity::find()
+            .filter(tiktok_video::Column::AccountId.eq(*account))
+            .all(db)
+            .await
+            .expect("videos");
+        let mut batch = Vec::with_capacity(4_000);
+        for video in &videos {
+            let mut at = video.posted_at.max(year_ago) + chrono::Duration::hours(1);
+            while at < now {
+                let age = (at - video.posted_at).num_minutes() as f64 / 1440.0;
+                let views = views_at(video.view_count, age);
+                batch.push(tiktok_video_snapshot::ActiveModel {
+                    video_row_id: Set(video.id),
+                    taken_at: Set(at),
+                    view_count: Set(views),
+                    like_count: Set(views_at(video.like_count, age)),
+                    comment_count: Set(views_at(video.comment_count, age)),
+                    share_count: Set(views_at(video.share_count, age)),
+                    ..Default::default()
+                });
+                at += if age < 10.0 { chrono::Duration::hours(3) } else { chrono::Duration::days(1) };
+                if batch.len() == 4_000 {
+                    written += batch.len() as u64;
+                    tiktok_video_snapshot::Entity::insert_many(std::mem::take(&mut batch))
+                        .exec(db)
+                        .await
+                        .expect("insert");
+                }
+            }
+        }
+        written += batch.len() as u64;
+        if !batch.is_empty() {
+            tiktok_video_snapshot::Entity::insert_many(batch).exec(db).await.expect("insert");
+        }
+        // Profiles every 6 hours and totals every 3 hours, over the year.
+        let (mut profiles, mut totals) = (Vec::new(), Vec::new());
+        let mut at = year_ago;
+        let mut step = 0;
+        while at < now - chrono::Duration::hours(1) {
+            let age = |v: &tiktok_video::Model| (at - v.posted_at).num_minutes() as f64 / 1440.0;
+            let live: Vec<&tiktok_video::Model> = videos.iter().filter(|v| v.posted_at <= at).collect();
+            let sum =
+                |f: fn(&tiktok_video::Model) -> i64| live.iter().map(|v| views_at(f(v), age(v))).sum::<i64>();
+            totals.push(tiktok_account_total::ActiveModel {
+                account_id: Set(*account),
+                taken_at: Set(at),
+                videos: Set(live.len() as i64),
+                view_count: Set(sum(|v| v.view_count)),
+                like_count: Set(sum(|v| v.like_count)),
+                comment_count: Set(sum(|v| v.comment_count)),
+                share_count: Set(sum(|v| v.share_count)),
+                ..Default::default()
+            });
+            if step % 2 == 0 {
+                profiles.push(tiktok_profile_snapshot::ActiveModel {
+                    account_id: Set(*account),
+                    taken_at: Set(at),
+                    follower_count: Set(Some(10_000 + step * 7)),
+                    following_count: Set(Some(300)),
+                    likes_count: Set(Some(sum(|v| v.like_count))),
+                    video_count: Set(Some(live.len() as i64)),
+                    ..Default::default()
+                });
+            }
+            at += chrono::Duration::hours(3);
+            step += 1;
+        }
+        for chunk in totals.chunks(2_000) {
+            tiktok_account_total::Entity::insert_many(chunk.to_vec()).exec(db).await.expect("totals");
+        }
+        for chunk in profiles.chunks(2_000) {
+            tiktok_profile_snapshot::Entity::insert_many(chunk.to_vec()).exec(db).await.expect("profiles");
+        }
+    }
+    written
+}
