@@ -57,12 +57,14 @@ fn base(categories: &[String], legend: bool) -> Chart {
 }
 
 /// One line per named series over `categories` (days or instants); `None` values leave gaps.
+/// Points are marked when a series has few readings (one reading is only a point).
 pub fn lines(categories: &[String], series: &[(String, Vec<Option<i64>>)]) -> Chart {
     series.iter().fold(base(categories, series.len() > 1), |chart, (name, values)| {
+        let readings = values.iter().filter(|v| v.is_some()).count();
         chart.series(
             Line::new()
                 .name(name.as_str())
-                .show_symbol(categories.len() <= 31)
+                .show_symbol(readings <= 31)
                 .connect_nulls(true)
                 .data(values.iter().copied().map(point).collect::<Vec<_>>()),
         )

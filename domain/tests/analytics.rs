@@ -121,6 +121,11 @@ async fn growth_is_measured_over_the_range(db: DatabaseConnection) {
     assert_eq!(growth(old[0].id), 250, "read before the range: the difference");
     assert_eq!(growth(old[1].id), 0, "first read within the range: nothing measured yet");
     assert!(rows.windows(2).all(|w| w[0].growth >= w[1].growth), "sorted by growth");
+    // The video page measures growth by the same rule as the table.
+    for video in [young, old[0], old[1]] {
+        let history = queries::video_history(db, account, video.id, &range).await.expect("history");
+        assert_eq!(history.growth(), growth(video.id), "video {}", video.id);
+    }
 
     // A range that ended before Soco read anything has no growth at all.
     let past = DateRange::last(7, (now - Duration::days(60)).date_naive(), chrono_tz::UTC);
@@ -194,8 +199,8 @@ async fn daily_figures_and_follower_changes(db: DatabaseConnection) {
 
     // A video's history is only reachable through its own account.
     let video = all_videos(&world, account).await.remove(0);
-    let (found, snapshots) = queries::video_history(db, account, video.id, &range).await.expect("history");
-    assert_eq!((found.id, snapshots.len()), (video.id, 1));
+    let history = queries::video_history(db, account, video.id, &range).await.expect("history");
+    assert_eq!((history.video.id, history.snapshots.len()), (video.id, 1));
     let other = connect(&world, &user, &SecretString::from("s"), 0, ALL).await;
     assert!(matches!(queries::video_history(db, other.id, video.id, &range).await, Err(Error::NotFound)));
 }

@@ -382,11 +382,10 @@ pub async fn video_detail(
     let caller = crate::ssr::caller()?;
     let ctx = server::Ctx::new(&caller, from.as_deref(), to.as_deref())?;
     let account = domain::connections::find(&caller.services, &caller.session.user, id).await?;
-    let (row, snapshots) = queries::video_history(&caller.services.db, id, video, &ctx.range).await?;
-    let growth = match (snapshots.first(), snapshots.last()) {
-        (Some(first), Some(last)) => (last.view_count - first.view_count).max(0),
-        _ => 0,
-    };
+    let history = queries::video_history(&caller.services.db, id, video, &ctx.range).await?;
+    let growth = history.growth();
+    let row = history.video;
+    let snapshots = history.snapshots;
     let as_row = VideoRow {
         id: row.id,
         video_id: row.video_id,

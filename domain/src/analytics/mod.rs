@@ -8,5 +8,5 @@ pub mod queries;
 pub mod range;
 
 pub use maths::{Counters, DailyActivity, HashtagStat, Heatmap};
-pub use queries::{Overview, TotalsReading, VideoPage, VideoQuery, VideoRow, VideoSort};
+pub use queries::{Overview, TotalsReading, VideoHistory, VideoPage, VideoQuery, VideoRow, VideoSort};
 pub use range::DateRange;

@@ -403,27 +403,63 @@ pub async fn videos(
     Ok(VideoPage { rows, total: u64::try_from(total).unwrap_or(0) })
 }
 
-/// One video of the account and its snapshots within `range` (oldest first).
+/// One video's history within a range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VideoHistory {
+    /// The video.
+    pub video: tiktok_video::Model,
+    /// Its snapshots within the range, oldest first.
+    pub snapshots: Vec<tiktok_video_snapshot::Model>,
+    /// Views at the last snapshot before the range began.
+    pub views_before: Option<i64>,
+    /// When the range began.
+    pub start: DateTime<Utc>,
+}
+
+impl VideoHistory {
+    /// Views gained within the range, by the videos table's rule: the views at the range's end
+    /// minus those at its start, which are zero for a video posted within it and the first
+    /// reading in the range for one Soco met later.
+    pub fn growth(&self) -> i64 {
+        let end = self.snapshots.last().map(|s| s.view_count).or(self.views_before).unwrap_or(0);
+        let start = if self.video.posted_at >= self.start {
+            0
+        } else {
+            self.views_before.or_else(|| self.snapshots.first().map(|s| s.view_count)).unwrap_or(0)
+        };
+        (end - start).max(0)
+    }
+}
+
+/// One video of the account and its history within `range`.
 pub async fn video_history(
     db: &impl ConnectionTrait,
     account_id: i64,
     video_row_id: i64,
     range: &DateRange,
-) -> Result<(tiktok_video::Model, Vec<tiktok_video_snapshot::Model>)> {
+) -> Result<VideoHistory> {
     let video = tiktok_video::Entity::find_by_id(video_row_id)
         .filter(tiktok_video::Column::AccountId.eq(account_id))
         .one(db)
         .await?
         .ok_or(Error::NotFound)?;
     let (start, end) = range.bounds();
-    let snapshots = tiktok_video_snapshot::Entity::find()
-        .filter(tiktok_video_snapshot::Column::VideoRowId.eq(video.id))
+    let of_video = || {
+        tiktok_video_snapshot::Entity::find().filter(tiktok_video_snapshot::Column::VideoRowId.eq(video.id))
+    };
+    let snapshots = of_video()
         .filter(tiktok_video_snapshot::Column::TakenAt.gte(start))
         .filter(tiktok_video_snapshot::Column::TakenAt.lt(end))
         .order_by_asc(tiktok_video_snapshot::Column::TakenAt)
         .all(db)
         .await?;
-    Ok((video, snapshots))
+    let views_before = of_video()
+        .filter(tiktok_video_snapshot::Column::TakenAt.lt(start))
+        .order_by_desc(tiktok_video_snapshot::Column::TakenAt)
+        .one(db)
+        .await?
+        .map(|s| s.view_count);
+    Ok(VideoHistory { video, snapshots, views_before, start })
 }
 
 #[cfg(test)]
