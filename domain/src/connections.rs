@@ -67,6 +67,8 @@ pub struct TikTok {
     pub login_kit: LoginKit,
     /// Display API.
     pub display: DisplayApi,
+    /// The shared HTTP client, for TikTok's media (avatars and covers Soco relays).
+    pub http: Http,
     refreshing: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
@@ -85,7 +87,8 @@ impl TikTok {
         .map_err(|e| Error::Internal(format!("TikTok endpoints: {e}")))?;
         Ok(TikTok {
             login_kit,
-            display: DisplayApi::new(&endpoints, http).paced(config.tiktok_requests_per_minute),
+            display: DisplayApi::new(&endpoints, http.clone()).paced(config.tiktok_requests_per_minute),
+            http,
             refreshing: Mutex::default(),
         })
     }

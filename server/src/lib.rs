@@ -10,6 +10,7 @@ pub mod export;
 pub mod headers;
 pub mod health;
 pub mod leptos_setup;
+pub mod media;
 pub mod pwa;
 pub mod request_context;
 pub mod router;

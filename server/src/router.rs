@@ -29,6 +29,7 @@ pub fn build(state: AppState, sandbox: Option<sandbox::Sandbox>) -> std::io::Res
         .route("/sw.js", get(move || std::future::ready(worker.response())))
         .merge(crate::connect::routes())
         .merge(crate::export::routes())
+        .merge(crate::media::routes())
         .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell));
     if let Some(sandbox) = sandbox.filter(|_| config.tiktok_mode == TikTokMode::Sandbox) {

@@ -725,3 +725,64 @@ async fn analytics_pages_render_for_the_owner_only() {
         assert!(reply.body.contains("could not be found") || reply.body.contains("not found"), "{path}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pictures_are_relayed_for_the_owner_only() {
+    use domain::entities::{tiktok_account, tiktok_video};
+    use domain::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+    // A stand-in for TikTok's CDN: one picture, one page that is not a picture.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let cdn = format!("http://{}", listener.local_addr().expect("address"));
+    let pictures = axum::Router::new()
+        .route(
+            "/avatar.svg",
+            axum::routing::get(|| async { ([(header::CONTENT_TYPE, "image/svg+xml")], "<svg/>") }),
+        )
+        .route(
+            "/cover.html",
+            axum::routing::get(|| async { ([(header::CONTENT_TYPE, "text/html")], "<p>hi</p>") }),
+        );
+    tokio::spawn(async move { axum::serve(listener, pictures).await.expect("serve") });
+
+    let app = TestApp::new().await;
+    let cookie = app.signed_in("sari@example.id").await;
+    let id = account_with_history(&app, "sari@example.id").await;
+    let account =
+        tiktok_account::Entity::find_by_id(id).one(&app.services.db).await.expect("db").expect("row");
+    let mut account = account.into_active_model();
+    account.avatar_url = Set(Some(format!("{cdn}/avatar.svg")));
+    account.update(&app.services.db).await.expect("avatar");
+    let video = tiktok_video::Entity::find()
+        .filter(tiktok_video::Column::AccountId.eq(id))
+        .one(&app.services.db)
+        .await
+        .expect("db")
+        .expect("video");
+    let video_id = video.id;
+    let mut video = video.into_active_model();
+    video.cover_url = Set(Some(format!("{cdn}/cover.html")));
+    video.update(&app.services.db).await.expect("cover");
+
+    let avatar = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/avatar")).await;
+    assert_eq!(avatar.status, StatusCode::OK);
+    assert_eq!(header(&avatar, header::CONTENT_TYPE), "image/svg+xml");
+    assert_eq!(avatar.body, "<svg/>");
+    assert!(header(&avatar, header::CONTENT_SECURITY_POLICY).contains("sandbox"));
+    let not_a_picture = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/videos/{video_id}/cover")).await;
+    assert_eq!(not_a_picture.status, StatusCode::BAD_GATEWAY, "only images are passed on");
+    let stranger = app.signed_in("budi@example.id").await;
+    assert_eq!(
+        app.get_as(&stranger, &format!("/accounts/tiktok/{id}/avatar")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let visitor = app.get(&format!("/accounts/tiktok/{id}/avatar")).await;
+    assert!(visitor.status.is_redirection() || visitor.status == StatusCode::NOT_FOUND);
+    // The analytics pages point at the relay, never at the CDN.
+    let overview = app.get_as(&cookie, "/accounts").await;
+    assert!(overview.body.contains(&format!("src=\"/accounts/tiktok/{id}/avatar\"")), "the card's avatar");
+    let videos = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/videos")).await;
+    assert!(videos.body.contains(&format!("/accounts/tiktok/{id}/videos/{video_id}/cover")), "covers");
+    for page in [&overview, &videos] {
+        assert!(!page.body.contains(&cdn), "no CDN link reaches the browser");
+    }
+}

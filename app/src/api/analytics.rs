@@ -315,7 +315,7 @@ pub async fn account_analytics(
         followers,
         days,
         activity_as_of: activity_as_of.map(|t| ctx.local(t)),
-        top: top.iter().filter(|v| v.growth > 0).map(|v| ctx.video(v)).collect(),
+        top: top.iter().filter(|v| v.growth > 0).map(|v| ctx.video(id, v)).collect(),
         heatmap: heat.cells,
         heat_counts: heat.counts,
         posted: posted.len() as u64,
@@ -360,7 +360,7 @@ pub async fn account_videos(
     Ok(VideosView {
         card,
         range: ctx.range_view(),
-        rows: found.rows.iter().map(|v| ctx.video(v)).collect(),
+        rows: found.rows.iter().map(|v| ctx.video(id, v)).collect(),
         total: found.total,
         page: query.page,
         per_page: PER_PAGE,
@@ -413,7 +413,7 @@ pub async fn video_detail(
         .collect();
     Ok(VideoDetailView {
         card: ctx.card(&caller.services, account).await?,
-        video: ctx.video(&as_row),
+        video: ctx.video(id, &as_row),
         range: ctx.range_view(),
         history,
     })
@@ -470,7 +470,8 @@ mod server {
                 id: account.id,
                 display_name: account.display_name,
                 username: account.username,
-                avatar_url: account.avatar_url,
+                // Relayed by Soco (`server::media`): pages load no picture from TikTok directly.
+                avatar_url: account.avatar_url.map(|_| format!("/accounts/tiktok/{}/avatar", account.id)),
                 is_verified: account.is_verified.unwrap_or(false),
                 status: account.status,
                 scopes: account.scopes.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
@@ -488,7 +489,7 @@ mod server {
             })
         }
 
-        pub fn video(&self, row: &VideoRow) -> VideoView {
+        pub fn video(&self, account: i64, row: &VideoRow) -> VideoView {
             let counters = row.counters();
             let title = if row.title.trim().is_empty() {
                 row.description.chars().take(80).collect()
@@ -500,7 +501,10 @@ mod server {
                 title,
                 caption: row.description.clone(),
                 posted: self.local(row.posted_at),
-                cover_url: row.cover_url.clone(),
+                cover_url: row
+                    .cover_url
+                    .as_ref()
+                    .map(|_| format!("/accounts/tiktok/{account}/videos/{}/cover", row.id)),
                 share_url: row.share_url.clone(),
                 views: counters.views,
                 likes: counters.likes,

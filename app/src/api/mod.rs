@@ -7,4 +7,3 @@ pub mod analytics;
 pub mod auth;
 pub mod outbox;
 pub mod system;
-pub mod tiktok;
