@@ -196,7 +196,10 @@ fn VideoTable(
         }
         .into_any()
     });
+    // Rows read at different passes: say how fresh the freshest is.
+    let as_of = rows.iter().filter_map(|v| v.as_of.clone()).max();
     view! {
+        {as_of.map(|at| view! { <p class="as-of">{t.tiktok_as_of}" "{at}</p> })}
         <div class="table-scroll">
             <table class="data-table videos-table">
                 <thead>{head}</thead>

@@ -377,15 +377,27 @@ pub async fn videos(
         .unwrap_or(0);
 
     let direction = if query.descending { "DESC" } else { "ASC" };
+    let order = query.sort.order_expression();
+    let growth = format!(
+        "COALESCE({VIEWS_BEFORE}, 0) - COALESCE({VIEWS_BEFORE}, \
+         CASE WHEN v.posted_at >= ? THEN 0 ELSE {VIEWS_FROM} END, 0) AS raw_growth"
+    );
+    // Sorted by growth, every matching video's growth is needed; otherwise the page is chosen
+    // first and growth is looked up for its rows only. The bound values come in the same order.
+    let videos = if query.sort == VideoSort::Growth {
+        format!("SELECT v.*, {growth} FROM tiktok_videos v WHERE {MATCHES}")
+    } else {
+        format!(
+            "SELECT v.*, {growth} FROM (SELECT * FROM tiktok_videos v WHERE {MATCHES} \
+             ORDER BY {order} {direction}, id {direction} LIMIT ? OFFSET ?) AS v"
+        )
+    };
+    let paging = if query.sort == VideoSort::Growth { "LIMIT ? OFFSET ?" } else { "" };
     let sql = format!(
         "SELECT id, video_id, title, description, posted_at, cover_url, share_url, view_count, \
          like_count, comment_count, share_count, metrics_at, \
          CASE WHEN raw_growth < 0 THEN 0 ELSE raw_growth END AS growth \
-         FROM (SELECT v.*, COALESCE({VIEWS_BEFORE}, 0) - COALESCE({VIEWS_BEFORE}, \
-         CASE WHEN v.posted_at >= ? THEN 0 ELSE {VIEWS_FROM} END, 0) AS raw_growth \
-         FROM tiktok_videos v WHERE {MATCHES}) AS t \
-         ORDER BY {order} {direction}, id {direction} LIMIT ? OFFSET ?",
-        order = query.sort.order_expression(),
+         FROM ({videos}) AS t ORDER BY {order} {direction}, id {direction} {paging}"
     );
     let offset = (page - 1).saturating_mul(per_page);
     let values: Vec<Value> = vec![
