@@ -384,23 +384,8 @@ pub async fn video_detail(
     let account = domain::connections::find(&caller.services, &caller.session.user, id).await?;
     let history = queries::video_history(&caller.services.db, id, video, &ctx.range).await?;
     let growth = history.growth();
-    let row = history.video;
+    let row = VideoRow::new(history.video, growth);
     let snapshots = history.snapshots;
-    let as_row = VideoRow {
-        id: row.id,
-        video_id: row.video_id,
-        title: row.title,
-        description: row.description,
-        posted_at: row.posted_at,
-        cover_url: row.cover_url,
-        share_url: row.share_url,
-        view_count: row.view_count,
-        like_count: row.like_count,
-        comment_count: row.comment_count,
-        share_count: row.share_count,
-        metrics_at: row.metrics_at,
-        growth,
-    };
     let history = snapshots
         .iter()
         .map(|s| VideoPoint {
@@ -413,7 +398,7 @@ pub async fn video_detail(
         .collect();
     Ok(VideoDetailView {
         card: ctx.card(&caller.services, account).await?,
-        video: ctx.video(id, &as_row),
+        video: ctx.video(id, &row),
         range: ctx.range_view(),
         history,
     })

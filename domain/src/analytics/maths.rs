@@ -225,15 +225,8 @@ pub fn hashtag_stats<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analytics::range::tests::{at, day};
     use proptest::prelude::*;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).expect("time").with_timezone(&Utc)
-    }
-
-    fn day(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("day")
-    }
 
     fn views(n: i64) -> Counters {
         Counters { views: n, likes: n / 10, comments: n / 100, shares: n / 1000 }

@@ -287,6 +287,25 @@ pub struct VideoRow {
 }
 
 impl VideoRow {
+    /// A stored video with its growth over some range.
+    pub fn new(video: tiktok_video::Model, growth: i64) -> Self {
+        VideoRow {
+            id: video.id,
+            video_id: video.video_id,
+            title: video.title,
+            description: video.description,
+            posted_at: video.posted_at,
+            cover_url: video.cover_url,
+            share_url: video.share_url,
+            view_count: video.view_count,
+            like_count: video.like_count,
+            comment_count: video.comment_count,
+            share_count: video.share_count,
+            metrics_at: video.metrics_at,
+            growth,
+        }
+    }
+
     /// Its counters.
     pub fn counters(&self) -> Counters {
         Counters {

@@ -100,14 +100,16 @@ impl DateRange {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn at(text: &str) -> DateTime<Utc> {
+    /// An instant from RFC 3339 text (tests of this folder share it).
+    pub(crate) fn at(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text).expect("time").with_timezone(&Utc)
     }
 
-    fn day(text: &str) -> NaiveDate {
+    /// A day from `YYYY-MM-DD`.
+    pub(crate) fn day(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("day")
     }
 
