@@ -335,6 +335,9 @@ pub struct Messages {
     pub analytics_cover_alt: &'static str,
     pub analytics_open_tiktok: &'static str,
     pub weekdays: [&'static str; 7],
+    pub dashboard_accounts_heading: &'static str,
+    pub dashboard_no_accounts: &'static str,
+    pub analytics_video_account: &'static str,
     pub weekdays_short: [&'static str; 7],
 }
 
@@ -370,8 +373,8 @@ pub static EN: Messages = Messages {
     dashboard_intro: "Soco keeps the history TikTok does not keep and turns it into dashboards: \
         follower and engagement growth, video performance, the best time to post, and your \
         TikTok Shop revenue.",
-    dashboard_next: "Your dashboard fills in once you connect a TikTok account or a TikTok Shop. \
-        Connecting arrives with sign-in, in the next release.",
+    dashboard_next: "TikTok Shop revenue, orders and products come here once shops can be \
+        connected, in a coming release.",
     accounts_intro: "Connect the TikTok accounts you run and follow each one's growth over time.",
     accounts_coming: "Growth charts, video tables and exports for connected accounts arrive with the next \
         release. Connecting and syncing work today: Soco already keeps each account's profile and video \
@@ -630,6 +633,9 @@ pub static EN: Messages = Messages {
     analytics_cover_alt: "Video cover",
     analytics_open_tiktok: "Open on TikTok",
     weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    dashboard_accounts_heading: "Your TikTok accounts",
+    dashboard_no_accounts: "No TikTok account is connected yet. Connect one and Soco starts keeping its history: followers, videos and their views.",
+    analytics_video_account: "Account",
     weekdays_short: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
 };
 
@@ -649,8 +655,8 @@ pub static ID: Messages = Messages {
     dashboard_intro: "Soco menyimpan riwayat yang tidak disimpan TikTok dan mengubahnya menjadi \
         dasbor: pertumbuhan pengikut dan interaksi, performa video, waktu terbaik untuk \
         mengunggah, dan pendapatan TikTok Shop Anda.",
-    dashboard_next: "Dasbor Anda akan terisi setelah Anda menghubungkan akun TikTok atau TikTok \
-        Shop. Fitur menghubungkan hadir bersama fitur masuk, pada rilis berikutnya.",
+    dashboard_next: "Pendapatan, pesanan, dan produk TikTok Shop akan tampil di sini setelah toko \
+        bisa dihubungkan, pada rilis mendatang.",
     accounts_intro: "Hubungkan akun TikTok yang Anda kelola dan pantau pertumbuhan masing-masing \
         dari waktu ke waktu.",
     accounts_coming: "Grafik pertumbuhan, tabel video, dan ekspor untuk akun yang terhubung hadir di rilis \
@@ -918,6 +924,9 @@ pub static ID: Messages = Messages {
     analytics_cover_alt: "Sampul video",
     analytics_open_tiktok: "Buka di TikTok",
     weekdays: ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"],
+    dashboard_accounts_heading: "Akun TikTok Anda",
+    dashboard_no_accounts: "Belum ada akun TikTok yang terhubung. Hubungkan satu dan Soco mulai menyimpan riwayatnya: pengikut, video, dan tayangannya.",
+    analytics_video_account: "Akun",
     weekdays_short: ["Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"],
 };
 

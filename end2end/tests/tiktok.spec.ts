@@ -117,6 +117,10 @@ test("connect a TikTok account through the consent page, then disconnect it", as
   } else {
     await expect(page.getByRole("table", { name: "Views over time (Data table)" })).toBeVisible();
   }
+  // The dashboard shows the account at a glance.
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Your TikTok accounts" })).toBeVisible();
+  await expect(page.getByRole("rowheader").filter({ hasText: displayName })).toBeVisible();
   await page.goto("/accounts");
 
   // Cancelling on TikTok connects nothing.

@@ -1,12 +1,18 @@
-//! `/`: the dashboard for a signed-in user (until accounts or shops are connected it says what
-//! Soco will show); for anyone else, a welcome page with the way in.
+//! `/`: the dashboard for a signed-in user (each TikTok account's followers, change and
+//! engagement, with the follower comparison; or what to do first); for anyone else, a welcome
+//! page with the way in.
 
 use leptos::prelude::*;
 
 use leptos_router::components::A;
 
+use crate::api::analytics::{OverviewView, accounts_overview};
+use crate::charts;
+use crate::components::chart::Chart;
+use crate::components::error_view::ErrorView;
 use crate::components::page::Page;
-use crate::i18n::use_messages;
+use crate::format;
+use crate::i18n::{use_locale, use_messages};
 use crate::session::use_current_user;
 
 /// The landing page.
@@ -47,12 +53,76 @@ fn Welcome() -> impl IntoView {
 #[component]
 fn Dashboard() -> impl IntoView {
     let t = use_messages();
+    let overview = Resource::new(|| (), |_| accounts_overview(None, None));
     view! {
         <Page title=t.nav_dashboard lead=t.dashboard_intro>
-            <section class="card" aria-labelledby="next-heading">
+            <Suspense fallback=move || view! { <p aria-busy="true">{t.loading}</p> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
+                    {move || Suspend::new(async move { overview.await.map(|overview| view! { <Accounts overview /> }) })}
+                </ErrorBoundary>
+            </Suspense>
+            <section class="card notice" aria-labelledby="next-heading">
                 <h2 id="next-heading">{t.coming_heading}</h2>
                 <p>{t.dashboard_next}</p>
             </section>
         </Page>
     }
+}
+
+/// The TikTok accounts at a glance, each linking to its analytics.
+#[component]
+fn Accounts(overview: OverviewView) -> impl IntoView {
+    let t = use_messages();
+    let locale = use_locale();
+    let cards: Vec<_> = overview.cards.into_iter().filter(|c| c.status != "disconnected").collect();
+    if cards.is_empty() {
+        return view! {
+            <section class="card" aria-labelledby="accounts-heading">
+                <h2 id="accounts-heading">{t.dashboard_accounts_heading}</h2>
+                <p class="empty">{t.dashboard_no_accounts}</p>
+                <p><A href="/accounts" attr:class="button">{t.tiktok_connect_button}</A></p>
+            </section>
+        }
+        .into_any();
+    }
+    let comparison = (!overview.followers.is_empty()).then(|| {
+        let series: Vec<(String, Vec<Option<i64>>)> =
+            overview.followers.into_iter().map(|s| (s.name, s.values)).collect();
+        let chart = charts::lines(&overview.range.days, &series);
+        view! { <Chart id="dashboard-followers" label=t.analytics_compare_heading chart /> }
+    });
+    view! {
+        <section class="card" aria-labelledby="accounts-heading">
+            <h2 id="accounts-heading">{t.dashboard_accounts_heading}</h2>
+            <div class="table-scroll">
+                <table class="data-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.analytics_video_account}</th>
+                            <th scope="col" class="num">{t.analytics_followers}</th>
+                            <th scope="col" class="num">{t.analytics_change_7d}</th>
+                            <th scope="col" class="num">{t.analytics_engagement}</th>
+                            <th scope="col">{t.tiktok_as_of}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {cards
+                            .into_iter()
+                            .map(|card| view! {
+                                <tr>
+                                    <th scope="row"><a href=format!("/accounts/tiktok/{}", card.id)>{card.heading()}</a></th>
+                                    <td class="num">{format::maybe_count(card.followers, locale)}</td>
+                                    <td class="num">{format::change(card.followers_7d, locale)}</td>
+                                    <td class="num">{format::percent(card.engagement_rate, locale)}</td>
+                                    <td>{card.as_of.unwrap_or_else(|| format::MISSING.to_owned())}</td>
+                                </tr>
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {comparison}
+        </section>
+    }
+    .into_any()
 }
