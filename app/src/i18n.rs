@@ -114,7 +114,6 @@ pub struct Messages {
     pub dashboard_intro: &'static str,
     pub dashboard_next: &'static str,
     pub accounts_intro: &'static str,
-    pub accounts_coming: &'static str,
     pub tiktok_connect_button: &'static str,
     pub tiktok_connect_hint: &'static str,
     pub tiktok_empty: &'static str,
@@ -376,9 +375,6 @@ pub static EN: Messages = Messages {
     dashboard_next: "TikTok Shop revenue, orders and products come here once shops can be \
         connected, in a coming release.",
     accounts_intro: "Connect the TikTok accounts you run and follow each one's growth over time.",
-    accounts_coming: "Growth charts, video tables and exports for connected accounts arrive with the next \
-        release. Connecting and syncing work today: Soco already keeps each account's profile and video \
-        history, every few hours.",
     tiktok_connect_button: "Connect a TikTok account",
     tiktok_connect_hint: "TikTok asks which account to connect and what Soco may read: your profile, your \
         stats and your public videos. Soco never posts without asking.",
@@ -659,9 +655,6 @@ pub static ID: Messages = Messages {
         bisa dihubungkan, pada rilis mendatang.",
     accounts_intro: "Hubungkan akun TikTok yang Anda kelola dan pantau pertumbuhan masing-masing \
         dari waktu ke waktu.",
-    accounts_coming: "Grafik pertumbuhan, tabel video, dan ekspor untuk akun yang terhubung hadir di rilis \
-        berikutnya. Menghubungkan dan sinkronisasi sudah berjalan hari ini: Soco sudah menyimpan riwayat \
-        profil dan video tiap akun, setiap beberapa jam.",
     tiktok_connect_button: "Hubungkan akun TikTok",
     tiktok_connect_hint: "TikTok akan menanyakan akun mana yang dihubungkan dan apa yang boleh dibaca Soco: \
         profil, statistik, dan video publik Anda. Soco tidak pernah memposting tanpa bertanya.",

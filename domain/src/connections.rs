@@ -310,37 +310,6 @@ pub async fn find(services: &Services, user: &user::Model, account_id: i64) -> R
         .ok_or(Error::NotFound)
 }
 
-/// What the accounts page shows of an account's synced history.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Summary {
-    /// Followers at the latest profile snapshot.
-    pub followers: Option<i64>,
-    /// Videos stored.
-    pub videos: u64,
-    /// When the latest profile snapshot was taken.
-    pub as_of: Option<DateTime<Utc>>,
-}
-
-/// The latest counters and the number of videos of account `account_id`.
-pub async fn summary(services: &Services, account_id: i64) -> Result<Summary> {
-    use crate::entities::{tiktok_profile_snapshot, tiktok_video};
-    use sea_orm::PaginatorTrait;
-    let latest = tiktok_profile_snapshot::Entity::find()
-        .filter(tiktok_profile_snapshot::Column::AccountId.eq(account_id))
-        .order_by_desc(tiktok_profile_snapshot::Column::TakenAt)
-        .one(&services.db)
-        .await?;
-    let videos = tiktok_video::Entity::find()
-        .filter(tiktok_video::Column::AccountId.eq(account_id))
-        .count(&services.db)
-        .await?;
-    Ok(Summary {
-        followers: latest.as_ref().and_then(|s| s.follower_count),
-        videos,
-        as_of: latest.map(|s| s.taken_at),
-    })
-}
-
 fn open_token(services: &Services, row: &tiktok_token::Model, refresh: bool) -> Result<SecretString> {
     let (purpose, bytes) =
         if refresh { (REFRESH_PURPOSE, &row.refresh_token) } else { (ACCESS_PURPOSE, &row.access_token) };
