@@ -119,6 +119,23 @@ pub struct Messages {
     pub tiktok_empty: &'static str,
     pub tiktok_connected_notice: &'static str,
     pub tiktok_disconnected_notice: &'static str,
+    pub tiktok_disconnected_unconfirmed: &'static str,
+    pub tiktok_disconnected_ended: &'static str,
+    pub tiktok_remove_at_tiktok: &'static str,
+    pub tiktok_sync_failing: &'static str,
+    pub tiktok_sync_given_up: &'static str,
+    pub tiktok_sync_retrying: &'static str,
+    pub tiktok_retry_button: &'static str,
+    pub tiktok_retry_notice: &'static str,
+    pub jobs_failing_heading: &'static str,
+    pub jobs_none_failing: &'static str,
+    pub jobs_kind: &'static str,
+    pub jobs_since: &'static str,
+    pub jobs_attempts: &'static str,
+    pub jobs_state: &'static str,
+    pub jobs_error: &'static str,
+    pub jobs_given_up: &'static str,
+    pub jobs_retrying: &'static str,
     pub tiktok_reconnect_button: &'static str,
     pub tiktok_disconnect_button: &'static str,
     pub tiktok_status_active: &'static str,
@@ -382,6 +399,28 @@ pub static EN: Messages = Messages {
     tiktok_connected_notice: "TikTok account connected.",
     tiktok_disconnected_notice: "Disconnected. Soco revoked its access at TikTok and deleted the tokens; the \
         account's history is deleted in 30 days unless you connect it again.",
+    tiktok_disconnected_unconfirmed: "Disconnected. Soco deleted its tokens at once, but TikTok did not \
+        confirm that it revoked Soco's access (it could not be reached or refused the request). To be \
+        sure, remove Soco in the TikTok app: Settings and privacy, Security and permissions, Apps and \
+        services permissions. The account's history is deleted in 30 days unless you connect it again.",
+    tiktok_disconnected_ended: "Disconnected. TikTok had already ended Soco's access, so there was nothing \
+        left to revoke; Soco deleted what remained of its tokens. The account's history is deleted in \
+        30 days unless you connect it again.",
+    tiktok_remove_at_tiktok: "Manage app permissions at TikTok",
+    tiktok_sync_failing: "Sync failing since",
+    tiktok_sync_given_up: "Soco stopped retrying. Press Retry, or reconnect the account.",
+    tiktok_sync_retrying: "Soco keeps retrying with longer pauses.",
+    tiktok_retry_button: "Retry sync",
+    tiktok_retry_notice: "Sync queued again: it runs within a minute.",
+    jobs_failing_heading: "Failing background jobs",
+    jobs_none_failing: "No background job is failing.",
+    jobs_kind: "Job",
+    jobs_since: "Failing since (UTC)",
+    jobs_attempts: "Attempts",
+    jobs_state: "State",
+    jobs_error: "Last error",
+    jobs_given_up: "Given up: waits for its owner's Retry or a reconnect",
+    jobs_retrying: "Retrying with backoff",
     tiktok_reconnect_button: "Reconnect",
     tiktok_disconnect_button: "Disconnect",
     tiktok_status_active: "Connected",
@@ -408,8 +447,11 @@ pub static EN: Messages = Messages {
     schedule_coming: "Scheduling is not available yet. No posts are queued.",
     privacy_intro: "Every right in Soco's privacy policy will be a button here: see and export \
         your data, correct it, restrict or object to processing, disconnect and erase.",
-    privacy_coming: "The privacy centre is not available yet. Soco stores no personal data until \
-        accounts arrive; it sets no cookies.",
+    privacy_coming: "The privacy centre's buttons are not available yet. What Soco keeps today: \
+        your Soco account, its sessions and security log, and for each TikTok account you connect \
+        its profile, videos, their history and its encrypted tokens. Each account's history can be \
+        downloaded on the Accounts page, and disconnecting an account deletes its tokens at once and \
+        its history 30 days later. Soco sets one cookie, the sign-in session, and no other.",
 
     settings_intro: "How this Soco installation is doing.",
     system_heading: "System",
@@ -467,6 +509,7 @@ pub static EN: Messages = Messages {
         ("connect_expired", "That connection attempt expired or was started elsewhere. Please try again."),
         ("connect_denied", "You cancelled on TikTok, so nothing was connected."),
         ("tiktok_grant_refused", "TikTok refused Soco's access. Connect the account again."),
+        ("tiktok_not_active", "Only a connected account can sync. Reconnect it first."),
         ("tiktok_busy", "TikTok is busy right now. Try again in a minute."),
         ("tiktok_unavailable", "TikTok could not be reached. Try again later."),
     ],
@@ -662,6 +705,29 @@ pub static ID: Messages = Messages {
     tiktok_connected_notice: "Akun TikTok terhubung.",
     tiktok_disconnected_notice: "Terputus. Soco mencabut aksesnya di TikTok dan menghapus tokennya; riwayat \
         akun dihapus dalam 30 hari kecuali Anda menghubungkannya lagi.",
+    tiktok_disconnected_unconfirmed: "Terputus. Soco langsung menghapus tokennya, tetapi TikTok tidak \
+        mengonfirmasi bahwa akses Soco telah dicabut (TikTok tidak dapat dihubungi atau menolak \
+        permintaan). Agar pasti, hapus Soco di aplikasi TikTok: Pengaturan dan privasi, Keamanan dan \
+        izin, Izin aplikasi dan layanan. Riwayat akun dihapus dalam 30 hari kecuali Anda \
+        menghubungkannya lagi.",
+    tiktok_disconnected_ended: "Terputus. TikTok sudah lebih dulu mengakhiri akses Soco, jadi tidak ada \
+        yang perlu dicabut; Soco menghapus sisa tokennya. Riwayat akun dihapus dalam 30 hari kecuali \
+        Anda menghubungkannya lagi.",
+    tiktok_remove_at_tiktok: "Kelola izin aplikasi di TikTok",
+    tiktok_sync_failing: "Sinkronisasi gagal sejak",
+    tiktok_sync_given_up: "Soco berhenti mencoba. Tekan Coba lagi, atau hubungkan akun itu lagi.",
+    tiktok_sync_retrying: "Soco terus mencoba dengan jeda yang makin panjang.",
+    tiktok_retry_button: "Coba sinkronkan lagi",
+    tiktok_retry_notice: "Sinkronisasi diantrekan lagi: berjalan dalam satu menit.",
+    jobs_failing_heading: "Tugas latar yang gagal",
+    jobs_none_failing: "Tidak ada tugas latar yang gagal.",
+    jobs_kind: "Tugas",
+    jobs_since: "Gagal sejak (UTC)",
+    jobs_attempts: "Percobaan",
+    jobs_state: "Keadaan",
+    jobs_error: "Galat terakhir",
+    jobs_given_up: "Dihentikan: menunggu Coba lagi dari pemiliknya atau sambungan ulang",
+    jobs_retrying: "Dicoba lagi dengan jeda",
     tiktok_reconnect_button: "Hubungkan lagi",
     tiktok_disconnect_button: "Putuskan",
     tiktok_status_active: "Terhubung",
@@ -690,8 +756,11 @@ pub static ID: Messages = Messages {
     privacy_intro: "Setiap hak dalam kebijakan privasi Soco akan menjadi tombol di sini: lihat \
         dan ekspor data Anda, perbaiki, batasi atau keberatan atas pemrosesan, putuskan \
         koneksi, dan hapus.",
-    privacy_coming: "Pusat privasi belum tersedia. Soco tidak menyimpan data pribadi sampai fitur \
-        akun hadir; Soco tidak memasang cookie.",
+    privacy_coming: "Tombol-tombol pusat privasi belum tersedia. Yang disimpan Soco saat ini: akun \
+        Soco Anda, sesi dan log keamanannya, dan untuk setiap akun TikTok yang Anda hubungkan: \
+        profil, video, riwayatnya, dan tokennya yang terenkripsi. Riwayat setiap akun dapat diunduh \
+        di halaman Akun, dan memutuskan akun langsung menghapus tokennya serta riwayatnya 30 hari \
+        kemudian. Soco memasang satu cookie, yaitu sesi masuk, dan tidak ada yang lain.",
 
     settings_intro: "Kondisi instalasi Soco ini.",
     system_heading: "Sistem",
@@ -755,6 +824,7 @@ pub static ID: Messages = Messages {
         ),
         ("connect_denied", "Anda membatalkan di TikTok, jadi tidak ada yang terhubung."),
         ("tiktok_grant_refused", "TikTok menolak akses Soco. Hubungkan akun itu lagi."),
+        ("tiktok_not_active", "Hanya akun yang terhubung yang bisa disinkronkan. Hubungkan lagi dulu."),
         ("tiktok_busy", "TikTok sedang sibuk. Coba lagi sebentar lagi."),
         ("tiktok_unavailable", "TikTok tidak dapat dihubungi. Coba lagi nanti."),
     ],

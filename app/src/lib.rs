@@ -107,21 +107,36 @@ fn request_path() -> Option<String> {
 
 /// Sends this page's content security policy, with the nonce Leptos put on its inline scripts.
 /// `'strict-dynamic'` lets those scripts load the wasm and ECharts; nothing else may run.
+/// Forms may post to Soco only, but Chromium and Safari also hold a form post's redirect to
+/// `form-action`: Connect answers with a redirect to TikTok's consent page, so exactly the
+/// configured consent origins are allowed beside `'self'`.
 #[cfg(feature = "ssr")]
 fn set_content_security_policy() {
     use leptos::nonce::use_nonce;
     let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else {
         return;
     };
-    let policy = format!(
+    let consent = crate::ssr::services().map(|s| s.config.consent_origins()).unwrap_or_default();
+    let value = content_security_policy(&nonce.to_string(), &consent);
+    if let Ok(value) = axum::http::HeaderValue::from_str(&value) {
+        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The page policy for `nonce`, letting form posts redirect to `consent_origins` too.
+#[cfg(feature = "ssr")]
+pub fn content_security_policy(nonce: &str, consent_origins: &[String]) -> String {
+    let mut form_action = String::from("'self'");
+    for origin in consent_origins {
+        form_action.push(' ');
+        form_action.push_str(origin);
+    }
+    format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
          manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors 'none'"
-    );
-    if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {
-        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
-    }
+         form-action {form_action}; frame-ancestors 'none'"
+    )
 }
 
 /// The language of this request: the signed-in user's choice, else `Accept-Language`.

@@ -111,6 +111,36 @@ pub const VARIABLES: &[Variable] = &[
         doc: "Display API calls Soco makes per endpoint per minute (TikTok allows 600 in any minute).",
     },
     Variable {
+        name: "SOCO_TIKTOK_LOGIN_URL",
+        default: "https://www.tiktok.com (sandbox mode: <SOCO_PUBLIC_URL>/sandbox/tiktok)",
+        doc: "Where the Login Kit consent page lives; Soco's pages allow form posts to redirect there.",
+    },
+    Variable {
+        name: "SOCO_TIKTOK_OPEN_API_URL",
+        default: "https://open.tiktokapis.com (sandbox mode: <SOCO_PUBLIC_URL>/sandbox/open-api)",
+        doc: "Login Kit tokens and revocation, the Display API and the Content Posting API.",
+    },
+    Variable {
+        name: "SOCO_TIKTOK_SHOP_API_URL",
+        default: "https://open-api.tiktokglobalshop.com (sandbox mode: <SOCO_PUBLIC_URL>/sandbox/shop-api)",
+        doc: "The TikTok Shop Partner API.",
+    },
+    Variable {
+        name: "SOCO_TIKTOK_SHOP_AUTH_URL",
+        default: "https://auth.tiktok-shops.com (sandbox mode: <SOCO_PUBLIC_URL>/sandbox/shop-auth)",
+        doc: "TikTok Shop's token endpoints.",
+    },
+    Variable {
+        name: "SOCO_TIKTOK_SHOP_SERVICES_URL",
+        default: "https://services.tiktokshop.com (sandbox mode: <SOCO_PUBLIC_URL>/sandbox/shop-services)",
+        doc: "TikTok Shop's seller consent page; Soco's pages allow form posts to redirect there.",
+    },
+    Variable {
+        name: "SOCO_JOB_LEASE_SECONDS",
+        default: "300",
+        doc: "How long a worker holds a background job before another may take it (renewed while it runs).",
+    },
+    Variable {
         name: "SOCO_SYNC_PROFILE_MINUTES",
         default: "360",
         doc: "Minutes between snapshots of each account's profile counters.",
@@ -268,6 +298,10 @@ pub struct Config {
     pub tiktok_requests_per_minute: NonZeroU32,
     /// `SOCO_SYNC_*`: how often history is read.
     pub sync: SyncIntervals,
+    /// `SOCO_TIKTOK_*_URL`: where each TikTok host is reached (see [`Config::tiktok_endpoints`]).
+    pub tiktok_endpoints: TikTokEndpoints,
+    /// `SOCO_JOB_LEASE_SECONDS`: how long a worker's lease on a job lasts.
+    pub job_lease: chrono::Duration,
     /// `SOCO_LOG`: the tracing filter.
     pub log: String,
 }
@@ -452,6 +486,27 @@ impl Config {
             young_for: chrono::Duration::days(i64::from(count("SOCO_SYNC_YOUNG_DAYS", 10).get())),
         };
 
+        let job_lease = chrono::Duration::seconds(i64::from(count("SOCO_JOB_LEASE_SECONDS", 300).get()));
+
+        let defaults = TikTokEndpoints::defaults(tiktok_mode, &public_url.origin().ascii_serialization());
+        let mut endpoint = |var: &'static str, default: String| match get(var) {
+            None => default,
+            Some(text) => match parse_endpoint(&text, tiktok_mode) {
+                Ok(url) => url,
+                Err(reason) => {
+                    fail(var, reason);
+                    default
+                }
+            },
+        };
+        let tiktok_endpoints = TikTokEndpoints {
+            login: endpoint("SOCO_TIKTOK_LOGIN_URL", defaults.login),
+            open_api: endpoint("SOCO_TIKTOK_OPEN_API_URL", defaults.open_api),
+            shop_api: endpoint("SOCO_TIKTOK_SHOP_API_URL", defaults.shop_api),
+            shop_auth: endpoint("SOCO_TIKTOK_SHOP_AUTH_URL", defaults.shop_auth),
+            shop_services: endpoint("SOCO_TIKTOK_SHOP_SERVICES_URL", defaults.shop_services),
+        };
+
         let log = get("SOCO_LOG").unwrap_or_else(|| "info".into());
 
         if errors.is_empty() {
@@ -471,6 +526,8 @@ impl Config {
                 auth_per_minute,
                 tiktok_requests_per_minute,
                 sync,
+                tiktok_endpoints,
+                job_lease,
                 log,
             })
         } else {
@@ -488,28 +545,27 @@ impl Config {
         self.public_url.origin().ascii_serialization()
     }
 
-    /// TikTok's hosts, or in sandbox mode the sandbox's stand-ins for them under
-    /// `<public origin>/sandbox` (the server checks these prefixes against the sandbox's own).
+    /// Where each of TikTok's hosts is reached: `SOCO_TIKTOK_*_URL`, else TikTok itself, or in
+    /// sandbox mode the sandbox's stand-ins under `<public origin>/sandbox` (the server checks
+    /// these prefixes against the sandbox's own).
     pub fn tiktok_endpoints(&self) -> TikTokEndpoints {
-        match self.tiktok_mode {
-            TikTokMode::Production => TikTokEndpoints {
-                login: "https://www.tiktok.com".into(),
-                open_api: "https://open.tiktokapis.com".into(),
-                shop_api: "https://open-api.tiktokglobalshop.com".into(),
-                shop_auth: "https://auth.tiktok-shops.com".into(),
-                shop_services: "https://services.tiktokshop.com".into(),
-            },
-            TikTokMode::Sandbox => {
-                let base = format!("{}/sandbox", self.public_origin());
-                TikTokEndpoints {
-                    login: format!("{base}/tiktok"),
-                    open_api: format!("{base}/open-api"),
-                    shop_api: format!("{base}/shop-api"),
-                    shop_auth: format!("{base}/shop-auth"),
-                    shop_services: format!("{base}/shop-services"),
-                }
+        self.tiktok_endpoints.clone()
+    }
+
+    /// The origins Soco sends browsers to with a redirect from a form post (the Login Kit and
+    /// TikTok Shop consent pages), for the pages' `form-action`: other than Soco's own, and each
+    /// once.
+    pub fn consent_origins(&self) -> Vec<String> {
+        let own = self.public_origin();
+        let mut origins: Vec<String> = Vec::new();
+        for base in [&self.tiktok_endpoints.login, &self.tiktok_endpoints.shop_services] {
+            let Ok(url) = Url::parse(base) else { continue };
+            let origin = url.origin().ascii_serialization();
+            if origin != own && !origins.contains(&origin) {
+                origins.push(origin);
             }
         }
+        origins
     }
 
     /// Where TikTok sends users back after the Login Kit consent page.
@@ -530,6 +586,54 @@ impl Config {
             TokenKeys::File(path) => KeyRing::load_or_create(path).await,
         }
     }
+}
+
+impl TikTokEndpoints {
+    /// TikTok's own hosts in production, the in-process sandbox's under `public_origin` in
+    /// sandbox mode.
+    pub fn defaults(mode: TikTokMode, public_origin: &str) -> Self {
+        match mode {
+            TikTokMode::Production => TikTokEndpoints {
+                login: "https://www.tiktok.com".into(),
+                open_api: "https://open.tiktokapis.com".into(),
+                shop_api: "https://open-api.tiktokglobalshop.com".into(),
+                shop_auth: "https://auth.tiktok-shops.com".into(),
+                shop_services: "https://services.tiktokshop.com".into(),
+            },
+            TikTokMode::Sandbox => {
+                let base = format!("{public_origin}/sandbox");
+                TikTokEndpoints {
+                    login: format!("{base}/tiktok"),
+                    open_api: format!("{base}/open-api"),
+                    shop_api: format!("{base}/shop-api"),
+                    shop_auth: format!("{base}/shop-auth"),
+                    shop_services: format!("{base}/shop-services"),
+                }
+            }
+        }
+    }
+}
+
+/// A TikTok base URL from the environment: absolute, no query or fragment, no trailing slash.
+/// In production mode it must be HTTPS, except on a loopback host (a sandbox on this machine).
+fn parse_endpoint(text: &str, mode: TikTokMode) -> Result<String, String> {
+    let url = Url::parse(text).map_err(|_| "expected an absolute URL such as https://open.tiktokapis.com".to_owned())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err("expected an http:// or https:// URL with a host".into());
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+        return Err("expected a base URL without a query, fragment or credentials".into());
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name == "localhost",
+        None => false,
+    };
+    if mode == TikTokMode::Production && url.scheme() != "https" && !loopback {
+        return Err("expected https:// in production (plain http only for a loopback sandbox)".into());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 fn parse_public_url(text: &str) -> Result<Url, String> {

@@ -5,17 +5,21 @@
 //!   to the session that asked, with the PKCE verifier sealed beside it for ten minutes; the
 //!   callback redeems it once. Connecting an account the user already has updates it (and
 //!   cancels a pending deletion) instead of adding another.
-//! - **Tokens** ([`access_token`]): sealed by the vault, bound to the account row and purpose.
-//!   Refreshed ahead of expiry, one refresh at a time per account (a second caller waits, then
-//!   finds the new token); the rotated refresh token is committed before the new access token is
-//!   handed out, so a crash at any point keeps a working grant. A refused grant flags the account
-//!   for reconnection and emails the user once.
-//! - **Disconnect** ([`disconnect`]): revoke at TikTok, delete both tokens at once, mark the
-//!   account disconnected and schedule its synced data's deletion 30 days later
-//!   ([`purge_disconnected`]).
+//! - **Tokens** ([`access_token`], [`with_token`]): sealed by the vault, bound to the account row
+//!   and purpose. Refreshed ahead of expiry, and at once when TikTok calls the access token
+//!   invalid while it still looks fresh (revoked, clock skew, early rotation). One refresh at a
+//!   time per account *across every process on the database*: the refresher claims the token row
+//!   (`refresh_claimed_until`) for the generation it read, the others wait for the next
+//!   generation, and every write is a compare-and-swap on `generation`, so a stale writer can
+//!   neither overwrite a newer grant nor delete it. The rotated refresh token is committed before
+//!   the new access token is handed out. A refused grant (re-read first: someone else may have
+//!   rotated it) flags the account for reconnection and emails the user once.
+//! - **Disconnect** ([`disconnect`]): refresh when the access token has lapsed, revoke at TikTok,
+//!   delete both tokens at once whatever TikTok answered, mark the account disconnected and
+//!   schedule its synced data's deletion 30 days later ([`purge_disconnected`]). The outcome says
+//!   truthfully whether TikTok confirmed the revocation ([`Revocation`]).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::future::Future;
 
 use chrono::{DateTime, Duration, Utc};
 use oauth2::{CsrfToken, PkceCodeVerifier};
@@ -36,6 +40,7 @@ use crate::services::Services;
 use crate::tiktok::display::{DisplayApi, DisplayError, UserField};
 use crate::tiktok::http::{Http, HttpSettings};
 use crate::tiktok::login_kit::{CallbackError, LoginKit, LoginKitError, TokenGrant};
+use crate::tiktok::retry::RetryPolicy;
 use crate::tiktok::scopes::Scope;
 use crate::vault::{Binding, Sealed};
 
@@ -45,6 +50,14 @@ pub const FLOW_LIFETIME: Duration = Duration::minutes(10);
 pub const PURGE_AFTER: Duration = Duration::days(30);
 /// Access tokens are refreshed when they have less than this left.
 pub const REFRESH_AHEAD: Duration = Duration::minutes(5);
+/// How long a process may hold an account's refresh claim. A refresh (with its retries) is cut
+/// off well before: a claim must never lapse while its holder may still be talking to TikTok,
+/// or a second process could spend the same rotating refresh token.
+pub const REFRESH_CLAIM: Duration = Duration::minutes(3);
+/// The longest a refresh may take before it is abandoned (see [`REFRESH_CLAIM`]).
+const REFRESH_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+/// How often a process waiting for another's refresh looks again.
+const CLAIM_POLL: std::time::Duration = std::time::Duration::from_millis(100);
 
 pub(crate) const VERIFIER_PURPOSE: &str = "tiktok_connect_flows.pkce_verifier";
 pub(crate) const ACCESS_PURPOSE: &str = "tiktok_tokens.access_token";
@@ -60,7 +73,7 @@ pub mod status {
     pub const DISCONNECTED: &str = "disconnected";
 }
 
-/// The TikTok clients and the per-account refresh locks, shared by every service call.
+/// The TikTok clients, shared by every service call.
 #[derive(Debug)]
 pub struct TikTok {
     /// Login Kit (OAuth).
@@ -69,7 +82,6 @@ pub struct TikTok {
     pub display: DisplayApi,
     /// The shared HTTP client, for TikTok's media (avatars and covers Soco relays).
     pub http: Http,
-    refreshing: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl TikTok {
@@ -89,14 +101,7 @@ impl TikTok {
             login_kit,
             display: DisplayApi::new(&endpoints, http.clone()).paced(config.tiktok_requests_per_minute),
             http,
-            refreshing: Mutex::default(),
         })
-    }
-
-    /// The lock that makes refreshes of `account_id` take turns.
-    fn refresh_lock(&self, account_id: i64) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
-        locks.entry(account_id).or_default().clone()
     }
 }
 
@@ -195,18 +200,27 @@ pub async fn complete(
             Binding { purpose: VERIFIER_PURPOSE, row_id: user.id },
         )
         .map_err(vault_error)?;
-    let grant = services
-        .tiktok
-        .login_kit
-        .exchange(authorization.code, PkceCodeVerifier::new(verifier.expose_secret().to_owned()), now)
+    // A code works once, so only a refusal TikTok did not process (429, 5xx) is worth a retry.
+    let grant = RetryPolicy::interactive()
+        .run(|| {
+            let verifier = PkceCodeVerifier::new(verifier.expose_secret().to_owned());
+            services.tiktok.login_kit.exchange(authorization.code.clone(), verifier, now)
+        })
         .await
         .map_err(upstream_login)?;
-    let profile = services
-        .tiktok
-        .display
-        .user_info(&grant.access_token, &UserField::allowed_by(&grant.scopes))
-        .await
-        .map_err(upstream_display)?;
+    let fields = UserField::allowed_by(&grant.scopes);
+    let profile =
+        match RetryPolicy::interactive().run(|| services.tiktok.display.user_info(&grant.access_token, &fields)).await
+        {
+            Ok(profile) => profile,
+            Err(error) => {
+                // Nothing was stored: give the grant back instead of leaving it live at TikTok.
+                if let Err(revoke) = services.tiktok.login_kit.revoke(&grant.access_token).await {
+                    tracing::warn!(error = %revoke, "could not revoke a grant whose profile could not be read");
+                }
+                return Err(upstream_display(error));
+            }
+        };
 
     let txn = services.db.begin().await?;
     let existing = tiktok_account::Entity::find()
@@ -260,7 +274,9 @@ fn scopes_text(scopes: &[Scope]) -> String {
     scopes.iter().map(Scope::as_str).collect::<Vec<_>>().join(",")
 }
 
-/// Seals and stores `grant`'s tokens for `account_id`, replacing any before.
+/// Seals `grant`'s tokens for `account_id` as a new row (a first connect) or over the existing
+/// one (a reconnect: a new grant from a new consent, so the generation moves on and any claim
+/// is void).
 async fn store_tokens(
     db: &impl ConnectionTrait,
     services: &Services,
@@ -268,6 +284,43 @@ async fn store_tokens(
     grant: &TokenGrant,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let (access, refresh) = seal_grant(services, account_id, grant)?;
+    match tiktok_token::Entity::find_by_id(account_id).one(db).await? {
+        Some(row) => {
+            tiktok_token::ActiveModel {
+                account_id: Set(account_id),
+                key_id: Set(access.key_id),
+                access_token: Set(access.bytes),
+                access_expires_at: Set(grant.access_expires_at),
+                refresh_token: Set(refresh.bytes),
+                refresh_expires_at: Set(grant.refresh_expires_at),
+                updated_at: Set(now),
+                generation: Set(row.generation + 1),
+                refresh_claimed_until: Set(None),
+            }
+            .update(db)
+            .await?;
+        }
+        None => {
+            tiktok_token::ActiveModel {
+                account_id: Set(account_id),
+                key_id: Set(access.key_id),
+                access_token: Set(access.bytes),
+                access_expires_at: Set(grant.access_expires_at),
+                refresh_token: Set(refresh.bytes),
+                refresh_expires_at: Set(grant.refresh_expires_at),
+                updated_at: Set(now),
+                generation: Set(0),
+                refresh_claimed_until: Set(None),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+fn seal_grant(services: &Services, account_id: i64, grant: &TokenGrant) -> Result<(Sealed, Sealed)> {
     let access = services
         .vault
         .seal(&grant.access_token, Binding { purpose: ACCESS_PURPOSE, row_id: account_id })
@@ -276,20 +329,7 @@ async fn store_tokens(
         .vault
         .seal(&grant.refresh_token, Binding { purpose: REFRESH_PURPOSE, row_id: account_id })
         .map_err(vault_error)?;
-    let row = tiktok_token::ActiveModel {
-        account_id: Set(account_id),
-        key_id: Set(access.key_id),
-        access_token: Set(access.bytes),
-        access_expires_at: Set(grant.access_expires_at),
-        refresh_token: Set(refresh.bytes),
-        refresh_expires_at: Set(grant.refresh_expires_at),
-        updated_at: Set(now),
-    };
-    match tiktok_token::Entity::find_by_id(account_id).one(db).await? {
-        Some(_) => row.update(db).await?,
-        None => row.insert(db).await?,
-    };
-    Ok(())
+    Ok((access, refresh))
 }
 
 /// The user's TikTok accounts (disconnected ones included until they are purged), newest first.
@@ -322,6 +362,35 @@ fn open_token(services: &Services, row: &tiktok_token::Model, refresh: bool) -> 
         .map_err(vault_error)
 }
 
+/// An access token and the generation of the grant it belongs to.
+#[derive(Debug, Clone)]
+pub struct LiveToken {
+    /// The bearer token.
+    pub secret: SecretString,
+    /// The `tiktok_tokens.generation` it was read at.
+    pub generation: i64,
+}
+
+/// Why no live token could be had.
+#[derive(Debug)]
+enum TokenFailure {
+    /// TikTok refused the grant (`invalid_grant` on refresh, re-checked), or there are no tokens:
+    /// the account must be connected again. Carries the generation that was refused.
+    Refused(Option<i64>),
+    /// TikTok or the database failed for now: retry later.
+    Failed(Error),
+}
+
+impl From<Error> for TokenFailure {
+    fn from(error: Error) -> Self {
+        TokenFailure::Failed(error)
+    }
+}
+
+fn refused() -> Error {
+    Error::invalid("tiktok", "tiktok_grant_refused")
+}
+
 /// A live access token for `account`, refreshed first when it is about to expire. Errors:
 /// `tiktok`/`tiktok_grant_refused` when the account must be connected again (it is flagged and
 /// its owner emailed once), `RateLimited` or `Internal` when TikTok is unavailable (retry later).
@@ -330,61 +399,266 @@ pub async fn access_token(
     account: &tiktok_account::Model,
     now: DateTime<Utc>,
 ) -> Result<SecretString> {
-    let refused = || Error::invalid("tiktok", "tiktok_grant_refused");
-    let fresh = |row: &tiktok_token::Model| row.access_expires_at - now > REFRESH_AHEAD;
-    let row = tiktok_token::Entity::find_by_id(account.id).one(&services.db).await?.ok_or_else(refused)?;
-    if fresh(&row) {
-        return open_token(services, &row, false);
+    Ok(token_or_flag(services, account.id, None, now).await?.secret)
+}
+
+/// Runs `call` with a live access token of `account`. When TikTok answers that the token is
+/// invalid although Soco thought it fresh, the grant is refreshed once and `call` runs again; a
+/// refused refresh flags the account (one email) and ends in `tiktok_grant_refused`.
+pub async fn with_token<T, F, Fut>(
+    services: &Services,
+    account: &tiktok_account::Model,
+    now: DateTime<Utc>,
+    call: F,
+) -> Result<T>
+where
+    F: Fn(SecretString) -> Fut,
+    Fut: Future<Output = std::result::Result<T, DisplayError>>,
+{
+    let live = token_or_flag(services, account.id, None, now).await?;
+    match call(live.secret).await {
+        Err(DisplayError::TokenInvalid { message }) => {
+            tracing::info!(account = account.id, %message, "TikTok refused a fresh-looking token; refreshing");
+            let renewed = token_or_flag(services, account.id, Some(live.generation), now).await?;
+            call(renewed.secret).await.map_err(|error| match error {
+                DisplayError::TokenInvalid { message } => {
+                    Error::Internal(format!("TikTok refused a just-refreshed access token: {message}"))
+                }
+                other => upstream_display(other),
+            })
+        }
+        other => other.map_err(upstream_display),
     }
-    let lock = services.tiktok.refresh_lock(account.id);
-    let _turn = lock.lock().await;
-    // Whoever held the lock before may have refreshed already.
-    let row = tiktok_token::Entity::find_by_id(account.id).one(&services.db).await?.ok_or_else(refused)?;
-    if fresh(&row) {
-        return open_token(services, &row, false);
+}
+
+/// [`live_token`], flagging the account when the grant is refused.
+async fn token_or_flag(
+    services: &Services,
+    account_id: i64,
+    stale: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<LiveToken> {
+    match live_token(services, account_id, stale, now).await {
+        Ok(live) => Ok(live),
+        Err(TokenFailure::Refused(generation)) => {
+            flag_if_generation(services, account_id, generation, now).await?;
+            Err(refused())
+        }
+        Err(TokenFailure::Failed(error)) => Err(error),
     }
-    let refresh_token = open_token(services, &row, true)?;
-    match services.tiktok.login_kit.refresh(&refresh_token, now).await {
+}
+
+/// A live access token: the stored one while it is fresh (and is not the `stale` generation
+/// TikTok just refused), else a refreshed one. Single-flight across processes: see the module
+/// doc. `now` is the caller's clock; time spent waiting here is added to it.
+async fn live_token(
+    services: &Services,
+    account_id: i64,
+    stale: Option<i64>,
+    now: DateTime<Utc>,
+) -> std::result::Result<LiveToken, TokenFailure> {
+    let started = tokio::time::Instant::now();
+    let clock = || now + Duration::from_std(started.elapsed()).unwrap_or(Duration::zero());
+    loop {
+        let at = clock();
+        let Some(row) = tiktok_token::Entity::find_by_id(account_id).one(&services.db).await.map_err(Error::from)?
+        else {
+            return Err(TokenFailure::Refused(None));
+        };
+        let fresh = row.access_expires_at - at > REFRESH_AHEAD && stale != Some(row.generation);
+        if fresh {
+            return Ok(LiveToken { secret: open_token(services, &row, false)?, generation: row.generation });
+        }
+        if row.refresh_claimed_until.is_some_and(|until| until > at) {
+            // Another process is refreshing this grant: wait for the next generation.
+            if started.elapsed() > REFRESH_CLAIM.to_std().unwrap_or(REFRESH_DEADLINE) {
+                return Err(TokenFailure::Failed(Error::Internal(
+                    "another worker has been refreshing this TikTok grant for too long".into(),
+                )));
+            }
+            tokio::time::sleep(CLAIM_POLL).await;
+            continue;
+        }
+        if !claim(services, &row, at).await? {
+            continue; // someone claimed it first, or the generation moved: look again
+        }
+        return refresh_claimed(services, row, at).await;
+    }
+}
+
+/// Claims the refresh of `row`'s generation until `at` + [`REFRESH_CLAIM`], if nobody holds it.
+async fn claim(services: &Services, row: &tiktok_token::Model, at: DateTime<Utc>) -> Result<bool> {
+    use sea_orm::Condition;
+    let claimed = tiktok_token::Entity::update_many()
+        .col_expr(tiktok_token::Column::RefreshClaimedUntil, sea_orm::sea_query::Expr::value(at + REFRESH_CLAIM))
+        .filter(tiktok_token::Column::AccountId.eq(row.account_id))
+        .filter(tiktok_token::Column::Generation.eq(row.generation))
+        .filter(
+            Condition::any()
+                .add(tiktok_token::Column::RefreshClaimedUntil.is_null())
+                .add(tiktok_token::Column::RefreshClaimedUntil.lte(at)),
+        )
+        .exec(&services.db)
+        .await?;
+    Ok(claimed.rows_affected == 1)
+}
+
+/// Lets go of a claim on `generation` without changing the tokens.
+async fn release(services: &Services, account_id: i64, generation: i64) -> Result<()> {
+    tiktok_token::Entity::update_many()
+        .col_expr(
+            tiktok_token::Column::RefreshClaimedUntil,
+            sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(tiktok_token::Column::AccountId.eq(account_id))
+        .filter(tiktok_token::Column::Generation.eq(generation))
+        .exec(&services.db)
+        .await?;
+    Ok(())
+}
+
+/// Refreshes the grant of `row`, whose claim this process holds, and stores the new generation.
+async fn refresh_claimed(
+    services: &Services,
+    row: tiktok_token::Model,
+    at: DateTime<Utc>,
+) -> std::result::Result<LiveToken, TokenFailure> {
+    let account_id = row.account_id;
+    let refresh_token = match open_token(services, &row, true) {
+        Ok(token) => token,
+        Err(error) => {
+            release(services, account_id, row.generation).await?;
+            return Err(error.into());
+        }
+    };
+    let policy = RetryPolicy::default();
+    let attempt = policy.run(|| services.tiktok.login_kit.refresh(&refresh_token, at));
+    let outcome = match tokio::time::timeout(REFRESH_DEADLINE, attempt).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(LoginKitError::Unavailable("the refresh took too long".into())),
+    };
+    match outcome {
         Ok(grant) => {
             // Committed before the new access token is used: the old refresh token is dead now.
-            store_tokens(&services.db, services, account.id, &grant, now).await?;
+            let (access, refresh) = seal_grant(services, account_id, &grant)?;
+            let stored = tiktok_token::Entity::update_many()
+                .col_expr(tiktok_token::Column::KeyId, sea_orm::sea_query::Expr::value(access.key_id))
+                .col_expr(tiktok_token::Column::AccessToken, sea_orm::sea_query::Expr::value(access.bytes))
+                .col_expr(tiktok_token::Column::AccessExpiresAt, sea_orm::sea_query::Expr::value(grant.access_expires_at))
+                .col_expr(tiktok_token::Column::RefreshToken, sea_orm::sea_query::Expr::value(refresh.bytes))
+                .col_expr(
+                    tiktok_token::Column::RefreshExpiresAt,
+                    sea_orm::sea_query::Expr::value(grant.refresh_expires_at),
+                )
+                .col_expr(tiktok_token::Column::Generation, sea_orm::sea_query::Expr::value(row.generation + 1))
+                .col_expr(
+                    tiktok_token::Column::RefreshClaimedUntil,
+                    sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
+                )
+                .col_expr(tiktok_token::Column::UpdatedAt, sea_orm::sea_query::Expr::value(at))
+                .filter(tiktok_token::Column::AccountId.eq(account_id))
+                .filter(tiktok_token::Column::Generation.eq(row.generation))
+                .exec(&services.db)
+                .await
+                .map_err(Error::from)?;
+            if stored.rows_affected != 1 {
+                // Disconnected or reconnected while TikTok answered: that newer state stands.
+                return Err(TokenFailure::Failed(Error::Internal(
+                    "the TikTok grant changed while it was being refreshed".into(),
+                )));
+            }
             tiktok_account::Entity::update_many()
                 .col_expr(
                     tiktok_account::Column::Scopes,
                     sea_orm::sea_query::Expr::value(scopes_text(&grant.scopes)),
                 )
-                .col_expr(tiktok_account::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
-                .filter(tiktok_account::Column::Id.eq(account.id))
+                .col_expr(tiktok_account::Column::UpdatedAt, sea_orm::sea_query::Expr::value(at))
+                .filter(tiktok_account::Column::Id.eq(account_id))
                 .exec(&services.db)
-                .await?;
-            Ok(grant.access_token)
+                .await
+                .map_err(Error::from)?;
+            Ok(LiveToken { secret: grant.access_token, generation: row.generation + 1 })
         }
         Err(error) if error.needs_reconnect() => {
-            flag_for_reconnect(services, account.id, now).await?;
-            Err(refused())
+            release(services, account_id, row.generation).await?;
+            // Final only if nobody stored a newer grant meanwhile.
+            let now_stored = tiktok_token::Entity::find_by_id(account_id).one(&services.db).await.map_err(Error::from)?;
+            match now_stored {
+                Some(newer) if newer.generation != row.generation => {
+                    Ok(LiveToken { secret: open_token(services, &newer, false)?, generation: newer.generation })
+                }
+                _ => Err(TokenFailure::Refused(Some(row.generation))),
+            }
         }
-        Err(error) => Err(upstream_login(error)),
+        Err(error) => {
+            release(services, account_id, row.generation).await?;
+            Err(upstream_login(error).into())
+        }
     }
+}
+
+/// Flags the account for reconnection, unless its tokens moved past `generation` meanwhile (a
+/// newer grant from another process or a reconnect is not dead).
+async fn flag_if_generation(
+    services: &Services,
+    account_id: i64,
+    generation: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if let Some(generation) = generation {
+        let current = tiktok_token::Entity::find_by_id(account_id).one(&services.db).await?;
+        if current.is_some_and(|row| row.generation != generation) {
+            return Ok(());
+        }
+    }
+    flag(services, account_id, generation, now).await
 }
 
 /// Marks `account_id` as needing reconnection, deletes its dead tokens and emails its owner,
 /// once per lapse.
 pub async fn flag_for_reconnect(services: &Services, account_id: i64, now: DateTime<Utc>) -> Result<()> {
-    let Some(account) = tiktok_account::Entity::find_by_id(account_id).one(&services.db).await? else {
+    flag(services, account_id, None, now).await
+}
+
+async fn flag(services: &Services, account_id: i64, generation: Option<i64>, now: DateTime<Utc>) -> Result<()> {
+    let txn = services.db.begin().await?;
+    let Some(account) = tiktok_account::Entity::find_by_id(account_id).one(&txn).await? else {
         return Ok(());
     };
-    let first_notice = account.reconnect_mailed_at.is_none() && account.status == status::ACTIVE;
-    let txn = services.db.begin().await?;
-    tiktok_token::Entity::delete_by_id(account_id).exec(&txn).await?;
-    let mut row = account.clone().into_active_model();
-    row.status = Set(status::RECONNECT.to_owned());
-    if first_notice {
-        row.reconnect_mailed_at = Set(Some(now));
+    if account.status == status::DISCONNECTED {
+        return Ok(()); // withdrawn already: nothing to reconnect
     }
-    row.updated_at = Set(now);
-    row.update(&txn).await?;
+    let mut dead = tiktok_token::Entity::delete_many().filter(tiktok_token::Column::AccountId.eq(account_id));
+    if let Some(generation) = generation {
+        dead = dead.filter(tiktok_token::Column::Generation.eq(generation));
+    }
+    let deleted = dead.exec(&txn).await?.rows_affected;
+    let still_has_tokens = deleted == 0 && tiktok_token::Entity::find_by_id(account_id).one(&txn).await?.is_some();
+    if still_has_tokens {
+        return Ok(()); // a newer grant arrived: not dead
+    }
+    // Only the flip from active sends the email, so two workers flagging at once send one.
+    let flipped = tiktok_account::Entity::update_many()
+        .col_expr(tiktok_account::Column::Status, sea_orm::sea_query::Expr::value(status::RECONNECT))
+        .col_expr(tiktok_account::Column::ReconnectMailedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(tiktok_account::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(tiktok_account::Column::Id.eq(account_id))
+        .filter(tiktok_account::Column::Status.eq(status::ACTIVE))
+        .filter(tiktok_account::Column::ReconnectMailedAt.is_null())
+        .exec(&txn)
+        .await?
+        .rows_affected
+        == 1;
+    if !flipped {
+        tiktok_account::Entity::update_many()
+            .col_expr(tiktok_account::Column::Status, sea_orm::sea_query::Expr::value(status::RECONNECT))
+            .col_expr(tiktok_account::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+            .filter(tiktok_account::Column::Id.eq(account_id))
+            .exec(&txn)
+            .await?;
+    }
     txn.commit().await?;
-    if first_notice && let Some(owner) = user::Entity::find_by_id(account.user_id).one(&services.db).await? {
+    if flipped && let Some(owner) = user::Entity::find_by_id(account.user_id).one(&services.db).await? {
         let name = account.username.clone().unwrap_or_else(|| account.display_name.clone());
         let link = services.config.link("/accounts");
         let email = crate::mail::templates::tiktok_reconnect(
@@ -399,29 +673,63 @@ pub async fn flag_for_reconnect(services: &Services, account_id: i64, now: DateT
     Ok(())
 }
 
-/// Withdraws consent for the user's account `account_id`: revokes the grant at TikTok (a failure
-/// there is logged, and the tokens are deleted all the same), deletes both tokens, marks the
-/// account disconnected and schedules its data's deletion in [`PURGE_AFTER`].
+/// What TikTok said when Soco revoked its access on disconnect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revocation {
+    /// TikTok confirmed the revocation.
+    Confirmed,
+    /// TikTok had already ended the grant (it refused the refresh token, or the account was
+    /// flagged for reconnection and its tokens were gone): nothing was left to revoke.
+    AlreadyEnded,
+    /// TikTok could not be reached or did not answer with success: the grant may still be live
+    /// at TikTok until the user removes Soco there.
+    NotConfirmed,
+}
+
+impl Revocation {
+    /// A stable name, for links and the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Revocation::Confirmed => "confirmed",
+            Revocation::AlreadyEnded => "ended",
+            Revocation::NotConfirmed => "unconfirmed",
+        }
+    }
+}
+
+/// Revokes the grant of `account_id` at TikTok with a live access token (refreshed first when
+/// the stored one has lapsed), and says what TikTok answered. Never flags or emails.
+async fn revoke_at_tiktok(services: &Services, account_id: i64, now: DateTime<Utc>) -> Revocation {
+    let live = match live_token(services, account_id, None, now).await {
+        Ok(live) => live,
+        Err(TokenFailure::Refused(_)) => return Revocation::AlreadyEnded,
+        Err(TokenFailure::Failed(error)) => {
+            tracing::warn!(account = account_id, error = %error, "no live token to revoke with");
+            return Revocation::NotConfirmed;
+        }
+    };
+    match RetryPolicy::interactive().run(|| services.tiktok.login_kit.revoke(&live.secret)).await {
+        Ok(()) => Revocation::Confirmed,
+        Err(error) => {
+            tracing::warn!(account = account_id, error = %error, "TikTok did not confirm the revocation");
+            Revocation::NotConfirmed
+        }
+    }
+}
+
+/// Withdraws consent for the user's account `account_id`: revokes the grant at TikTok (with a
+/// refreshed token when the stored one has lapsed), deletes both tokens at once whatever TikTok
+/// said, marks the account disconnected and schedules its data's deletion in [`PURGE_AFTER`].
+/// Returns the account and what TikTok answered, which the user is told as it is.
 pub async fn disconnect(
     services: &Services,
     user: &user::Model,
     account_id: i64,
     meta: &RequestMeta,
     now: DateTime<Utc>,
-) -> Result<tiktok_account::Model> {
+) -> Result<(tiktok_account::Model, Revocation)> {
     let account = find(services, user, account_id).await?;
-    if let Some(row) = tiktok_token::Entity::find_by_id(account.id).one(&services.db).await? {
-        match open_token(services, &row, false) {
-            Ok(access) => {
-                if let Err(error) = services.tiktok.login_kit.revoke(&access).await {
-                    tracing::warn!(account = account.id, error = %error, "TikTok did not confirm the revocation");
-                }
-            }
-            Err(error) => {
-                tracing::warn!(account = account.id, error = %error, "token unreadable; deleted unrevoked")
-            }
-        }
-    }
+    let revocation = revoke_at_tiktok(services, account.id, now).await;
     let txn = services.db.begin().await?;
     tiktok_token::Entity::delete_by_id(account.id).exec(&txn).await?;
     let mut row = account.into_active_model();
@@ -430,10 +738,10 @@ pub async fn disconnect(
     row.purge_after = Set(Some(now + PURGE_AFTER));
     row.updated_at = Set(now);
     let account = row.update(&txn).await?;
-    audit::record(&txn, Some(user.id), EventKind::TikTokDisconnected, meta, Some(&account.open_id), now)
-        .await?;
+    let detail = format!("{} (revocation {})", account.open_id, revocation.as_str());
+    audit::record(&txn, Some(user.id), EventKind::TikTokDisconnected, meta, Some(&detail), now).await?;
     txn.commit().await?;
-    Ok(account)
+    Ok((account, revocation))
 }
 
 /// Deletes disconnected accounts whose 30 days are over, with everything synced for them

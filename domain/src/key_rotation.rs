@@ -60,12 +60,18 @@ pub async fn rotate(services: &Services) -> Result<Rotated> {
             &row.refresh_token,
             Binding { purpose: crate::connections::REFRESH_PURPOSE, row_id: row.account_id },
         )?;
-        let mut update = row.into_active_model();
-        update.key_id = Set(access.key_id);
-        update.access_token = Set(access.bytes);
-        update.refresh_token = Set(refresh.bytes);
-        update.update(&services.db).await?;
-        rotated.tiktok_tokens += 1;
+        // Only over the generation it read: a refresh in another process meanwhile wrote newer
+        // tokens (sealed with the active key already), which must not be replaced by these.
+        use sea_orm::sea_query::Expr;
+        let resealed = tiktok_token::Entity::update_many()
+            .col_expr(tiktok_token::Column::KeyId, Expr::value(access.key_id))
+            .col_expr(tiktok_token::Column::AccessToken, Expr::value(access.bytes))
+            .col_expr(tiktok_token::Column::RefreshToken, Expr::value(refresh.bytes))
+            .filter(tiktok_token::Column::AccountId.eq(row.account_id))
+            .filter(tiktok_token::Column::Generation.eq(row.generation))
+            .exec(&services.db)
+            .await?;
+        rotated.tiktok_tokens += resealed.rows_affected;
     }
 
     let stale = tiktok_connect_flow::Entity::find()

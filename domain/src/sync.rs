@@ -10,14 +10,22 @@
 //!   move fast, old ones slowly, and the requests spent follow. Each finished pass stores the
 //!   account's totals (sums over its videos), which the daily charts difference.
 //!
-//! The cursor is checkpointed in the job after every page, so a worker killed mid-way resumes at
-//! the page it was on: no gap, and snapshots are unique per video and instant, so no duplicate
-//! either.
+//! Each run writes its work and its checkpoint (the next cursor, or the next due time) in one
+//! transaction, opened only after TikTok has answered: a worker killed at any point either
+//! committed a page with its cursor or nothing of it, so the page is read again, with no gap and
+//! no duplicate. A pass keeps one snapshot instant from its first page to its last, and
+//! snapshots are unique per video and instant.
 //!
-//! Handlers are idempotent; the worker ([`run_due`]) leases jobs from [`crate::jobs`].
+//! Every call to TikTok goes through [`connections::with_token`] (a token TikTok refuses is
+//! refreshed once) and is retried for passing failures ([`RetryPolicy`]). The worker
+//! ([`run_due`]) reads the clock for each job, renews a long job's lease, and gives a job up
+//! visibly after [`jobs::MAX_ATTEMPTS`] failures in a row ([`troubles`], [`retry`]).
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    TransactionTrait,
+};
 use serde_json::json;
 
 use crate::connections::{self, status};
@@ -25,9 +33,10 @@ use crate::entities::{
     job, tiktok_account, tiktok_account_total, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot,
 };
 use crate::error::{Error, Result};
-use crate::jobs::{self, NewJob};
+use crate::jobs::{self, NewJob, Next};
 use crate::services::Services;
 use crate::tiktok::display::{UserField, Video};
+use crate::tiktok::retry::RetryPolicy;
 use crate::tiktok::scopes::{Scope, parse_scopes};
 
 /// Job kind: profile snapshot.
@@ -35,11 +44,17 @@ pub const PROFILE: &str = "tiktok.sync_profile";
 /// Job kind: video list and video snapshots.
 pub const VIDEOS: &str = "tiktok.sync_videos";
 
+/// The dedupe keys of `account_id`'s sync jobs.
+pub fn job_keys(account_id: i64) -> Vec<String> {
+    [PROFILE, VIDEOS].iter().map(|kind| format!("{kind}:{account_id}")).collect()
+}
+
 /// Queues the profile and video syncs of `account_id` to run now: new jobs on a first connect,
-/// the queued ones brought forward on a reconnect (new scopes are read at once).
+/// the queued ones brought forward on a reconnect (new scopes are read at once), and given-up
+/// ones revived.
 pub async fn schedule(services: &Services, account_id: i64, now: DateTime<Utc>) -> Result<()> {
-    for kind in [PROFILE, VIDEOS] {
-        let key = format!("{kind}:{account_id}");
+    jobs::revive(&services.db, &job_keys(account_id), now).await?;
+    for (kind, key) in [PROFILE, VIDEOS].into_iter().zip(job_keys(account_id)) {
         let job = NewJob {
             kind: kind.to_owned(),
             payload: json!({ "account_id": account_id }),
@@ -53,13 +68,46 @@ pub async fn schedule(services: &Services, account_id: i64, now: DateTime<Utc>) 
     Ok(())
 }
 
-/// What a handler asks the worker to do with its job.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Next {
-    /// Done for good: delete the job.
-    Finish,
-    /// Run again at this time with this payload (recurring work, or the next page).
-    Again(DateTime<Utc>, serde_json::Value),
+/// Why an account's history is not being kept up to date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trouble {
+    /// When the failures began.
+    pub since: DateTime<Utc>,
+    /// The last failure, as logged.
+    pub reason: String,
+    /// Whether Soco stopped retrying (the user can retry, or reconnect).
+    pub given_up: bool,
+}
+
+/// Failures shorter than this are retried quietly; longer ones are shown to the user.
+const QUIET_FAILURES: i32 = 2;
+
+/// What is wrong with `account_id`'s syncing, if anything worth telling: a job given up, or one
+/// that failed more than [`QUIET_FAILURES`] times in a row.
+pub async fn trouble(db: &impl ConnectionTrait, account_id: i64) -> Result<Option<Trouble>> {
+    let troubles = jobs::troubles(db, &job_keys(account_id)).await?;
+    Ok(troubles.into_iter().find(|job| job.given_up_at.is_some() || job.attempts > QUIET_FAILURES).map(|job| {
+        Trouble {
+            since: job.failing_since.unwrap_or(job.updated_at),
+            reason: job.last_error.unwrap_or_default(),
+            given_up: job.given_up_at.is_some(),
+        }
+    }))
+}
+
+/// The user's "Retry" on an account whose sync failed: revives its given-up jobs and brings its
+/// queued ones forward. Only for the owner's active accounts.
+pub async fn retry(
+    services: &Services,
+    user: &crate::entities::user::Model,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let account = connections::find(services, user, account_id).await?;
+    if account.status != status::ACTIVE {
+        return Err(Error::invalid("account", "tiktok_not_active"));
+    }
+    schedule(services, account.id, now).await
 }
 
 fn account_id(job: &job::Model) -> Result<i64> {
@@ -75,25 +123,70 @@ async fn active_account(services: &Services, id: i64) -> Result<Option<tiktok_ac
     Ok(tiktok_account::Entity::find_by_id(id).one(&services.db).await?.filter(|a| a.status == status::ACTIVE))
 }
 
-/// Runs one job of a kind this module knows.
-pub async fn handle(services: &Services, job: &job::Model, now: DateTime<Utc>) -> Result<Next> {
+/// A leased job as its handler sees it.
+#[derive(Clone, Copy)]
+pub struct Leased<'a> {
+    /// The job row, as leased.
+    pub job: &'a job::Model,
+    /// The worker holding the lease.
+    pub worker: &'a str,
+}
+
+impl Leased<'_> {
+    /// Settles the job on `db` (the transaction holding its work) and commits nothing itself;
+    /// fails with [`Error::Conflict`] when the lease was lost, so the caller's transaction rolls
+    /// back.
+    async fn settle(&self, db: &impl ConnectionTrait, next: Next, now: DateTime<Utc>) -> Result<()> {
+        if jobs::settle(db, self.job, self.worker, next, now).await? {
+            Ok(())
+        } else {
+            Err(Error::Conflict(LEASE_LOST.into()))
+        }
+    }
+}
+
+/// The error of a job whose lease another worker took over: its work is rolled back.
+const LEASE_LOST: &str = "the job's lease was lost to another worker";
+
+/// Runs one job of a kind this module knows, and settles it (its work and its next run commit
+/// together).
+pub async fn handle(services: &Services, leased: Leased<'_>, now: DateTime<Utc>) -> Result<()> {
+    let job = leased.job;
     match job.kind.as_str() {
-        PROFILE => sync_profile(services, account_id(job)?, now).await,
-        VIDEOS => sync_videos(services, job, account_id(job)?, now).await,
+        PROFILE => sync_profile(services, leased, account_id(job)?, now).await,
+        VIDEOS => sync_videos(services, leased, account_id(job)?, now).await,
         other => Err(Error::Internal(format!("unknown job kind {other}"))),
     }
 }
 
-async fn sync_profile(services: &Services, id: i64, now: DateTime<Utc>) -> Result<Next> {
-    let Some(account) = active_account(services, id).await? else { return Ok(Next::Finish) };
-    let token = connections::access_token(services, &account, now).await?;
-    let scopes: Vec<Scope> = parse_scopes(&account.scopes);
-    let profile = services
-        .tiktok
-        .display
-        .user_info(&token, &UserField::allowed_by(&scopes))
-        .await
-        .map_err(connections::upstream_display)?;
+/// Reads from TikTok with a live token of `account`, retrying passing failures.
+async fn read<T, F, Fut>(
+    services: &Services,
+    account: &tiktok_account::Model,
+    now: DateTime<Utc>,
+    call: F,
+) -> Result<T>
+where
+    F: Fn(secrecy::SecretString) -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<T, crate::tiktok::DisplayError>>,
+{
+    connections::with_token(services, account, now, |token| {
+        let call = &call;
+        async move { RetryPolicy::default().run(|| call(token.clone())).await }
+    })
+    .await
+}
+
+async fn sync_profile(services: &Services, leased: Leased<'_>, id: i64, now: DateTime<Utc>) -> Result<()> {
+    let Some(account) = active_account(services, id).await? else {
+        return leased.settle(&services.db, Next::Finish, now).await;
+    };
+    let fields = UserField::allowed_by(&parse_scopes(&account.scopes));
+    let profile = read(services, &account, now, |token| {
+        let fields = &fields;
+        async move { services.tiktok.display.user_info(&token, fields).await }
+    })
+    .await?;
     let taken_at = now.trunc_subsecs(0);
     let as_i64 = |n: Option<u64>| n.and_then(|n| i64::try_from(n).ok());
     let snapshot = tiktok_profile_snapshot::ActiveModel {
@@ -105,12 +198,13 @@ async fn sync_profile(services: &Services, id: i64, now: DateTime<Utc>) -> Resul
         video_count: Set(as_i64(profile.video_count)),
         ..Default::default()
     };
+    let txn = services.db.begin().await?;
     tiktok_profile_snapshot::Entity::insert(snapshot)
         .on_conflict_do_nothing_on([
             tiktok_profile_snapshot::Column::AccountId,
             tiktok_profile_snapshot::Column::TakenAt,
         ])
-        .exec(&services.db)
+        .exec(&txn)
         .await?;
     let mut row = account.into_active_model();
     if let Some(name) = profile.display_name {
@@ -127,8 +221,10 @@ async fn sync_profile(services: &Services, id: i64, now: DateTime<Utc>) -> Resul
     }
     row.last_synced_at = Set(Some(now));
     row.updated_at = Set(now);
-    row.update(&services.db).await?;
-    Ok(Next::Again(now + services.config.sync.profile, json!({ "account_id": id })))
+    row.update(&txn).await?;
+    leased.settle(&txn, Next::Again(now + services.config.sync.profile, json!({ "account_id": id })), now).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Where a video pass stands, as checkpointed in the job's payload.
@@ -138,16 +234,20 @@ struct Pass {
     full: bool,
     /// Where the next page starts (`None`: at the newest video).
     cursor: Option<i64>,
+    /// The pass's snapshot instant, fixed by its first page (`None` before it).
+    taken_at: Option<DateTime<Utc>>,
     /// When the last full pass finished.
     last_full: Option<DateTime<Utc>>,
 }
 
 impl Pass {
     fn read(payload: &serde_json::Value) -> Self {
+        let time = |key: &str| payload[key].as_i64().and_then(|t| DateTime::from_timestamp(t, 0));
         Pass {
             full: payload["full"].as_bool().unwrap_or(true),
             cursor: payload["cursor"].as_i64(),
-            last_full: payload["last_full"].as_i64().and_then(|t| DateTime::from_timestamp(t, 0)),
+            taken_at: time("taken_at"),
+            last_full: time("last_full"),
         }
     }
 
@@ -162,44 +262,52 @@ impl Pass {
             "account_id": account_id,
             "full": self.full,
             "cursor": self.cursor,
+            "taken_at": self.taken_at.map(|t| t.timestamp()),
             "last_full": self.last_full.map(|t| t.timestamp()),
         })
     }
 }
 
-async fn sync_videos(services: &Services, job: &job::Model, id: i64, now: DateTime<Utc>) -> Result<Next> {
-    let Some(account) = active_account(services, id).await? else { return Ok(Next::Finish) };
+async fn sync_videos(services: &Services, leased: Leased<'_>, id: i64, now: DateTime<Utc>) -> Result<()> {
+    let Some(account) = active_account(services, id).await? else {
+        return leased.settle(&services.db, Next::Finish, now).await;
+    };
     if !parse_scopes(&account.scopes).contains(&Scope::VideoList) {
-        return Ok(Next::Finish); // nothing to read without video.list; reconnecting schedules anew
+        // Nothing to read without video.list; reconnecting schedules anew.
+        return leased.settle(&services.db, Next::Finish, now).await;
     }
     let intervals = services.config.sync;
-    let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or_default();
+    let payload: serde_json::Value = serde_json::from_str(&leased.job.payload).unwrap_or_default();
     let mut pass = Pass::read(&payload);
-    if pass.cursor.is_none() {
-        // A new pass: decide now what kind it is.
+    if pass.cursor.is_none() || pass.taken_at.is_none() {
+        // A new pass: decide now what kind it is, and its snapshot instant.
         pass.full = !account.backfill_done || Pass::full_due(pass.last_full, now, intervals.full);
+        pass.cursor = None;
+        pass.taken_at = Some(now.trunc_subsecs(0));
     }
-    let token = connections::access_token(services, &account, now).await?;
-    let page = services
-        .tiktok
-        .display
-        .video_list(&token, pass.cursor, crate::tiktok::MAX_VIDEOS_PER_CALL)
-        .await
-        .map_err(connections::upstream_display)?;
-    let taken_at = now.trunc_subsecs(0);
+    let taken_at = pass.taken_at.unwrap_or_else(|| now.trunc_subsecs(0));
+    let cursor = pass.cursor;
+    let page = read(services, &account, now, |token| async move {
+        services.tiktok.display.video_list(&token, cursor, crate::tiktok::MAX_VIDEOS_PER_CALL).await
+    })
+    .await?;
     let young_since = now - intervals.young_for;
     let mut reached_old = false;
+    let txn = services.db.begin().await?;
     for video in &page.videos {
         let young = video.create_time >= young_since.timestamp();
         reached_old |= !young;
-        store_video(services, account.id, video, taken_at, pass.full || young).await?;
+        store_video(&txn, account.id, video, taken_at, pass.full || young).await?;
     }
     if page.has_more && (pass.full || !reached_old) {
-        // Checkpoint: the next page is where a restarted worker picks up.
+        // Checkpoint, in the page's transaction: the next page is where a restarted worker
+        // picks up.
         pass.cursor = Some(page.cursor);
-        return Ok(Next::Again(now, pass.payload(id)));
+        leased.settle(&txn, Next::Again(now, pass.payload(id)), now).await?;
+        txn.commit().await?;
+        return Ok(());
     }
-    store_totals(services, account.id, taken_at).await?;
+    store_totals(&txn, account.id, taken_at).await?;
     if pass.full {
         pass.last_full = Some(now);
     }
@@ -208,14 +316,16 @@ async fn sync_videos(services: &Services, job: &job::Model, id: i64, now: DateTi
         row.backfill_done = Set(true);
         row.last_synced_at = Set(Some(now));
         row.updated_at = Set(now);
-        row.update(&services.db).await?;
+        row.update(&txn).await?;
     }
-    let next = Pass { full: false, cursor: None, last_full: pass.last_full };
-    Ok(Next::Again(now + intervals.recent.min(intervals.full), next.payload(id)))
+    let next = Pass { full: false, cursor: None, taken_at: None, last_full: pass.last_full };
+    leased.settle(&txn, Next::Again(now + intervals.recent.min(intervals.full), next.payload(id)), now).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Stores the sums of the account's latest video counters, as of the pass that just ended.
-async fn store_totals(services: &Services, account_id: i64, taken_at: DateTime<Utc>) -> Result<()> {
+async fn store_totals(db: &impl ConnectionTrait, account_id: i64, taken_at: DateTime<Utc>) -> Result<()> {
     use sea_orm::sea_query::Expr;
     use sea_orm::{FromQueryResult, QuerySelect};
     // PostgreSQL sums bigints as numeric: cast back so both databases give an i64.
@@ -237,7 +347,7 @@ async fn store_totals(services: &Services, account_id: i64, taken_at: DateTime<U
         .column_as(sum("share_count"), "shares")
         .filter(tiktok_video::Column::AccountId.eq(account_id))
         .into_model::<Sums>()
-        .one(&services.db)
+        .one(db)
         .await?
         .unwrap_or(Sums { videos: 0, views: None, likes: None, comments: None, shares: None });
     let totals = tiktok_account_total::ActiveModel {
@@ -255,13 +365,13 @@ async fn store_totals(services: &Services, account_id: i64, taken_at: DateTime<U
             tiktok_account_total::Column::AccountId,
             tiktok_account_total::Column::TakenAt,
         ])
-        .exec(&services.db)
+        .exec(db)
         .await?;
     Ok(())
 }
 
 async fn store_video(
-    services: &Services,
+    db: &impl ConnectionTrait,
     account_id: i64,
     video: &Video,
     taken_at: DateTime<Utc>,
@@ -272,7 +382,7 @@ async fn store_video(
     let existing = tiktok_video::Entity::find()
         .filter(tiktok_video::Column::AccountId.eq(account_id))
         .filter(tiktok_video::Column::VideoId.eq(video.id.as_str()))
-        .one(&services.db)
+        .one(db)
         .await?;
     let mut row = match existing {
         Some(found) => found.into_active_model(),
@@ -296,7 +406,7 @@ async fn store_video(
     row.comment_count = Set(count(video.comment_count));
     row.share_count = Set(count(video.share_count));
     row.metrics_at = Set(Some(taken_at));
-    let saved = row.save(&services.db).await?;
+    let saved = row.save(db).await?;
     if !snapshot {
         return Ok(());
     }
@@ -316,35 +426,46 @@ async fn store_video(
             tiktok_video_snapshot::Column::VideoRowId,
             tiktok_video_snapshot::Column::TakenAt,
         ])
-        .exec(&services.db)
+        .exec(db)
         .await?;
     Ok(())
 }
 
-/// Leases and runs due jobs for `worker` until none is due; returns how many ran. A failure is
-/// put back with backoff (or at `Retry-After`); a refused grant ends the job (the account is
-/// flagged, and reconnecting schedules new ones).
-pub async fn run_due(services: &Services, worker: &str, now: DateTime<Utc>) -> Result<usize> {
+/// Leases and runs due jobs for `worker` until none is due, reading `clock` for each job; returns
+/// how many ran. A job's lease is renewed while it runs. A failure is put back with backoff (or
+/// at `Retry-After`), and given up visibly after [`jobs::MAX_ATTEMPTS`] in a row; a refused
+/// grant ends the job (the account is flagged, and reconnecting schedules new ones).
+pub async fn run_due(
+    services: &Services,
+    worker: &str,
+    clock: impl Fn() -> DateTime<Utc>,
+) -> Result<usize> {
+    let lease = services.config.job_lease;
     let mut ran = 0;
-    while let Some(job) = jobs::lease(&services.db, worker, now).await? {
+    while let Some(job) = jobs::lease(&services.db, worker, clock(), lease).await? {
         ran += 1;
-        match handle(services, &job, now).await {
-            Ok(Next::Finish) => {
-                jobs::finish(&services.db, &job, worker).await?;
-            }
-            Ok(Next::Again(at, payload)) => {
-                jobs::reschedule(&services.db, &job, worker, &payload, at, now).await?;
-            }
+        let now = clock();
+        let outcome = with_renewed_lease(services, &job, worker, &clock, handle(services, Leased { job: &job, worker }, now)).await;
+        let now = clock();
+        match outcome {
+            Ok(()) => {}
             Err(Error::Invalid { code: "tiktok_grant_refused", .. }) => {
                 jobs::finish(&services.db, &job, worker).await?;
             }
+            Err(Error::Conflict(message)) if message == LEASE_LOST => {
+                tracing::warn!(job = job.id, kind = %job.kind, "lease lost mid-job; its work was rolled back");
+            }
             Err(Error::RateLimited { retry_after_secs }) => {
                 let at = now + Duration::seconds(i64::try_from(retry_after_secs).unwrap_or(60));
-                jobs::fail(&services.db, &job, worker, "rate limited", Some(at), now).await?;
+                jobs::fail(&services.db, &job, worker, "rate limited by TikTok", Some(at), now).await?;
             }
             Err(error) => {
-                tracing::warn!(job = job.id, kind = %job.kind, error = %error, "job failed; retrying later");
-                jobs::fail(&services.db, &job, worker, &error.to_string(), None, now).await?;
+                let failed = jobs::fail(&services.db, &job, worker, &error.to_string(), None, now).await?;
+                if failed == jobs::Failed::GaveUp {
+                    tracing::error!(job = job.id, kind = %job.kind, error = %error, "job given up after repeated failures");
+                } else {
+                    tracing::warn!(job = job.id, kind = %job.kind, error = %error, "job failed; retrying later");
+                }
             }
         }
         if ran >= 1000 {
@@ -352,4 +473,29 @@ pub async fn run_due(services: &Services, worker: &str, now: DateTime<Utc>) -> R
         }
     }
     Ok(ran)
+}
+
+/// Runs `work`, renewing `job`'s lease every third of a lease until it ends; a lost lease stops
+/// the work (its transaction is rolled back when the future is dropped).
+async fn with_renewed_lease(
+    services: &Services,
+    job: &job::Model,
+    worker: &str,
+    clock: &impl Fn() -> DateTime<Utc>,
+    work: impl std::future::Future<Output = Result<()>>,
+) -> Result<()> {
+    let lease = services.config.job_lease;
+    let every = (lease / 3).to_std().unwrap_or(std::time::Duration::from_secs(60)).max(std::time::Duration::from_millis(100));
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            outcome = &mut work => return outcome,
+            _ = tick.tick() => {
+                if !jobs::renew(&services.db, job.id, worker, clock(), lease).await? {
+                    return Err(Error::Conflict(LEASE_LOST.into()));
+                }
+            }
+        }
+    }
 }

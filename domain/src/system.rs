@@ -34,6 +34,8 @@ pub struct DatabaseStatus {
     pub migrations: Vec<MigrationState>,
     /// Every table of Soco's schema with its row count, by name.
     pub tables: Vec<TableSize>,
+    /// Background jobs that keep failing or were given up, given-up ones first (at most 50).
+    pub failing_jobs: Vec<crate::entities::job::Model>,
 }
 
 impl DatabaseStatus {
@@ -103,5 +105,6 @@ pub async fn database_status(db: &DatabaseConnection) -> Result<DatabaseStatus> 
         },
         migrations: migrations(db).await?,
         tables,
+        failing_jobs: crate::jobs::failing(db, 50).await?,
     })
 }

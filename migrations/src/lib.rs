@@ -12,6 +12,7 @@ use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_users;
 mod m20261122_000002_create_accounts;
 mod m20261122_000003_create_tiktok_accounts;
+mod m20261201_000004_harden_jobs_and_tokens;
 
 /// Runs Soco's migrations.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_users::Migration),
             Box::new(m20261122_000002_create_accounts::Migration),
             Box::new(m20261122_000003_create_tiktok_accounts::Migration),
+            Box::new(m20261201_000004_harden_jobs_and_tokens::Migration),
         ]
     }
 }

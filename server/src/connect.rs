@@ -4,7 +4,9 @@
 //! - `POST /connect/tiktok`: sends the browser to TikTok's consent page (or the sandbox's).
 //! - `GET /connect/tiktok/callback`: TikTok sends the browser back here; the account is stored and
 //!   the user lands on `/accounts` with the outcome in the query (`connected` or `error`).
-//! - `POST /accounts/tiktok/{id}/disconnect`: withdraws consent for one account.
+//! - `POST /accounts/tiktok/{id}/disconnect`: withdraws consent for one account; the user lands on
+//!   `/accounts?disconnected=1&revoked=confirmed|ended|unconfirmed`, told what TikTok answered.
+//! - `POST /accounts/tiktok/{id}/retry`: queues a failing or given-up sync again.
 //!
 //! Every route needs a signed-in session; the CSRF middleware guards the posts.
 
@@ -23,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/connect/tiktok", post(start))
         .route("/connect/tiktok/callback", get(callback))
         .route("/accounts/tiktok/{id}/disconnect", post(disconnect))
+        .route("/accounts/tiktok/{id}/retry", post(retry))
 }
 
 fn see_other(location: &str) -> Response {
@@ -87,7 +90,19 @@ async fn disconnect(
 ) -> Response {
     let Some((user, _)) = signed_in(&context) else { return to_login() };
     match connections::disconnect(&state.services, &user, id, &context.meta, chrono::Utc::now()).await {
-        Ok(_) => see_other("/accounts?disconnected=1"),
+        Ok((_, revocation)) => see_other(&format!("/accounts?disconnected=1&revoked={}", revocation.as_str())),
+        Err(error) => outcome(&error),
+    }
+}
+
+async fn retry(
+    State(state): State<AppState>,
+    Extension(context): Extension<RequestContext>,
+    Path(id): Path<i64>,
+) -> Response {
+    let Some((user, _)) = signed_in(&context) else { return to_login() };
+    match domain::sync::retry(&state.services, &user, id, chrono::Utc::now()).await {
+        Ok(()) => see_other("/accounts?retried=1"),
         Err(error) => outcome(&error),
     }
 }

@@ -19,7 +19,7 @@ pub fn worker_name() -> String {
 pub async fn run(services: Services, name: String) {
     tracing::info!(worker = %name, "worker started");
     loop {
-        match domain::sync::run_due(&services, &name, chrono::Utc::now()).await {
+        match domain::sync::run_due(&services, &name, chrono::Utc::now).await {
             Ok(0) => tokio::time::sleep(IDLE).await,
             Ok(ran) => tracing::debug!(ran, "jobs run"),
             Err(error) => {

@@ -63,6 +63,19 @@ pub struct CardView {
     pub engagement_rate: Option<f64>,
     /// When the profile figures were read (local, `YYYY-MM-DD HH:MM`).
     pub as_of: Option<String>,
+    /// Why the account's history is not kept up to date, when its sync keeps failing.
+    pub trouble: Option<TroubleView>,
+}
+
+/// A sync that keeps failing, as its card tells it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TroubleView {
+    /// When the failures began (local, `YYYY-MM-DD HH:MM`).
+    pub since: String,
+    /// The last failure.
+    pub reason: String,
+    /// Whether Soco stopped retrying.
+    pub given_up: bool,
 }
 
 impl CardView {
@@ -413,7 +426,7 @@ mod server {
     use domain::entities::tiktok_account;
     use domain::services::Services;
 
-    use super::{CardView, RangeView, VideoView};
+    use super::{CardView, RangeView, TroubleView, VideoView};
     use crate::error::AppError;
     use crate::ssr::Caller;
 
@@ -451,6 +464,15 @@ mod server {
         ) -> Result<CardView, AppError> {
             let overview = queries::overview(&services.db, account.id, self.now).await?;
             let latest = overview.latest.as_ref();
+            let trouble = if account.status == domain::connections::status::ACTIVE {
+                domain::sync::trouble(&services.db, account.id).await?.map(|t| TroubleView {
+                    since: self.local(t.since),
+                    reason: t.reason.chars().take(300).collect(),
+                    given_up: t.given_up,
+                })
+            } else {
+                None
+            };
             Ok(CardView {
                 id: account.id,
                 display_name: account.display_name,
@@ -471,6 +493,7 @@ mod server {
                 followers_30d: overview.followers_30d,
                 engagement_rate: overview.totals.and_then(|t| t.counters.engagement_rate()),
                 as_of: latest.map(|s| self.local(s.taken_at)),
+                trouble,
             })
         }
 

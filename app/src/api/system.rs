@@ -15,6 +15,25 @@ pub struct DatabaseStatus {
     pub migrations: Vec<MigrationInfo>,
     /// Row counts per table, by table name.
     pub tables: Vec<TableSize>,
+    /// Background jobs that keep failing, given-up ones first.
+    pub failing_jobs: Vec<FailingJob>,
+}
+
+/// A background job that keeps failing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailingJob {
+    /// What it does, e.g. `tiktok.sync_videos`.
+    pub kind: String,
+    /// What it is for, e.g. `tiktok.sync_videos:12`.
+    pub key: Option<String>,
+    /// Runs in the current series of failures.
+    pub attempts: i32,
+    /// When the failures began (RFC 3339, UTC).
+    pub since: Option<String>,
+    /// When Soco stopped retrying it, if it did.
+    pub given_up_at: Option<String>,
+    /// The last error.
+    pub error: String,
 }
 
 /// One migration.
@@ -56,6 +75,21 @@ impl From<domain::system::DatabaseStatus> for DatabaseStatus {
                 })
                 .collect(),
             tables: status.tables.into_iter().map(|t| TableSize { table: t.table, rows: t.rows }).collect(),
+            failing_jobs: status
+                .failing_jobs
+                .into_iter()
+                .map(|job| {
+                    let time = |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                    FailingJob {
+                        kind: job.kind,
+                        key: job.dedupe_key,
+                        attempts: job.attempts,
+                        since: job.failing_since.map(time),
+                        given_up_at: job.given_up_at.map(time),
+                        error: job.last_error.unwrap_or_default().chars().take(300).collect(),
+                    }
+                })
+                .collect(),
         }
     }
 }

@@ -2,7 +2,9 @@
 //! engagement, backfill progress), a follower comparison chart, and Connect, Reconnect and
 //! Disconnect.
 //! Every button is a plain form post, so it works the same without JavaScript; the outcome comes
-//! back in the query string (`connected`, `disconnected`, `error=<code>`).
+//! back in the query string (`connected`, `disconnected` with `revoked=confirmed|ended|unconfirmed`,
+//! `retried`, `error=<code>`). A card whose sync keeps failing says since when and why, with a
+//! Retry button.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -42,7 +44,8 @@ fn Accounts() -> impl IntoView {
     view! {
         <Page title=t.nav_accounts lead=t.accounts_intro>
             {move || query.read().get("connected").is_some().then(|| view! { <Notice text=t.tiktok_connected_notice /> })}
-            {move || query.read().get("disconnected").is_some().then(|| view! { <Notice text=t.tiktok_disconnected_notice /> })}
+            {move || query.read().get("disconnected").map(|_| view! { <DisconnectOutcome revoked=query.read().get("revoked") /> })}
+            {move || query.read().get("retried").is_some().then(|| view! { <Notice text=t.tiktok_retry_notice /> })}
             {error}
             <Suspense fallback=move || view! { <p aria-busy="true">{t.loading}</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
@@ -52,6 +55,27 @@ fn Accounts() -> impl IntoView {
                 </ErrorBoundary>
             </Suspense>
         </Page>
+    }
+}
+
+/// Where TikTok explains how to remove a connected app.
+pub const TIKTOK_CONNECTED_APPS_HELP: &str =
+    "https://support.tiktok.com/en/safety-hc/account-and-user-safety/connect-to-third-party-apps";
+
+/// What the user is told after a disconnect: what TikTok answered to the revocation.
+#[component]
+fn DisconnectOutcome(revoked: Option<String>) -> impl IntoView {
+    let t = use_messages();
+    match revoked.as_deref() {
+        Some("confirmed") => view! { <Notice text=t.tiktok_disconnected_notice /> }.into_any(),
+        Some("ended") => view! { <Notice text=t.tiktok_disconnected_ended /> }.into_any(),
+        _ => view! {
+            <div class="notice notice--warn" role="status">
+                <p>{t.tiktok_disconnected_unconfirmed}</p>
+                <p><a href=TIKTOK_CONNECTED_APPS_HELP rel="external noopener">{t.tiktok_remove_at_tiktok}</a></p>
+            </div>
+        }
+        .into_any(),
     }
 }
 
@@ -74,7 +98,7 @@ fn Overview(overview: OverviewView) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="tiktok-heading">
             <h2 id="tiktok-heading">{t.tiktok_accounts_heading}</h2>
-            <AccountList cards />
+            <AccountList cards range=range.clone() />
             <form method="post" action="/connect/tiktok" class="connect-form">
                 <button type="submit" class="button">{t.tiktok_connect_button}</button>
             </form>
@@ -85,14 +109,14 @@ fn Overview(overview: OverviewView) -> impl IntoView {
 }
 
 #[component]
-fn AccountList(cards: Vec<CardView>) -> impl IntoView {
+fn AccountList(cards: Vec<CardView>, range: crate::api::analytics::RangeView) -> impl IntoView {
     let t = use_messages();
     if cards.is_empty() {
         return view! { <p class="empty">{t.tiktok_empty}</p> }.into_any();
     }
     view! {
         <ul class="account-list">
-            {cards.into_iter().map(|card| view! { <AccountItem card /> }).collect_view()}
+            {cards.into_iter().map(|card| view! { <AccountItem card range=range.clone() /> }).collect_view()}
         </ul>
     }
     .into_any()
@@ -147,7 +171,7 @@ pub fn CardFigures(card: CardView) -> impl IntoView {
 }
 
 #[component]
-fn AccountItem(card: CardView) -> impl IntoView {
+fn AccountItem(card: CardView, range: crate::api::analytics::RangeView) -> impl IntoView {
     let t = use_messages();
     let (status_text, status_class) = match card.status.as_str() {
         "active" => (t.tiktok_status_active, "status status--ok"),
@@ -160,7 +184,22 @@ fn AccountItem(card: CardView) -> impl IntoView {
     let connected = card.status != "disconnected";
     let active = card.status == "active";
     let analytics_href = format!("/accounts/tiktok/{}", card.id);
-    let export = |file: &str| format!("/accounts/tiktok/{}/export/{file}", card.id);
+    // The downloads cover the range the page shows.
+    let export = |file: &str| {
+        format!("/accounts/tiktok/{}/export/{file}?from={}&to={}", card.id, range.from, range.to)
+    };
+    let retry_action = format!("/accounts/tiktok/{}/retry", card.id);
+    let trouble = card.trouble.clone().map(|trouble| {
+        view! {
+            <div class="notice notice--error sync-trouble" role="status">
+                <p>{t.tiktok_sync_failing}" "{trouble.since}": "<span class="reason">{trouble.reason}</span></p>
+                <p>{if trouble.given_up { t.tiktok_sync_given_up } else { t.tiktok_sync_retrying }}</p>
+                <form method="post" action=retry_action.clone()>
+                    <button type="submit" class="button button--small">{t.tiktok_retry_button}</button>
+                </form>
+            </div>
+        }
+    });
     view! {
         <li class="account-item">
             {card.avatar_url.clone().map(|src| view! { <img class="avatar" src=src alt="" width="48" height="48" /> })}
@@ -174,6 +213,7 @@ fn AccountItem(card: CardView) -> impl IntoView {
                     {card.is_verified.then(|| view! { <span class="badge">{t.tiktok_verified}</span> })}
                 </h3>
                 <p class=status_class>{status_text}</p>
+                {trouble}
                 {(active && !card.backfill_done).then(|| view! { <BackfillProgress card=card.clone() /> })}
                 {(active && card.backfill_done).then(|| view! { <CardFigures card=card.clone() /> })}
                 {card.purge_after.clone().map(|at| view! { <p>{t.tiktok_purge_on}" "{utc_minutes(&at)}</p> })}

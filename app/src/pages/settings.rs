@@ -47,6 +47,50 @@ fn SystemStatus() -> impl IntoView {
     }
 }
 
+/// Background jobs that keep failing: what, since when, how often, why, and whether given up.
+#[component]
+fn FailingJobs(jobs: Vec<crate::api::system::FailingJob>) -> impl IntoView {
+    let t = use_messages();
+    if jobs.is_empty() {
+        return view! { <section aria-labelledby="jobs-heading"><h3 id="jobs-heading">{t.jobs_failing_heading}</h3><p>{t.jobs_none_failing}</p></section> }.into_any();
+    }
+    view! {
+        <section aria-labelledby="jobs-heading">
+            <h3 id="jobs-heading">{t.jobs_failing_heading}</h3>
+            <table class="failing-jobs">
+                <thead>
+                    <tr>
+                        <th scope="col">{t.jobs_kind}</th>
+                        <th scope="col">{t.jobs_since}</th>
+                        <th scope="col">{t.jobs_attempts}</th>
+                        <th scope="col">{t.jobs_state}</th>
+                        <th scope="col">{t.jobs_error}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {jobs
+                        .into_iter()
+                        .map(|job| {
+                            let since = job.since.as_deref().map(utc_minutes).unwrap_or_default();
+                            let state = if job.given_up_at.is_some() { t.jobs_given_up } else { t.jobs_retrying };
+                            view! {
+                                <tr>
+                                    <th scope="row"><code>{job.key.unwrap_or(job.kind)}</code></th>
+                                    <td>{since}</td>
+                                    <td>{job.attempts}</td>
+                                    <td>{state}</td>
+                                    <td>{job.error}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+    .into_any()
+}
+
 #[component]
 fn DatabaseStatusView(status: DatabaseStatus) -> impl IntoView {
     let t = use_messages();
@@ -70,6 +114,7 @@ fn DatabaseStatusView(status: DatabaseStatus) -> impl IntoView {
             </div>
         </dl>
         <Chart id="table-sizes-chart" label=t.table_sizes_heading chart />
+        <FailingJobs jobs=status.failing_jobs.clone() />
         <details class="migrations">
             <summary>{t.schema_heading}</summary>
             <table>

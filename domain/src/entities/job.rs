@@ -1,6 +1,7 @@
 //! `jobs`: the background work queue. A worker leases a due job (owner and expiry), runs it, then
 //! deletes it or puts it back with a later `run_at` and the error; an expired lease makes the job
-//! due again, so a crashed worker loses nothing.
+//! due again, so a crashed worker loses nothing. A job that runs out of attempts is given up:
+//! kept with its error for the user and the operator to see, no longer holding its dedupe key.
 
 use sea_orm::entity::prelude::*;
 
@@ -15,8 +16,7 @@ pub struct Model {
     pub kind: String,
     /// Its arguments, as JSON.
     pub payload: String,
-    /// At most one queued job per key (e.g. one profile sync per account).
-    #[sea_orm(unique)]
+    /// At most one job per key that is not given up (e.g. one profile sync per account).
     pub dedupe_key: Option<String>,
     /// Not before.
     pub run_at: DateTimeUtc,
@@ -30,6 +30,10 @@ pub struct Model {
     pub lease_expires_at: Option<DateTimeUtc>,
     /// The last failure.
     pub last_error: Option<String>,
+    /// When the current run of failures began (cleared by a success).
+    pub failing_since: Option<DateTimeUtc>,
+    /// When the job ran out of attempts; it then waits for a retry or a reconnect.
+    pub given_up_at: Option<DateTimeUtc>,
     /// Enqueued.
     pub created_at: DateTimeUtc,
     /// Last change.

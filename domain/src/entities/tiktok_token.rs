@@ -23,6 +23,11 @@ pub struct Model {
     pub refresh_expires_at: DateTimeUtc,
     /// Last rotation.
     pub updated_at: DateTimeUtc,
+    /// Bumped by every refresh: a write that names the generation it read cannot overwrite a
+    /// newer grant (compare-and-swap across processes).
+    pub generation: i64,
+    /// While set in the future, one process is refreshing this grant and the others wait.
+    pub refresh_claimed_until: Option<DateTimeUtc>,
 }
 
 /// Tokens belong to an account.

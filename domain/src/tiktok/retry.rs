@@ -1,9 +1,10 @@
 //! Retrying TikTok calls that failed for a passing reason: exponential backoff with full jitter,
 //! honouring `Retry-After`, with a cap on attempts.
 //!
-//! Wrap one call (a token refresh, one page of videos) in [`RetryPolicy::run`]; errors say whether
-//! they are worth retrying through [`Retryable`]. Only rate limits (429) and unavailability (5xx,
-//! transport) are: retrying an invalid grant or a missing scope only burns the rate limit. When
+//! Used for every Login Kit call (code exchange, refresh, revoke) and every Display API read of
+//! the sync jobs. Wrap one call (a token refresh, one page of videos) in [`RetryPolicy::run`];
+//! errors say whether they are worth retrying through [`Retryable`]. Only rate limits (429) and
+//! unavailability (5xx, transport) are: retrying an invalid grant or a missing scope only burns the rate limit. When
 //! TikTok asks for a wait longer than [`RetryPolicy::max_retry_after`], the error is returned at
 //! once so a job can be rescheduled instead of a worker sleeping.
 
@@ -54,6 +55,17 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// For calls a person is waiting on (the consent callback, disconnect): 3 attempts, 250 ms
+    /// doubling up to 2 s, and TikTok's `Retry-After` only when it is at most 5 s.
+    pub fn interactive() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            base: Duration::from_millis(250),
+            max_delay: Duration::from_secs(2),
+            max_retry_after: Duration::from_secs(5),
+        }
+    }
+
     /// The wait before retry number `retry` (0 for the first retry) after an error with `hint`,
     /// given `jitter` drawn uniformly from `[0, 1)`; `None` when it should not be retried.
     ///
