@@ -136,6 +136,11 @@ pub const VARIABLES: &[Variable] = &[
         doc: "TikTok Shop's seller consent page; Soco's pages allow form posts to redirect there.",
     },
     Variable {
+        name: "SOCO_TIKTOK_RETRY_ATTEMPTS",
+        default: "4",
+        doc: "Tries a background TikTok call gets for a passing failure (429, 5xx, network) before its job is retried later.",
+    },
+    Variable {
         name: "SOCO_JOB_LEASE_SECONDS",
         default: "300",
         doc: "How long a worker holds a background job before another may take it (renewed while it runs).",
@@ -302,6 +307,8 @@ pub struct Config {
     pub tiktok_endpoints: TikTokEndpoints,
     /// `SOCO_JOB_LEASE_SECONDS`: how long a worker's lease on a job lasts.
     pub job_lease: chrono::Duration,
+    /// `SOCO_TIKTOK_RETRY_ATTEMPTS`: tries per background TikTok call.
+    pub tiktok_retry_attempts: NonZeroU32,
     /// `SOCO_LOG`: the tracing filter.
     pub log: String,
 }
@@ -487,6 +494,7 @@ impl Config {
         };
 
         let job_lease = chrono::Duration::seconds(i64::from(count("SOCO_JOB_LEASE_SECONDS", 300).get()));
+        let tiktok_retry_attempts = count("SOCO_TIKTOK_RETRY_ATTEMPTS", 4);
 
         let defaults = TikTokEndpoints::defaults(tiktok_mode, &public_url.origin().ascii_serialization());
         let mut endpoint = |var: &'static str, default: String| match get(var) {
@@ -528,6 +536,7 @@ impl Config {
                 sync,
                 tiktok_endpoints,
                 job_lease,
+                tiktok_retry_attempts,
                 log,
             })
         } else {

@@ -82,6 +82,8 @@ pub struct TikTok {
     pub display: DisplayApi,
     /// The shared HTTP client, for TikTok's media (avatars and covers Soco relays).
     pub http: Http,
+    /// How background calls (refresh, sync reads) retry passing failures.
+    pub retry: RetryPolicy,
 }
 
 impl TikTok {
@@ -101,6 +103,13 @@ impl TikTok {
             login_kit,
             display: DisplayApi::new(&endpoints, http.clone()).paced(config.tiktok_requests_per_minute),
             http,
+            // A longer Retry-After than a few seconds reschedules the job instead of holding the
+            // worker (and every other account's jobs behind it).
+            retry: RetryPolicy {
+                max_attempts: config.tiktok_retry_attempts.get(),
+                max_retry_after: std::time::Duration::from_secs(5),
+                ..RetryPolicy::default()
+            },
         })
     }
 }
@@ -531,8 +540,7 @@ async fn refresh_claimed(
             return Err(error.into());
         }
     };
-    let policy = RetryPolicy::default();
-    let attempt = policy.run(|| services.tiktok.login_kit.refresh(&refresh_token, at));
+    let attempt = services.tiktok.retry.run(|| services.tiktok.login_kit.refresh(&refresh_token, at));
     let outcome = match tokio::time::timeout(REFRESH_DEADLINE, attempt).await {
         Ok(outcome) => outcome,
         Err(_) => Err(LoginKitError::Unavailable("the refresh took too long".into())),

@@ -17,7 +17,7 @@
 //! snapshots are unique per video and instant.
 //!
 //! Every call to TikTok goes through [`connections::with_token`] (a token TikTok refuses is
-//! refreshed once) and is retried for passing failures ([`RetryPolicy`]). The worker
+//! refreshed once) and is retried for passing failures (`SOCO_TIKTOK_RETRY_ATTEMPTS`). The worker
 //! ([`run_due`]) reads the clock for each job, renews a long job's lease, and gives a job up
 //! visibly after [`jobs::MAX_ATTEMPTS`] failures in a row ([`troubles`], [`retry`]).
 
@@ -36,7 +36,6 @@ use crate::error::{Error, Result};
 use crate::jobs::{self, NewJob, Next};
 use crate::services::Services;
 use crate::tiktok::display::{UserField, Video};
-use crate::tiktok::retry::RetryPolicy;
 use crate::tiktok::scopes::{Scope, parse_scopes};
 
 /// Job kind: profile snapshot.
@@ -172,7 +171,7 @@ where
 {
     connections::with_token(services, account, now, |token| {
         let call = &call;
-        async move { RetryPolicy::default().run(|| call(token.clone())).await }
+        async move { services.tiktok.retry.run(|| call(token.clone())).await }
     })
     .await
 }
@@ -457,7 +456,7 @@ pub async fn run_due(
             }
             Err(Error::RateLimited { retry_after_secs }) => {
                 let at = now + Duration::seconds(i64::try_from(retry_after_secs).unwrap_or(60));
-                jobs::fail(&services.db, &job, worker, "rate limited by TikTok", Some(at), now).await?;
+                jobs::fail(&services.db, &job, worker, "rate limited", Some(at), now).await?;
             }
             Err(error) => {
                 let failed = jobs::fail(&services.db, &job, worker, &error.to_string(), None, now).await?;

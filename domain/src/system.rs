@@ -97,6 +97,10 @@ pub async fn database_status(db: &DatabaseConnection) -> Result<DatabaseStatus> 
         tables.push(TableSize { table, rows: u64::try_from(rows).unwrap_or(0) });
     }
 
+    let failing_jobs = match tables.iter().any(|t| t.table == "jobs") {
+        true => crate::jobs::failing(db, 50).await?,
+        false => Vec::new(), // not before the queue's migration has run
+    };
     Ok(DatabaseStatus {
         backend: match backend {
             DatabaseBackend::Sqlite => "SQLite",
@@ -105,6 +109,6 @@ pub async fn database_status(db: &DatabaseConnection) -> Result<DatabaseStatus> 
         },
         migrations: migrations(db).await?,
         tables,
-        failing_jobs: crate::jobs::failing(db, 50).await?,
+        failing_jobs,
     })
 }

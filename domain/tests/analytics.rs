@@ -21,7 +21,7 @@ async fn synced(
     let user = verified_user(&world.services, email).await;
     let account = connect(world, &user, &SecretString::from("s"), creator, ALL).await;
     let now = Utc::now();
-    sync::run_due(&world.services, "w", now).await.expect("sync");
+    sync::run_due(&world.services, "w", || now).await.expect("sync");
     (user, account.id, now)
 }
 

@@ -1,7 +1,9 @@
 //! Connecting TikTok accounts, end to end against the sandbox over real HTTP, on SQLite and
 //! PostgreSQL: consent bound to the session, partial grants, reconnecting the same account,
 //! single-flight refresh with rotation, a refused grant flagging the account (one email), and
-//! disconnect revoking at TikTok and scheduling the data's deletion.
+//! disconnect revoking at TikTok (refreshing a lapsed token first, and saying so when TikTok does
+//! not confirm) and scheduling the data's deletion; a token TikTok refuses early is refreshed
+//! once; single-flight holds between two `Services` that share nothing but the database.
 
 use chrono::{Duration, Utc};
 use domain::Error;
@@ -133,8 +135,9 @@ async fn disconnect_revokes_deletes_tokens_and_schedules_the_purge(db: DatabaseC
     let theirs = connections::disconnect(&world.services, &stranger, account.id, &meta(), now).await;
     assert!(matches!(theirs, Err(Error::NotFound)), "only the owner can disconnect");
 
-    let gone =
+    let (gone, revocation) =
         connections::disconnect(&world.services, &user, account.id, &meta(), now).await.expect("disconnect");
+    assert_eq!(revocation, connections::Revocation::Confirmed);
     assert_eq!(gone.status, status::DISCONNECTED);
     assert_eq!(gone.purge_after, Some(now + connections::PURGE_AFTER));
     assert!(world.sandbox.grants.list().is_empty(), "revoked at TikTok");
@@ -195,7 +198,141 @@ async fn rotate_keys_reseals_every_token(db: DatabaseConnection) {
     assert_eq!(info.open_id.as_deref(), Some(account.open_id.as_str()));
 }
 
+async fn refresh_is_single_flight_without_shared_memory(db: DatabaseConnection) {
+    // Two Services on one database share nothing in memory, as two processes would not: only the
+    // database can make them take turns.
+    let world = world(db.clone()).await;
+    let other =
+        Services::new(db, world.services.config.clone(), world.services.vault.keys().clone()).await.expect("services");
+    let user = verified_user(&world.services, "wulan@example.id").await;
+    let account = connect(&world, &user, &SecretString::from("s"), 0, ALL).await;
+    for round in 1..=5 {
+        let later = Utc::now() + Duration::hours(3 * round);
+        let (a, b) = tokio::join!(
+            connections::access_token(&world.services, &account, later),
+            connections::access_token(&other, &account, later),
+        );
+        use secrecy::ExposeSecret;
+        let (a, b) = (a.expect("first"), b.expect("second"));
+        assert_eq!(a.expose_secret(), b.expose_secret(), "round {round}: one refresh, shared");
+        let row = tiktok_token::Entity::find_by_id(account.id).one(&other.db).await.expect("db").expect("row");
+        assert_eq!(row.generation, round, "one generation per refresh");
+        assert_eq!(row.refresh_claimed_until, None, "the claim is released");
+    }
+    let still = connections::find(&world.services, &user, account.id).await.expect("account");
+    assert_eq!(still.status, status::ACTIVE, "nobody lost a race and flagged the account");
+    assert!(domain::testing::outbox(&world.services, 0).await.is_empty(), "no reconnect email");
+}
+
+async fn a_token_tiktok_refuses_is_refreshed_once(db: DatabaseConnection) {
+    let world = world(db).await;
+    let user = verified_user(&world.services, "putri@example.id").await;
+    let account = connect(&world, &user, &SecretString::from("s"), 1, ALL).await;
+    let fields = [domain::tiktok::UserField::OpenId];
+    let read = |services: &Services, account: &tiktok_account::Model| {
+        let services = services.clone();
+        let account = account.clone();
+        async move {
+            connections::with_token(&services, &account, Utc::now(), |token| {
+                let services = services.clone();
+                async move { services.tiktok.display.user_info(&token, &fields).await }
+            })
+            .await
+        }
+    };
+    // TikTok ends the access token early (clock skew, an early rotation) while Soco's stored
+    // expiry still looks an hour and more away.
+    let grant = world.sandbox.grants.list()[0].clone();
+    world.sandbox.grants.expire_access(grant.id, world.sandbox.clock.now());
+    let info = read(&world.services, &account).await.expect("refreshed once, then read");
+    assert_eq!(info.open_id.as_deref(), Some(account.open_id.as_str()));
+    let row = tiktok_token::Entity::find_by_id(account.id).one(&world.services.db).await.expect("db").expect("row");
+    assert_eq!(row.generation, 1, "exactly one refresh");
+
+    // The user removes the app at TikTok: the refresh is refused, the account flagged, one email.
+    world.sandbox.grants.revoke_user(&account.open_id);
+    let refused = read(&world.services, &account).await;
+    assert!(matches!(refused, Err(Error::Invalid { code: "tiktok_grant_refused", .. })), "{refused:?}");
+    let flagged = connections::find(&world.services, &user, account.id).await.expect("account");
+    assert_eq!(flagged.status, status::RECONNECT);
+    let _ = read(&world.services, &flagged).await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(domain::testing::outbox(&world.services, 1).await.len(), 1, "one email");
+}
+
+async fn disconnect_refreshes_a_lapsed_token_before_revoking(db: DatabaseConnection) {
+    let world = world(db).await;
+    let user = verified_user(&world.services, "indah@example.id").await;
+    let account = connect(&world, &user, &SecretString::from("s"), 2, ALL).await;
+    // Three hours on, on both sides: the stored access token has lapsed at TikTok, and the
+    // strict sandbox refuses to revoke with it.
+    world.sandbox.clock.advance(3 * 3600);
+    let later = Utc::now() + Duration::hours(3);
+    let (_, revocation) =
+        connections::disconnect(&world.services, &user, account.id, &meta(), later).await.expect("disconnect");
+    assert_eq!(revocation, connections::Revocation::Confirmed, "refreshed, then revoked");
+    assert!(world.sandbox.grants.list().is_empty(), "nothing left alive at TikTok");
+}
+
+async fn disconnect_says_when_tiktok_did_not_confirm(db: DatabaseConnection) {
+    use sandbox::faults::{Fault, FaultKind, FaultTarget};
+    let world = world(db).await;
+    let user = verified_user(&world.services, "tari@example.id").await;
+    let account = connect(&world, &user, &SecretString::from("s"), 0, ALL).await;
+    world.sandbox.faults.arm(Fault {
+        id: 0,
+        target: FaultTarget { endpoint: Some("oauth.revoke".into()), account: None },
+        kind: FaultKind::ServerError { status: 503 },
+        times: None,
+    });
+    let (gone, revocation) = connections::disconnect(&world.services, &user, account.id, &meta(), Utc::now())
+        .await
+        .expect("disconnect");
+    assert_eq!(revocation, connections::Revocation::NotConfirmed, "told as it is");
+    assert_eq!(gone.status, status::DISCONNECTED);
+    assert!(
+        tiktok_token::Entity::find_by_id(account.id).one(&world.services.db).await.expect("db").is_none(),
+        "tokens deleted at once all the same"
+    );
+    assert_eq!(world.sandbox.grants.list().len(), 1, "the grant really is still alive at TikTok");
+
+    // An account whose grant TikTok already ended has nothing to revoke, and says so.
+    world.sandbox.faults.clear(None);
+    let back = connect(&world, &user, &SecretString::from("s"), 0, ALL).await;
+    world.sandbox.grants.revoke_user(&back.open_id);
+    let (_, revocation) =
+        connections::disconnect(&world.services, &user, back.id, &meta(), Utc::now() + Duration::hours(3))
+            .await
+            .expect("disconnect");
+    assert_eq!(revocation, connections::Revocation::AlreadyEnded);
+    assert!(domain::testing::outbox(&world.services, 0).await.is_empty(), "no reconnect email on disconnect");
+}
+
+async fn a_grant_whose_profile_cannot_be_read_is_given_back(db: DatabaseConnection) {
+    use sandbox::faults::{Fault, FaultKind, FaultTarget};
+    let world = world(db).await;
+    let user = verified_user(&world.services, "rani@example.id").await;
+    let session = SecretString::from("s");
+    world.sandbox.faults.arm(Fault {
+        id: 0,
+        target: FaultTarget { endpoint: Some("display.user_info".into()), account: None },
+        kind: FaultKind::ServerError { status: 500 },
+        times: None,
+    });
+    let url = connections::start(&world.services, &user, &session, Utc::now()).await.expect("start");
+    let query = consent(&world, &url, 1, ALL).await;
+    let failed = connections::complete(&world.services, &user, &session, &query, &meta(), Utc::now()).await;
+    assert!(failed.is_err(), "{failed:?}");
+    assert!(world.sandbox.grants.list().is_empty(), "the new grant was revoked, not orphaned");
+    assert!(connections::list(&world.services, &user).await.expect("list").is_empty());
+}
+
 db_tests!(
+    refresh_is_single_flight_without_shared_memory,
+    a_token_tiktok_refuses_is_refreshed_once,
+    disconnect_refreshes_a_lapsed_token_before_revoking,
+    disconnect_says_when_tiktok_did_not_confirm,
+    a_grant_whose_profile_cannot_be_read_is_given_back,
     connect_and_reconnect_without_duplicates,
     the_state_is_bound_to_the_session_and_used_once,
     refresh_is_single_flight_and_rotation_is_kept,

@@ -57,15 +57,15 @@ async fn failures_back_off_then_give_up(db: DatabaseConnection) {
         assert!(jobs::lease(&db, "w", now, jobs::LEASE).await.expect("lease").is_none(), "not due until the backoff ends");
         now += jobs::backoff(attempt, 0.25) + Duration::seconds(1);
     }
-    assert!(jobs::lease(&db, "w", now + Duration::days(30, jobs::LEASE)).await.expect("lease").is_none(), "given up");
+    assert!(jobs::lease(&db, "w", now + Duration::days(30), jobs::LEASE).await.expect("lease").is_none(), "given up");
 
     // Retry-After wins over the backoff.
     let now = Utc::now();
     jobs::enqueue(&db, job(Some("limited"), now), now).await.expect("enqueue");
     let leased = jobs::lease(&db, "w", now, jobs::LEASE).await.expect("lease").expect("due");
     jobs::fail(&db, &leased, "w", "429", Some(now + Duration::seconds(7)), now).await.expect("fail");
-    assert!(jobs::lease(&db, "w", now + Duration::seconds(6, jobs::LEASE)).await.expect("lease").is_none());
-    let again = jobs::lease(&db, "w", now + Duration::seconds(8, jobs::LEASE)).await.expect("lease").expect("due");
+    assert!(jobs::lease(&db, "w", now + Duration::seconds(6), jobs::LEASE).await.expect("lease").is_none());
+    let again = jobs::lease(&db, "w", now + Duration::seconds(8), jobs::LEASE).await.expect("lease").expect("due");
     assert_eq!(again.last_error.as_deref(), Some("429"));
 }
 
@@ -80,7 +80,64 @@ async fn hurrying_brings_a_later_job_forward(db: DatabaseConnection) {
     assert_eq!(leased.dedupe_key.as_deref(), Some("sync:9"));
 }
 
+async fn a_given_up_job_stays_visible_and_blocks_nothing(db: DatabaseConnection) {
+    let mut now = Utc::now();
+    jobs::enqueue(&db, job(Some("sync:7"), now), now).await.expect("enqueue");
+    let mut last = jobs::Failed::Retrying;
+    for attempt in 1..=jobs::MAX_ATTEMPTS {
+        let leased = jobs::lease(&db, "w", now, jobs::LEASE).await.expect("lease").expect("due");
+        last = jobs::fail(&db, &leased, "w", &format!("boom {attempt}"), None, now).await.expect("fail");
+        now += Duration::hours(7);
+    }
+    assert_eq!(last, jobs::Failed::GaveUp);
+    let keys = vec!["sync:7".to_owned()];
+    let troubles = jobs::troubles(&db, &keys).await.expect("db");
+    assert_eq!(troubles.len(), 1);
+    assert_eq!(troubles[0].last_error.as_deref(), Some("boom 8"));
+    assert!(troubles[0].given_up_at.is_some() && troubles[0].failing_since.is_some());
+    assert_eq!(jobs::failing(&db, 10).await.expect("db").len(), 1, "the operator sees it");
+
+    // The key is free for new work (a reconnect), and the given-up row gives way to it on revive.
+    assert!(jobs::enqueue(&db, job(Some("sync:7"), now), now).await.expect("enqueue"), "not blocked");
+    assert!(!jobs::enqueue(&db, job(Some("sync:7"), now), now).await.expect("enqueue"), "one queued");
+    assert_eq!(jobs::revive(&db, &keys, now).await.expect("revive"), 0, "the new job stands");
+    let leased = jobs::lease(&db, "w", now, jobs::LEASE).await.expect("lease").expect("the new job");
+    assert_eq!((leased.attempts, leased.given_up_at), (1, None));
+    assert!(jobs::reschedule(&db, &leased, "w", &serde_json::json!({}), now + Duration::days(365), now)
+        .await
+        .expect("reschedule"));
+    assert!(jobs::troubles(&db, &keys).await.expect("db").is_empty(), "a success clears the trouble");
+
+    // Revive brings a given-up job back with fresh attempts and its payload.
+    jobs::enqueue(&db, job(Some("sync:8"), now), now).await.expect("enqueue");
+    for _ in 1..=jobs::MAX_ATTEMPTS {
+        let leased = jobs::lease(&db, "w", now, jobs::LEASE).await.expect("lease").expect("due");
+        jobs::fail(&db, &leased, "w", "boom", None, now).await.expect("fail");
+        now += Duration::hours(7);
+    }
+    assert!(jobs::lease(&db, "w", now, jobs::LEASE).await.expect("lease").is_none(), "given up: not leased");
+    assert_eq!(jobs::revive(&db, &["sync:8".to_owned()], now).await.expect("revive"), 1);
+    let back = jobs::lease(&db, "w", now, jobs::LEASE).await.expect("lease").expect("revived");
+    assert_eq!((back.dedupe_key.as_deref(), back.attempts, back.payload.as_str()), (Some("sync:8"), 1, r#"{"n":1}"#));
+}
+
+async fn a_long_job_renews_its_lease(db: DatabaseConnection) {
+    let now = Utc::now();
+    jobs::enqueue(&db, job(None, now), now).await.expect("enqueue");
+    let leased = jobs::lease(&db, "w1", now, jobs::LEASE).await.expect("lease").expect("due");
+    let later = now + jobs::LEASE - Duration::seconds(10);
+    assert!(jobs::renew(&db, leased.id, "w1", later, jobs::LEASE).await.expect("renew"));
+    let past_first_lease = now + jobs::LEASE + Duration::seconds(10);
+    assert!(
+        jobs::lease(&db, "w2", past_first_lease, jobs::LEASE).await.expect("lease").is_none(),
+        "renewed: still held"
+    );
+    assert!(!jobs::renew(&db, leased.id, "w2", later, jobs::LEASE).await.expect("renew"), "not w2's lease");
+}
+
 db_tests!(
+    a_given_up_job_stays_visible_and_blocks_nothing,
+    a_long_job_renews_its_lease,
     dedupe_keys_keep_one_queued,
     leases_are_exclusive_and_lapse,
     failures_back_off_then_give_up,

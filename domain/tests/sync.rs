@@ -1,7 +1,8 @@
 //! Syncing connected accounts against the sandbox, on SQLite and PostgreSQL: the first sync fills
-//! the profile snapshot and every video; a worker killed mid-way through the video list leaves a
-//! checkpoint another worker resumes from with no gap and no duplicate; a 429 waits for its
-//! `Retry-After`.
+//! the profile snapshot and every video; a worker that lost its lease mid-page writes nothing of
+//! it while the worker that took over leaves no gap and no duplicate; a 429 waits for its
+//! `Retry-After`; a job that keeps failing is given up visibly, blocks nothing else, and Retry
+//! revives it. (A real SIGKILL at varied points is `server/tests/processes.rs`.)
 
 mod common;
 
@@ -15,7 +16,7 @@ use domain::entities::{
 };
 use domain::jobs;
 use domain::sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-use domain::sync::{self, Next};
+use domain::sync;
 use sandbox::faults::{Fault, FaultKind, FaultTarget};
 use secrecy::SecretString;
 
@@ -53,7 +54,7 @@ async fn the_first_sync_fills_profile_and_videos(db: DatabaseConnection) {
     );
 
     let now = Utc::now();
-    let ran = sync::run_due(&world.services, "w1", now).await.expect("run");
+    let ran = sync::run_due(&world.services, "w1", || now).await.expect("run");
     assert!(ran >= 3, "profile, then the video list page by page: {ran}");
 
     let snapshot = tiktok_profile_snapshot::Entity::find()
@@ -76,10 +77,10 @@ async fn the_first_sync_fills_profile_and_videos(db: DatabaseConnection) {
     assert!(synced.backfill_done && synced.last_synced_at.is_some());
 
     // Both jobs recur; nothing is due right now.
-    assert_eq!(sync::run_due(&world.services, "w1", now).await.expect("run"), 0);
+    assert_eq!(sync::run_due(&world.services, "w1", || now).await.expect("run"), 0);
     let intervals = world.services.config.sync;
     let later = now + intervals.profile + Duration::seconds(1);
-    assert!(sync::run_due(&world.services, "w1", later).await.expect("run") >= 2);
+    assert!(sync::run_due(&world.services, "w1", || later).await.expect("run") >= 2);
     let profiles = tiktok_profile_snapshot::Entity::find().count(&world.services.db).await.expect("count");
     assert_eq!(profiles, 2, "a second profile snapshot");
     // Six hours on, only the young videos (posted in the last ten days) get a new snapshot.
@@ -94,7 +95,7 @@ async fn the_first_sync_fills_profile_and_videos(db: DatabaseConnection) {
     assert_eq!(again as usize, ids.len() + young, "a recent pass snapshots young videos only");
     // A day after the backfill, a full pass snapshots every video again.
     let next_day = now + intervals.full + Duration::minutes(1);
-    sync::run_due(&world.services, "w1", next_day).await.expect("run");
+    sync::run_due(&world.services, "w1", || next_day).await.expect("run");
     let full = tiktok_video_snapshot::Entity::find().count(&world.services.db).await.expect("count");
     assert_eq!(
         full as usize,
@@ -112,40 +113,87 @@ async fn the_first_sync_fills_profile_and_videos(db: DatabaseConnection) {
     assert!(totals.iter().all(|t| t.videos as usize == ids.len() && t.view_count > 0));
 }
 
-async fn a_killed_worker_resumes_from_its_checkpoint(db: DatabaseConnection) {
+async fn a_worker_that_lost_its_lease_writes_nothing(db: DatabaseConnection) {
     let world = world(db).await;
     let user = verified_user(&world.services, "budi@example.id").await;
     let account = connect(&world, &user, &SecretString::from("s"), 1, ALL).await;
     let now = Utc::now();
-    let is_videos = |j: &job::Model| j.kind == sync::VIDEOS;
+    let lease = jobs::LEASE;
 
-    // Worker 1 takes the profile job and the first video page normally...
-    let mut pages = 0;
-    while pages < 1 {
-        let leased = jobs::lease(&world.services.db, "w1", now).await.expect("lease").expect("due");
-        let next = sync::handle(&world.services, &leased, now).await.expect("handle");
-        if is_videos(&leased) {
-            pages += 1;
-            assert!(matches!(next, Next::Again(at, _) if at == now), "more pages follow at once");
+    // Worker 1 takes the first video page and stalls (a long GC pause, a frozen VM)...
+    let stalled = loop {
+        let leased = jobs::lease(&world.services.db, "w1", now, lease).await.expect("lease").expect("due");
+        if leased.kind == sync::VIDEOS {
+            break leased;
         }
-        if let Next::Again(at, payload) = next {
-            jobs::reschedule(&world.services.db, &leased, "w1", &payload, at, now).await.expect("reschedule");
-        }
+        sync::handle(&world.services, sync::Leased { job: &leased, worker: "w1" }, now).await.expect("profile");
+    };
+    // ...its lease lapses and worker 2 takes the job over and does the whole pass.
+    let later = now + lease + Duration::seconds(1);
+    sync::run_due(&world.services, "w2", || later).await.expect("run");
+    let done = stored_video_ids(&world, account.id).await;
+    assert_eq!(done.iter().cloned().collect::<HashSet<_>>(), sandbox_video_ids(&world, 1));
+    let snapshots = snapshot_count(&world).await;
+
+    // Worker 1 wakes up: its page is refused as a whole, nothing of it is written.
+    let late = sync::handle(&world.services, sync::Leased { job: &stalled, worker: "w1" }, now).await;
+    assert!(matches!(late, Err(domain::Error::Conflict(_))), "{late:?}");
+    assert_eq!(snapshot_count(&world).await, snapshots, "no snapshot from the stale worker");
+    assert_eq!(stored_video_ids(&world, account.id).await.len(), done.len(), "no duplicate");
+}
+
+async fn a_sync_that_keeps_failing_is_shown_and_retry_revives_it(db: DatabaseConnection) {
+    // One try per call, so the test does not sleep through in-process retries.
+    let world = world_with(db, &[("SOCO_TIKTOK_RETRY_ATTEMPTS", "1")]).await;
+    let user = verified_user(&world.services, "dewi@example.id").await;
+    let stranger = verified_user(&world.services, "x@example.id").await;
+    let account = connect(&world, &user, &SecretString::from("s"), 0, ALL).await;
+    // TikTok fails this account's video list for good (until cleared).
+    world.sandbox.faults.arm(Fault {
+        id: 0,
+        target: FaultTarget {
+            endpoint: Some("display.video_list".into()),
+            account: Some(account.open_id.clone()),
+        },
+        kind: FaultKind::ServerError { status: 503 },
+        times: None,
+    });
+    let mut now = Utc::now();
+    for _ in 0..jobs::MAX_ATTEMPTS {
+        sync::run_due(&world.services, "w", || now).await.expect("run");
+        now += Duration::hours(7); // past the longest backoff, and the profile's interval
     }
-    // ...then dies in the middle of the second page: stored, never rescheduled.
-    let leased = jobs::lease(&world.services.db, "w1", now).await.expect("lease").expect("the second page");
-    assert!(is_videos(&leased));
-    assert!(leased.payload.contains("cursor"), "the checkpoint is in the job: {}", leased.payload);
-    sync::handle(&world.services, &leased, now).await.expect("handled, then killed");
-    let before = stored_video_ids(&world, account.id).await.len();
-    assert!(before > 0 && before < sandbox_video_ids(&world, 1).len(), "stopped mid-way at {before}");
+    let trouble = sync::trouble(&world.services.db, account.id).await.expect("db").expect("shown");
+    assert!(trouble.given_up, "{trouble:?}");
+    assert!(trouble.reason.contains("503"), "the reason is TikTok's answer: {}", trouble.reason);
+    assert!(trouble.since < now - Duration::hours(40), "since the first failure: {:?}", trouble.since);
+    let failing = jobs::failing(&world.services.db, 10).await.expect("db");
+    assert_eq!(failing.len(), 1, "the operator sees it too");
+    // The profile job of the same account kept running: one failing job blocks nothing else.
+    let profiles = tiktok_profile_snapshot::Entity::find()
+        .filter(tiktok_profile_snapshot::Column::AccountId.eq(account.id))
+        .count(&world.services.db)
+        .await
+        .expect("count");
+    assert!(profiles >= u64::try_from(jobs::MAX_ATTEMPTS).expect("small"), "{profiles}");
+    // Nothing more runs by itself...
+    sync::run_due(&world.services, "w", || now + Duration::days(3)).await.expect("run");
+    assert!(stored_video_ids(&world, account.id).await.is_empty());
 
-    // Worker 2 waits out the lease and finishes from the checkpoint.
-    let later = now + jobs::LEASE + Duration::seconds(1);
-    sync::run_due(&world.services, "w2", later).await.expect("run");
-    let ids = stored_video_ids(&world, account.id).await;
-    assert_eq!(ids.iter().cloned().collect::<HashSet<_>>(), sandbox_video_ids(&world, 1), "no gap");
-    assert_eq!(ids.len(), sandbox_video_ids(&world, 1).len(), "no duplicate");
+    // ...until the owner presses Retry (a stranger cannot).
+    world.sandbox.faults.clear(None);
+    let theirs = sync::retry(&world.services, &stranger, account.id, now).await;
+    assert!(matches!(theirs, Err(domain::Error::NotFound)), "{theirs:?}");
+    sync::retry(&world.services, &user, account.id, now).await.expect("retry");
+    sync::run_due(&world.services, "w", || now).await.expect("run");
+    assert_eq!(stored_video_ids(&world, account.id).await.len(), sandbox_video_ids(&world, 0).len());
+    assert_eq!(sync::trouble(&world.services.db, account.id).await.expect("db"), None, "healthy again");
+    assert!(jobs::failing(&world.services.db, 10).await.expect("db").is_empty());
+}
+
+async fn snapshot_count(world: &World) -> u64 {
+    use domain::sea_orm::PaginatorTrait;
+    domain::entities::tiktok_video_snapshot::Entity::find().count(&world.services.db).await.expect("count")
 }
 
 async fn rate_limits_wait_for_retry_after(db: DatabaseConnection) {
@@ -162,7 +210,7 @@ async fn rate_limits_wait_for_retry_after(db: DatabaseConnection) {
         times: Some(1),
     });
     let now = Utc::now();
-    sync::run_due(&world.services, "w", now).await.expect("run");
+    sync::run_due(&world.services, "w", || now).await.expect("run");
     let waiting = job::Entity::find()
         .filter(job::Column::Kind.eq(sync::VIDEOS))
         .one(&world.services.db)
@@ -172,12 +220,13 @@ async fn rate_limits_wait_for_retry_after(db: DatabaseConnection) {
     assert_eq!(waiting.last_error.as_deref(), Some("rate limited"));
     assert!(waiting.run_at >= now + Duration::seconds(29), "{:?}", waiting.run_at);
     assert!(stored_video_ids(&world, account.id).await.is_empty());
-    sync::run_due(&world.services, "w", now + Duration::seconds(31)).await.expect("run");
+    sync::run_due(&world.services, "w", || now + Duration::seconds(31)).await.expect("run");
     assert_eq!(stored_video_ids(&world, account.id).await.len(), sandbox_video_ids(&world, 2).len());
 }
 
 db_tests!(
     the_first_sync_fills_profile_and_videos,
-    a_killed_worker_resumes_from_its_checkpoint,
+    a_worker_that_lost_its_lease_writes_nothing,
+    a_sync_that_keeps_failing_is_shown_and_retry_revives_it,
     rate_limits_wait_for_retry_after,
 );

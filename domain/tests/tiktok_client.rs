@@ -222,7 +222,11 @@ async fn after_revoke_nothing_works() {
     assert!(matches!(call, Err(DisplayError::TokenInvalid { .. })), "{call:?}");
     let refresh = world.login_kit.refresh(&grant.refresh_token, sandbox_now(&world.sandbox)).await;
     assert!(matches!(refresh, Err(LoginKitError::InvalidGrant { .. })), "{refresh:?}");
-    world.login_kit.revoke(&grant.access_token).await.expect("revoking twice is fine");
+    let again = world.login_kit.revoke(&grant.access_token).await;
+    assert!(
+        matches!(again, Err(LoginKitError::Rejected { ref error, .. }) if error == "invalid_request"),
+        "a strict server refuses to revoke a dead token, so a caller cannot mistake it for success: {again:?}"
+    );
 }
 
 #[tokio::test]

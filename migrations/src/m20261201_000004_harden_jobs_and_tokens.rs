@@ -5,7 +5,7 @@
 //!   longer holds it: the key is unique only among jobs that are not given up (a partial unique
 //!   index), so the same work can be queued again by a retry or a reconnect. SQLite cannot drop a
 //!   column's inline `UNIQUE`, so the table is rebuilt on both databases (jobs reference nothing
-//!   and nothing references them; ids are not kept).
+//!   and nothing references them; ids are not kept, since PostgreSQL's sequence would not follow).
 //! - `tiktok_tokens` gains `generation` (bumped by every refresh, the compare-and-swap that keeps
 //!   two processes from both refreshing one grant) and `refresh_claimed_until` (the claim a
 //!   refreshing process holds, so the others wait instead of spending the rotating refresh token).
@@ -79,13 +79,19 @@ fn jobs_table(name: impl IntoIden, with_failure_columns: bool, unique_key: bool)
     table
 }
 
-/// Replaces `jobs` by a table built by `create`, copying the shared columns.
-async fn rebuild_jobs(manager: &SchemaManager<'_>, create: TableCreateStatement) -> Result<(), DbErr> {
-    manager.create_table(create).await?;
+/// Replaces `jobs` by the table `build` makes, copying the shared columns through a holding
+/// table (no rename: the two databases differ on renaming a table that had indexes).
+async fn rebuild_jobs(
+    manager: &SchemaManager<'_>,
+    build: impl Fn(&dyn Fn() -> DynIden) -> TableCreateStatement,
+) -> Result<(), DbErr> {
     let db = manager.get_connection();
+    manager.create_table(build(&|| JobsRebuilt::Table.into_iden())).await?;
     db.execute_unprepared(&format!("INSERT INTO jobs_rebuilt ({SHARED}) SELECT {SHARED} FROM jobs")).await?;
     manager.drop_table(Table::drop().table(Jobs::Table).to_owned()).await?;
-    manager.rename_table(Table::rename().table(JobsRebuilt::Table, Jobs::Table).to_owned()).await?;
+    manager.create_table(build(&|| Jobs::Table.into_iden())).await?;
+    db.execute_unprepared(&format!("INSERT INTO jobs ({SHARED}) SELECT {SHARED} FROM jobs_rebuilt")).await?;
+    manager.drop_table(Table::drop().table(JobsRebuilt::Table).to_owned()).await?;
     manager
         .create_index(Index::create().name("idx_jobs_run_at").table(Jobs::Table).col(Jobs::RunAt).to_owned())
         .await
@@ -93,8 +99,15 @@ async fn rebuild_jobs(manager: &SchemaManager<'_>, create: TableCreateStatement)
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// One transaction on both databases: on SQLite the rebuild must run on one connection (a
+    /// pool's other connections may still read the old schema mid-way), and a failure half-way
+    /// must leave the old `jobs` intact.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        rebuild_jobs(manager, jobs_table(JobsRebuilt::Table, true, false)).await?;
+        rebuild_jobs(manager, |name| jobs_table(name(), true, false)).await?;
         // Partial indexes read the same on SQLite and PostgreSQL.
         manager
             .get_connection()
@@ -133,6 +146,6 @@ impl MigrationTrait for Migration {
         }
         // Given-up jobs would collide on the old unique key: they go.
         manager.get_connection().execute_unprepared("DELETE FROM jobs WHERE given_up_at IS NOT NULL").await?;
-        rebuild_jobs(manager, jobs_table(JobsRebuilt::Table, false, true)).await
+        rebuild_jobs(manager, |name| jobs_table(name(), false, true)).await
     }
 }

@@ -152,13 +152,18 @@ pub const VARIABLES: &[Variable] = &[
     },
     Variable {
         name: "SOCO_SANDBOX_TIKTOK_WEBHOOK_URL",
-        default: "<public URL>/webhooks/tiktok",
+        default: "off (Soco has no webhook route yet)",
         doc: "Where TikTok webhooks (post.publish.*, authorization.removed) are delivered; `off` disables them.",
     },
     Variable {
         name: "SOCO_SANDBOX_SHOP_WEBHOOK_URL",
-        default: "<public URL>/webhooks/tiktok-shop",
+        default: "off (Soco has no webhook route yet)",
         doc: "Where TikTok Shop webhooks are delivered; `off` disables them.",
+    },
+    Variable {
+        name: "SOCO_SANDBOX_STRICT_REVOKE",
+        default: "true",
+        doc: "Whether revoking an expired, unknown or already revoked access token is refused (invalid_request), as a strict server would.",
     },
 ];
 
@@ -235,6 +240,8 @@ pub struct SandboxConfig {
     pub refresh_ttl: Duration,
     /// Refresh tokens rotate and the old one stops working.
     pub rotate_refresh: bool,
+    /// Whether revoking an expired, unknown or revoked access token is refused.
+    pub strict_revoke: bool,
     /// Accepted PKCE encodings.
     pub pkce: PkceEncoding,
     /// Display API requests per endpoint per minute.
@@ -325,6 +332,7 @@ impl SandboxConfig {
             access_ttl: Duration::from_secs(7200),
             refresh_ttl: Duration::from_secs(180 * 86_400),
             rotate_refresh: true,
+            strict_revoke: true,
             pkce: PkceEncoding::Both,
             display_rate_per_minute: 600,
             shop_rate_per_second: 50,
@@ -341,8 +349,9 @@ impl SandboxConfig {
             private_creators: Vec::new(),
             self_url: format!("{base}/sandbox"),
             oauth_error_status: 400,
-            tiktok_webhook_url: Some(format!("{base}/webhooks/tiktok")),
-            shop_webhook_url: Some(format!("{base}/webhooks/tiktok-shop")),
+            // Off until Soco has routes for them: a delivery nobody answers would 404 and retry.
+            tiktok_webhook_url: None,
+            shop_webhook_url: None,
             webhook_retry_base: Duration::from_secs(2),
             webhook_max_attempts: 8,
         }
@@ -407,6 +416,7 @@ impl SandboxConfig {
         }
         for (name, slot) in [
             ("SOCO_SANDBOX_ROTATE_REFRESH", &mut config.rotate_refresh),
+            ("SOCO_SANDBOX_STRICT_REVOKE", &mut config.strict_revoke),
             ("SOCO_SANDBOX_UNAUDITED", &mut config.unaudited),
             ("SOCO_SANDBOX_SHOP_ROTATE_REFRESH", &mut config.shop_rotate_refresh),
             ("SOCO_SANDBOX_LIST_PRIVATE_POSTS", &mut config.list_private_posts),

@@ -265,6 +265,25 @@ pub fn pkce_matches(encoding: PkceEncoding, challenge: &str, verifier: &str) -> 
     }
 }
 
+/// A rate-limit or server-error fault armed for `endpoint`, answered in the OAuth error format.
+async fn transport_fault(sandbox: &Sandbox, endpoint: &str) -> Option<Response> {
+    match sandbox.faults.transport(endpoint, None).await {
+        Some(FaultKind::RateLimited { retry_after }) => {
+            let mut response = oauth_error(sandbox, "rate_limit_exceeded", "Too many requests.");
+            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
+            Some(response)
+        }
+        Some(FaultKind::ServerError { status }) => {
+            let mut response =
+                oauth_error(sandbox, "server_error", "Something went wrong. Please try again later.");
+            *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            Some(response)
+        }
+        _ => None,
+    }
+}
+
 async fn token(State(sandbox): State<Sandbox>, Form(form): Form<TokenForm>) -> Response {
     let app = &sandbox.config.login_kit;
     if form.client_key.as_deref() != Some(app.client_key.as_str())
@@ -275,21 +294,8 @@ async fn token(State(sandbox): State<Sandbox>, Form(form): Form<TokenForm>) -> R
                            "log_id": crate::log_id(sandbox.clock.now()) });
         return (status, Json(body)).into_response();
     }
-    match sandbox.faults.transport("oauth.token", None).await {
-        Some(FaultKind::RateLimited { retry_after }) => {
-            let mut response = oauth_error(&sandbox, "rate_limit_exceeded", "Too many requests.");
-            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
-            return response;
-        }
-        Some(FaultKind::ServerError { status }) => {
-            let mut response =
-                oauth_error(&sandbox, "server_error", "Something went wrong. Please try again later.");
-            *response.status_mut() =
-                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            return response;
-        }
-        _ => {}
+    if let Some(response) = transport_fault(&sandbox, "oauth.token").await {
+        return response;
     }
     let now = sandbox.clock.now();
     let access_ttl = sandbox.config.access_ttl.as_secs() as i64;
@@ -385,8 +391,27 @@ async fn revoke(State(sandbox): State<Sandbox>, Form(form): Form<RevokeForm>) ->
     let Some(token) = form.token.filter(|t| !t.is_empty()) else {
         return oauth_error(&sandbox, "invalid_request", "token is required.");
     };
-    // Revoking an unknown or already revoked token succeeds too (RFC 7009): the outcome is the same.
-    sandbox.grants.revoke_token(&token);
+    if let Some(response) = transport_fault(&sandbox, "oauth.revoke").await {
+        return response;
+    }
+    if sandbox.config.strict_revoke {
+        // A strict server (RFC 7009 allows it) refuses a token it cannot honour: a client that
+        // revokes with a lapsed token learns that nothing was revoked.
+        match sandbox.grants.by_access_token(&token, sandbox.clock.now()) {
+            Ok(grant) => {
+                sandbox.grants.revoke_token(&grant.access_token);
+            }
+            Err(TokenProblem::Expired) => {
+                return oauth_error(&sandbox, "invalid_request", "The access token has expired.");
+            }
+            Err(TokenProblem::Unknown) => {
+                return oauth_error(&sandbox, "invalid_request", "The access token is invalid or revoked.");
+            }
+        }
+    } else {
+        // Lenient, as RFC 7009 also allows: an unknown or revoked token "succeeds" too.
+        sandbox.grants.revoke_token(&token);
+    }
     Json(json!({})).into_response()
 }
 

@@ -355,6 +355,28 @@ async fn tokens_expire_rotate_and_revoke() {
     );
     assert_eq!(client.refresh(&new_refresh).await.json()["error"], "invalid_grant");
 
+    // Strict by default: revoking a token that is revoked, unknown or expired is refused, so a
+    // client cannot mistake it for a revocation.
+    let revoke_with = |token: String| {
+        let client = &client;
+        async move {
+            client
+                .post_form(
+                    "/open-api/v2/oauth/revoke/",
+                    &[("client_key", "sbx_client_key"), ("client_secret", "sbx_client_secret"), ("token", &token)],
+                )
+                .await
+        }
+    };
+    let again = revoke_with(new_access.clone()).await;
+    assert_eq!((again.status, again.json()["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_request")));
+    assert_eq!(revoke_with("act.never-issued".into()).await.json()["error"], "invalid_request");
+    let (lapsing, _, _) = client.connect(0, ALL_READ).await;
+    client.sandbox.clock.advance(7200);
+    let expired = revoke_with(lapsing.clone()).await;
+    assert_eq!(expired.json()["error"], "invalid_request", "an expired access token revokes nothing");
+    assert_eq!(expired.json()["error_description"], "The access token has expired.");
+
     // A refresh token outlives its lifetime: invalid_grant.
     let (_, refresh, _) = client.connect(0, ALL_READ).await;
     client.sandbox.clock.advance(180 * 86_400);

@@ -131,7 +131,7 @@ async fn main() {
     let started = Instant::now();
     let mut jobs_run = 0;
     loop {
-        jobs_run += domain::sync::run_due(&services, "bench", Utc::now()).await.expect("sync");
+        jobs_run += domain::sync::run_due(&services, "bench", Utc::now).await.expect("sync");
         let done = tiktok_account::Entity::find()
             .filter(tiktok_account::Column::BackfillDone.eq(true))
             .count(&services.db)

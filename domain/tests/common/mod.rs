@@ -19,6 +19,11 @@ pub struct World {
 /// Soco's services and the sandbox mounted under `/sandbox` on one loopback port, as in sandbox
 /// mode.
 pub async fn world(db: DatabaseConnection) -> World {
+    world_with(db, &[]).await
+}
+
+/// [`world`] with extra `SOCO_*` settings.
+pub async fn world_with(db: DatabaseConnection, settings: &[(&str, &str)]) -> World {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
     let origin = format!("http://{}", listener.local_addr().expect("an address"));
     let mut config = SandboxConfig::for_public_url(&origin);
@@ -28,7 +33,9 @@ pub async fn world(db: DatabaseConnection) -> World {
     let sandbox = Sandbox::new(config);
     let router = axum::Router::new().nest("/sandbox", sandbox::router(sandbox.clone()));
     tokio::spawn(async move { axum::serve(listener, router).await });
-    let (services, data) = domain::testing::services_with(db, &[("SOCO_PUBLIC_URL", origin.as_str())]).await;
+    let mut vars = vec![("SOCO_PUBLIC_URL", origin.as_str())];
+    vars.extend_from_slice(settings);
+    let (services, data) = domain::testing::services_with(db, &vars).await;
     World { services, sandbox, _data: data }
 }
 
