@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use email_address::{EmailAddress, Options};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -281,7 +281,7 @@ pub async fn register(
         return Ok(());
     }
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let created = user::ActiveModel {
         email: Set(email.clone()),
         display_name: Set(display_name.clone()),
@@ -329,7 +329,7 @@ pub async fn verify_email(
     meta: &RequestMeta,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let (row, user) = redeem_for_user(&txn, token, Purpose::VerifyEmail, now).await?;
     if user.email_verified_at.is_none() {
         let mut active = user.into_active_model();
@@ -563,7 +563,7 @@ pub async fn reset_password(
         check_password("password", new_password, &user.email, &user.display_name)?;
     }
     let hash = services.passwords.hash(new_password).await?;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let (_, user) = redeem_for_user(&txn, token, Purpose::ResetPassword, now).await?;
     let mut active = user.clone().into_active_model();
     active.password_hash = Set(hash);
@@ -594,7 +594,7 @@ pub async fn change_password(
     require_password(services, user, old_password, "current_password").await?;
     check_password("new_password", new_password, &user.email, &user.display_name)?;
     let hash = services.passwords.hash(new_password).await?;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let mut active = user.clone().into_active_model();
     active.password_hash = Set(hash);
     active.updated_at = Set(now);
@@ -673,7 +673,7 @@ pub async fn confirm_email_change(
     meta: &RequestMeta,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let (row, user) = redeem_for_user(&txn, token, Purpose::ChangeEmail, now).await?;
     let new_email = row.new_email.clone().ok_or_else(|| Error::invalid("token", "link_invalid"))?;
     if find_user_by_email(&txn, &new_email).await?.is_some() {
@@ -739,7 +739,7 @@ pub async fn confirm_totp_setup(
     if !check_totp(services, user, code, now)? {
         return Err(Error::invalid("code", "code_invalid"));
     }
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let codes = replace_recovery_codes(&txn, user.id).await?;
     let shown = seal_codes(services, user.id, &codes)?;
     let mut active = user.clone().into_active_model();
@@ -779,7 +779,7 @@ pub async fn regenerate_recovery_codes(
         return Err(Error::Forbidden);
     }
     require_password(services, user, password, "password").await?;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let codes = replace_recovery_codes(&txn, user.id).await?;
     let shown = seal_codes(services, user.id, &codes)?;
     let mut active = user.clone().into_active_model();
@@ -856,7 +856,7 @@ pub async fn disable_totp(
     now: DateTime<Utc>,
 ) -> Result<()> {
     require_password(services, user, password, "password").await?;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let mut active = user.clone().into_active_model();
     active.totp_secret = Set(None);
     active.totp_key_id = Set(None);

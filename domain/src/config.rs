@@ -141,6 +141,11 @@ pub const VARIABLES: &[Variable] = &[
         doc: "Tries a background TikTok call gets for a passing failure (429, 5xx, network) before its job is retried later.",
     },
     Variable {
+        name: "SOCO_WORKER_POLL_MS",
+        default: "2000",
+        doc: "How long an idle worker waits before it looks for due jobs again, in milliseconds.",
+    },
+    Variable {
         name: "SOCO_JOB_LEASE_SECONDS",
         default: "300",
         doc: "How long a worker holds a background job before another may take it (renewed while it runs).",
@@ -307,6 +312,8 @@ pub struct Config {
     pub tiktok_endpoints: TikTokEndpoints,
     /// `SOCO_JOB_LEASE_SECONDS`: how long a worker's lease on a job lasts.
     pub job_lease: chrono::Duration,
+    /// `SOCO_WORKER_POLL_MS`: an idle worker's pause between looks at the queue.
+    pub worker_poll: std::time::Duration,
     /// `SOCO_TIKTOK_RETRY_ATTEMPTS`: tries per background TikTok call.
     pub tiktok_retry_attempts: NonZeroU32,
     /// `SOCO_LOG`: the tracing filter.
@@ -495,6 +502,8 @@ impl Config {
 
         let job_lease = chrono::Duration::seconds(i64::from(count("SOCO_JOB_LEASE_SECONDS", 300).get()));
         let tiktok_retry_attempts = count("SOCO_TIKTOK_RETRY_ATTEMPTS", 4);
+        let worker_poll =
+            std::time::Duration::from_millis(u64::from(count("SOCO_WORKER_POLL_MS", 2000).get()));
 
         let defaults = TikTokEndpoints::defaults(tiktok_mode, &public_url.origin().ascii_serialization());
         let mut endpoint = |var: &'static str, default: String| match get(var) {
@@ -537,6 +546,7 @@ impl Config {
                 tiktok_endpoints,
                 job_lease,
                 tiktok_retry_attempts,
+                worker_poll,
                 log,
             })
         } else {
@@ -626,11 +636,16 @@ impl TikTokEndpoints {
 /// A TikTok base URL from the environment: absolute, no query or fragment, no trailing slash.
 /// In production mode it must be HTTPS, except on a loopback host (a sandbox on this machine).
 fn parse_endpoint(text: &str, mode: TikTokMode) -> Result<String, String> {
-    let url = Url::parse(text).map_err(|_| "expected an absolute URL such as https://open.tiktokapis.com".to_owned())?;
+    let url = Url::parse(text)
+        .map_err(|_| "expected an absolute URL such as https://open.tiktokapis.com".to_owned())?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err("expected an http:// or https:// URL with a host".into());
     }
-    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
         return Err("expected a base URL without a query, fragment or credentials".into());
     }
     let loopback = match url.host() {

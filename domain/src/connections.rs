@@ -25,7 +25,7 @@ use chrono::{DateTime, Duration, Utc};
 use oauth2::{CsrfToken, PkceCodeVerifier};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    Set,
 };
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
@@ -218,20 +218,21 @@ pub async fn complete(
         .await
         .map_err(upstream_login)?;
     let fields = UserField::allowed_by(&grant.scopes);
-    let profile =
-        match RetryPolicy::interactive().run(|| services.tiktok.display.user_info(&grant.access_token, &fields)).await
-        {
-            Ok(profile) => profile,
-            Err(error) => {
-                // Nothing was stored: give the grant back instead of leaving it live at TikTok.
-                if let Err(revoke) = services.tiktok.login_kit.revoke(&grant.access_token).await {
-                    tracing::warn!(error = %revoke, "could not revoke a grant whose profile could not be read");
-                }
-                return Err(upstream_display(error));
+    let profile = match RetryPolicy::interactive()
+        .run(|| services.tiktok.display.user_info(&grant.access_token, &fields))
+        .await
+    {
+        Ok(profile) => profile,
+        Err(error) => {
+            // Nothing was stored: give the grant back instead of leaving it live at TikTok.
+            if let Err(revoke) = services.tiktok.login_kit.revoke(&grant.access_token).await {
+                tracing::warn!(error = %revoke, "could not revoke a grant whose profile could not be read");
             }
-        };
+            return Err(upstream_display(error));
+        }
+    };
 
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let existing = tiktok_account::Entity::find()
         .filter(tiktok_account::Column::UserId.eq(user.id))
         .filter(tiktok_account::Column::OpenId.eq(grant.open_id.as_str()))
@@ -470,7 +471,8 @@ async fn live_token(
     let clock = || now + Duration::from_std(started.elapsed()).unwrap_or(Duration::zero());
     loop {
         let at = clock();
-        let Some(row) = tiktok_token::Entity::find_by_id(account_id).one(&services.db).await.map_err(Error::from)?
+        let Some(row) =
+            tiktok_token::Entity::find_by_id(account_id).one(&services.db).await.map_err(Error::from)?
         else {
             return Err(TokenFailure::Refused(None));
         };
@@ -499,7 +501,10 @@ async fn live_token(
 async fn claim(services: &Services, row: &tiktok_token::Model, at: DateTime<Utc>) -> Result<bool> {
     use sea_orm::Condition;
     let claimed = tiktok_token::Entity::update_many()
-        .col_expr(tiktok_token::Column::RefreshClaimedUntil, sea_orm::sea_query::Expr::value(at + REFRESH_CLAIM))
+        .col_expr(
+            tiktok_token::Column::RefreshClaimedUntil,
+            sea_orm::sea_query::Expr::value(at + REFRESH_CLAIM),
+        )
         .filter(tiktok_token::Column::AccountId.eq(row.account_id))
         .filter(tiktok_token::Column::Generation.eq(row.generation))
         .filter(
@@ -552,13 +557,19 @@ async fn refresh_claimed(
             let stored = tiktok_token::Entity::update_many()
                 .col_expr(tiktok_token::Column::KeyId, sea_orm::sea_query::Expr::value(access.key_id))
                 .col_expr(tiktok_token::Column::AccessToken, sea_orm::sea_query::Expr::value(access.bytes))
-                .col_expr(tiktok_token::Column::AccessExpiresAt, sea_orm::sea_query::Expr::value(grant.access_expires_at))
+                .col_expr(
+                    tiktok_token::Column::AccessExpiresAt,
+                    sea_orm::sea_query::Expr::value(grant.access_expires_at),
+                )
                 .col_expr(tiktok_token::Column::RefreshToken, sea_orm::sea_query::Expr::value(refresh.bytes))
                 .col_expr(
                     tiktok_token::Column::RefreshExpiresAt,
                     sea_orm::sea_query::Expr::value(grant.refresh_expires_at),
                 )
-                .col_expr(tiktok_token::Column::Generation, sea_orm::sea_query::Expr::value(row.generation + 1))
+                .col_expr(
+                    tiktok_token::Column::Generation,
+                    sea_orm::sea_query::Expr::value(row.generation + 1),
+                )
                 .col_expr(
                     tiktok_token::Column::RefreshClaimedUntil,
                     sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
@@ -590,11 +601,13 @@ async fn refresh_claimed(
         Err(error) if error.needs_reconnect() => {
             release(services, account_id, row.generation).await?;
             // Final only if nobody stored a newer grant meanwhile.
-            let now_stored = tiktok_token::Entity::find_by_id(account_id).one(&services.db).await.map_err(Error::from)?;
+            let now_stored =
+                tiktok_token::Entity::find_by_id(account_id).one(&services.db).await.map_err(Error::from)?;
             match now_stored {
-                Some(newer) if newer.generation != row.generation => {
-                    Ok(LiveToken { secret: open_token(services, &newer, false)?, generation: newer.generation })
-                }
+                Some(newer) if newer.generation != row.generation => Ok(LiveToken {
+                    secret: open_token(services, &newer, false)?,
+                    generation: newer.generation,
+                }),
                 _ => Err(TokenFailure::Refused(Some(row.generation))),
             }
         }
@@ -628,8 +641,13 @@ pub async fn flag_for_reconnect(services: &Services, account_id: i64, now: DateT
     flag(services, account_id, None, now).await
 }
 
-async fn flag(services: &Services, account_id: i64, generation: Option<i64>, now: DateTime<Utc>) -> Result<()> {
-    let txn = services.db.begin().await?;
+async fn flag(
+    services: &Services,
+    account_id: i64,
+    generation: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let txn = crate::db::begin_write(&services.db).await?;
     let Some(account) = tiktok_account::Entity::find_by_id(account_id).one(&txn).await? else {
         return Ok(());
     };
@@ -641,7 +659,8 @@ async fn flag(services: &Services, account_id: i64, generation: Option<i64>, now
         dead = dead.filter(tiktok_token::Column::Generation.eq(generation));
     }
     let deleted = dead.exec(&txn).await?.rows_affected;
-    let still_has_tokens = deleted == 0 && tiktok_token::Entity::find_by_id(account_id).one(&txn).await?.is_some();
+    let still_has_tokens =
+        deleted == 0 && tiktok_token::Entity::find_by_id(account_id).one(&txn).await?.is_some();
     if still_has_tokens {
         return Ok(()); // a newer grant arrived: not dead
     }
@@ -738,7 +757,7 @@ pub async fn disconnect(
 ) -> Result<(tiktok_account::Model, Revocation)> {
     let account = find(services, user, account_id).await?;
     let revocation = revoke_at_tiktok(services, account.id, now).await;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     tiktok_token::Entity::delete_by_id(account.id).exec(&txn).await?;
     let mut row = account.into_active_model();
     row.status = Set(status::DISCONNECTED.to_owned());

@@ -108,14 +108,11 @@ pub async fn lease(
     due.column(job::Column::Id)
         .from(job::Entity)
         .cond_where(
-            Condition::all()
-                .add(job::Column::RunAt.lte(now))
-                .add(job::Column::GivenUpAt.is_null())
-                .add(
-                    Condition::any()
-                        .add(job::Column::LeaseExpiresAt.is_null())
-                        .add(job::Column::LeaseExpiresAt.lt(now)),
-                ),
+            Condition::all().add(job::Column::RunAt.lte(now)).add(job::Column::GivenUpAt.is_null()).add(
+                Condition::any()
+                    .add(job::Column::LeaseExpiresAt.is_null())
+                    .add(job::Column::LeaseExpiresAt.lt(now)),
+            ),
         )
         .order_by(job::Column::RunAt, sea_orm::Order::Asc)
         .order_by(job::Column::Id, sea_orm::Order::Asc)
@@ -253,19 +250,13 @@ pub async fn fail(
         .col_expr(job::Column::LeaseOwner, Expr::value(Option::<String>::None))
         .col_expr(job::Column::LeaseExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(job::Column::LastError, Expr::value(message))
-        .col_expr(
-            job::Column::FailingSince,
-            Expr::value(job.failing_since.unwrap_or(now)),
-        )
+        .col_expr(job::Column::FailingSince, Expr::value(job.failing_since.unwrap_or(now)))
         .col_expr(job::Column::UpdatedAt, Expr::value(now));
     if give_up {
         update = update.col_expr(job::Column::GivenUpAt, Expr::value(now));
     }
-    let updated = update
-        .filter(job::Column::Id.eq(job.id))
-        .filter(job::Column::LeaseOwner.eq(worker))
-        .exec(db)
-        .await?;
+    let updated =
+        update.filter(job::Column::Id.eq(job.id)).filter(job::Column::LeaseOwner.eq(worker)).exec(db).await?;
     Ok(match (updated.rows_affected, give_up) {
         (0, _) => Failed::LeaseLost,
         (_, true) => Failed::GaveUp,

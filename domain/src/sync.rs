@@ -24,7 +24,6 @@
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 
@@ -85,13 +84,13 @@ const QUIET_FAILURES: i32 = 2;
 /// that failed more than [`QUIET_FAILURES`] times in a row.
 pub async fn trouble(db: &impl ConnectionTrait, account_id: i64) -> Result<Option<Trouble>> {
     let troubles = jobs::troubles(db, &job_keys(account_id)).await?;
-    Ok(troubles.into_iter().find(|job| job.given_up_at.is_some() || job.attempts > QUIET_FAILURES).map(|job| {
-        Trouble {
+    Ok(troubles.into_iter().find(|job| job.given_up_at.is_some() || job.attempts > QUIET_FAILURES).map(
+        |job| Trouble {
             since: job.failing_since.unwrap_or(job.updated_at),
             reason: job.last_error.unwrap_or_default(),
             given_up: job.given_up_at.is_some(),
-        }
-    }))
+        },
+    ))
 }
 
 /// The user's "Retry" on an account whose sync failed: revives its given-up jobs and brings its
@@ -186,7 +185,7 @@ async fn sync_profile(services: &Services, leased: Leased<'_>, id: i64, now: Dat
         async move { services.tiktok.display.user_info(&token, fields).await }
     })
     .await?;
-    let taken_at = now.trunc_subsecs(0);
+    let taken_at = now.trunc_subsecs(3);
     let as_i64 = |n: Option<u64>| n.and_then(|n| i64::try_from(n).ok());
     let snapshot = tiktok_profile_snapshot::ActiveModel {
         account_id: Set(account.id),
@@ -197,7 +196,7 @@ async fn sync_profile(services: &Services, leased: Leased<'_>, id: i64, now: Dat
         video_count: Set(as_i64(profile.video_count)),
         ..Default::default()
     };
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     tiktok_profile_snapshot::Entity::insert(snapshot)
         .on_conflict_do_nothing_on([
             tiktok_profile_snapshot::Column::AccountId,
@@ -221,7 +220,9 @@ async fn sync_profile(services: &Services, leased: Leased<'_>, id: i64, now: Dat
     row.last_synced_at = Set(Some(now));
     row.updated_at = Set(now);
     row.update(&txn).await?;
-    leased.settle(&txn, Next::Again(now + services.config.sync.profile, json!({ "account_id": id })), now).await?;
+    leased
+        .settle(&txn, Next::Again(now + services.config.sync.profile, json!({ "account_id": id })), now)
+        .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -245,7 +246,7 @@ impl Pass {
         Pass {
             full: payload["full"].as_bool().unwrap_or(true),
             cursor: payload["cursor"].as_i64(),
-            taken_at: time("taken_at"),
+            taken_at: payload["taken_at_ms"].as_i64().and_then(DateTime::from_timestamp_millis),
             last_full: time("last_full"),
         }
     }
@@ -261,7 +262,7 @@ impl Pass {
             "account_id": account_id,
             "full": self.full,
             "cursor": self.cursor,
-            "taken_at": self.taken_at.map(|t| t.timestamp()),
+            "taken_at_ms": self.taken_at.map(|t| t.timestamp_millis()),
             "last_full": self.last_full.map(|t| t.timestamp()),
         })
     }
@@ -282,9 +283,9 @@ async fn sync_videos(services: &Services, leased: Leased<'_>, id: i64, now: Date
         // A new pass: decide now what kind it is, and its snapshot instant.
         pass.full = !account.backfill_done || Pass::full_due(pass.last_full, now, intervals.full);
         pass.cursor = None;
-        pass.taken_at = Some(now.trunc_subsecs(0));
+        pass.taken_at = Some(now.trunc_subsecs(3));
     }
-    let taken_at = pass.taken_at.unwrap_or_else(|| now.trunc_subsecs(0));
+    let taken_at = pass.taken_at.unwrap_or_else(|| now.trunc_subsecs(3));
     let cursor = pass.cursor;
     let page = read(services, &account, now, |token| async move {
         services.tiktok.display.video_list(&token, cursor, crate::tiktok::MAX_VIDEOS_PER_CALL).await
@@ -292,7 +293,7 @@ async fn sync_videos(services: &Services, leased: Leased<'_>, id: i64, now: Date
     .await?;
     let young_since = now - intervals.young_for;
     let mut reached_old = false;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     for video in &page.videos {
         let young = video.create_time >= young_since.timestamp();
         reached_old |= !young;
@@ -318,7 +319,9 @@ async fn sync_videos(services: &Services, leased: Leased<'_>, id: i64, now: Date
         row.update(&txn).await?;
     }
     let next = Pass { full: false, cursor: None, taken_at: None, last_full: pass.last_full };
-    leased.settle(&txn, Next::Again(now + intervals.recent.min(intervals.full), next.payload(id)), now).await?;
+    leased
+        .settle(&txn, Next::Again(now + intervals.recent.min(intervals.full), next.payload(id)), now)
+        .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -434,17 +437,20 @@ async fn store_video(
 /// how many ran. A job's lease is renewed while it runs. A failure is put back with backoff (or
 /// at `Retry-After`), and given up visibly after [`jobs::MAX_ATTEMPTS`] in a row; a refused
 /// grant ends the job (the account is flagged, and reconnecting schedules new ones).
-pub async fn run_due(
-    services: &Services,
-    worker: &str,
-    clock: impl Fn() -> DateTime<Utc>,
-) -> Result<usize> {
+pub async fn run_due(services: &Services, worker: &str, clock: impl Fn() -> DateTime<Utc>) -> Result<usize> {
     let lease = services.config.job_lease;
     let mut ran = 0;
     while let Some(job) = jobs::lease(&services.db, worker, clock(), lease).await? {
         ran += 1;
         let now = clock();
-        let outcome = with_renewed_lease(services, &job, worker, &clock, handle(services, Leased { job: &job, worker }, now)).await;
+        let outcome = with_renewed_lease(
+            services,
+            &job,
+            worker,
+            &clock,
+            handle(services, Leased { job: &job, worker }, now),
+        )
+        .await;
         let now = clock();
         match outcome {
             Ok(()) => {}
@@ -484,7 +490,10 @@ async fn with_renewed_lease(
     work: impl std::future::Future<Output = Result<()>>,
 ) -> Result<()> {
     let lease = services.config.job_lease;
-    let every = (lease / 3).to_std().unwrap_or(std::time::Duration::from_secs(60)).max(std::time::Duration::from_millis(100));
+    let every = (lease / 3)
+        .to_std()
+        .unwrap_or(std::time::Duration::from_secs(60))
+        .max(std::time::Duration::from_millis(100));
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     tokio::pin!(work);
     loop {

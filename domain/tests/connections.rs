@@ -202,8 +202,9 @@ async fn refresh_is_single_flight_without_shared_memory(db: DatabaseConnection) 
     // Two Services on one database share nothing in memory, as two processes would not: only the
     // database can make them take turns.
     let world = world(db.clone()).await;
-    let other =
-        Services::new(db, world.services.config.clone(), world.services.vault.keys().clone()).await.expect("services");
+    let other = Services::new(db, world.services.config.clone(), world.services.vault.keys().clone())
+        .await
+        .expect("services");
     let user = verified_user(&world.services, "wulan@example.id").await;
     let account = connect(&world, &user, &SecretString::from("s"), 0, ALL).await;
     for round in 1..=5 {
@@ -215,7 +216,8 @@ async fn refresh_is_single_flight_without_shared_memory(db: DatabaseConnection) 
         use secrecy::ExposeSecret;
         let (a, b) = (a.expect("first"), b.expect("second"));
         assert_eq!(a.expose_secret(), b.expose_secret(), "round {round}: one refresh, shared");
-        let row = tiktok_token::Entity::find_by_id(account.id).one(&other.db).await.expect("db").expect("row");
+        let row =
+            tiktok_token::Entity::find_by_id(account.id).one(&other.db).await.expect("db").expect("row");
         assert_eq!(row.generation, round, "one generation per refresh");
         assert_eq!(row.refresh_claimed_until, None, "the claim is released");
     }
@@ -246,7 +248,8 @@ async fn a_token_tiktok_refuses_is_refreshed_once(db: DatabaseConnection) {
     world.sandbox.grants.expire_access(grant.id, world.sandbox.clock.now());
     let info = read(&world.services, &account).await.expect("refreshed once, then read");
     assert_eq!(info.open_id.as_deref(), Some(account.open_id.as_str()));
-    let row = tiktok_token::Entity::find_by_id(account.id).one(&world.services.db).await.expect("db").expect("row");
+    let row =
+        tiktok_token::Entity::find_by_id(account.id).one(&world.services.db).await.expect("db").expect("row");
     assert_eq!(row.generation, 1, "exactly one refresh");
 
     // The user removes the app at TikTok: the refresh is refused, the account flagged, one email.
@@ -268,8 +271,9 @@ async fn disconnect_refreshes_a_lapsed_token_before_revoking(db: DatabaseConnect
     // strict sandbox refuses to revoke with it.
     world.sandbox.clock.advance(3 * 3600);
     let later = Utc::now() + Duration::hours(3);
-    let (_, revocation) =
-        connections::disconnect(&world.services, &user, account.id, &meta(), later).await.expect("disconnect");
+    let (_, revocation) = connections::disconnect(&world.services, &user, account.id, &meta(), later)
+        .await
+        .expect("disconnect");
     assert_eq!(revocation, connections::Revocation::Confirmed, "refreshed, then revoked");
     assert!(world.sandbox.grants.list().is_empty(), "nothing left alive at TikTok");
 }

@@ -37,7 +37,10 @@ async fn leases_are_exclusive_and_lapse(db: DatabaseConnection) {
     let first = jobs::lease(&db, "w1", now, jobs::LEASE).await.expect("lease").expect("due");
     assert_eq!(first.attempts, 1);
     assert_eq!(first.lease_owner.as_deref(), Some("w1"));
-    assert!(jobs::lease(&db, "w2", now, jobs::LEASE).await.expect("lease").is_none(), "held, and the other is not due");
+    assert!(
+        jobs::lease(&db, "w2", now, jobs::LEASE).await.expect("lease").is_none(),
+        "held, and the other is not due"
+    );
 
     // w1 dies: after the lease lapses, w2 takes the job; w1's late finish is refused.
     let later = now + jobs::LEASE + Duration::seconds(1);
@@ -54,10 +57,16 @@ async fn failures_back_off_then_give_up(db: DatabaseConnection) {
         let leased = jobs::lease(&db, "w", now, jobs::LEASE).await.expect("lease").expect("due");
         assert_eq!(leased.attempts, attempt);
         jobs::fail(&db, &leased, "w", "boom", None, now).await.expect("fail");
-        assert!(jobs::lease(&db, "w", now, jobs::LEASE).await.expect("lease").is_none(), "not due until the backoff ends");
+        assert!(
+            jobs::lease(&db, "w", now, jobs::LEASE).await.expect("lease").is_none(),
+            "not due until the backoff ends"
+        );
         now += jobs::backoff(attempt, 0.25) + Duration::seconds(1);
     }
-    assert!(jobs::lease(&db, "w", now + Duration::days(30), jobs::LEASE).await.expect("lease").is_none(), "given up");
+    assert!(
+        jobs::lease(&db, "w", now + Duration::days(30), jobs::LEASE).await.expect("lease").is_none(),
+        "given up"
+    );
 
     // Retry-After wins over the backoff.
     let now = Utc::now();
@@ -65,7 +74,8 @@ async fn failures_back_off_then_give_up(db: DatabaseConnection) {
     let leased = jobs::lease(&db, "w", now, jobs::LEASE).await.expect("lease").expect("due");
     jobs::fail(&db, &leased, "w", "429", Some(now + Duration::seconds(7)), now).await.expect("fail");
     assert!(jobs::lease(&db, "w", now + Duration::seconds(6), jobs::LEASE).await.expect("lease").is_none());
-    let again = jobs::lease(&db, "w", now + Duration::seconds(8), jobs::LEASE).await.expect("lease").expect("due");
+    let again =
+        jobs::lease(&db, "w", now + Duration::seconds(8), jobs::LEASE).await.expect("lease").expect("due");
     assert_eq!(again.last_error.as_deref(), Some("429"));
 }
 
@@ -103,9 +113,11 @@ async fn a_given_up_job_stays_visible_and_blocks_nothing(db: DatabaseConnection)
     assert_eq!(jobs::revive(&db, &keys, now).await.expect("revive"), 0, "the new job stands");
     let leased = jobs::lease(&db, "w", now, jobs::LEASE).await.expect("lease").expect("the new job");
     assert_eq!((leased.attempts, leased.given_up_at), (1, None));
-    assert!(jobs::reschedule(&db, &leased, "w", &serde_json::json!({}), now + Duration::days(365), now)
-        .await
-        .expect("reschedule"));
+    assert!(
+        jobs::reschedule(&db, &leased, "w", &serde_json::json!({}), now + Duration::days(365), now)
+            .await
+            .expect("reschedule")
+    );
     assert!(jobs::troubles(&db, &keys).await.expect("db").is_empty(), "a success clears the trouble");
 
     // Revive brings a given-up job back with fresh attempts and its payload.
@@ -118,7 +130,10 @@ async fn a_given_up_job_stays_visible_and_blocks_nothing(db: DatabaseConnection)
     assert!(jobs::lease(&db, "w", now, jobs::LEASE).await.expect("lease").is_none(), "given up: not leased");
     assert_eq!(jobs::revive(&db, &["sync:8".to_owned()], now).await.expect("revive"), 1);
     let back = jobs::lease(&db, "w", now, jobs::LEASE).await.expect("lease").expect("revived");
-    assert_eq!((back.dedupe_key.as_deref(), back.attempts, back.payload.as_str()), (Some("sync:8"), 1, r#"{"n":1}"#));
+    assert_eq!(
+        (back.dedupe_key.as_deref(), back.attempts, back.payload.as_str()),
+        (Some("sync:8"), 1, r#"{"n":1}"#)
+    );
 }
 
 async fn a_long_job_renews_its_lease(db: DatabaseConnection) {

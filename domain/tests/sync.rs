@@ -126,7 +126,9 @@ async fn a_worker_that_lost_its_lease_writes_nothing(db: DatabaseConnection) {
         if leased.kind == sync::VIDEOS {
             break leased;
         }
-        sync::handle(&world.services, sync::Leased { job: &leased, worker: "w1" }, now).await.expect("profile");
+        sync::handle(&world.services, sync::Leased { job: &leased, worker: "w1" }, now)
+            .await
+            .expect("profile");
     };
     // ...its lease lapses and worker 2 takes the job over and does the whole pass.
     let later = now + lease + Duration::seconds(1);

@@ -117,7 +117,11 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("idx_jobs_dedupe_key").table(Jobs::Table).col(Jobs::DedupeKey).to_owned(),
+                Index::create()
+                    .name("idx_jobs_dedupe_key")
+                    .table(Jobs::Table)
+                    .col(Jobs::DedupeKey)
+                    .to_owned(),
             )
             .await?;
         manager

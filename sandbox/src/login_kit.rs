@@ -277,7 +277,8 @@ async fn transport_fault(sandbox: &Sandbox, endpoint: &str) -> Option<Response> 
         Some(FaultKind::ServerError { status }) => {
             let mut response =
                 oauth_error(sandbox, "server_error", "Something went wrong. Please try again later.");
-            *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            *response.status_mut() =
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             Some(response)
         }
         _ => None,

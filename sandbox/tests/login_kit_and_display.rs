@@ -363,13 +363,20 @@ async fn tokens_expire_rotate_and_revoke() {
             client
                 .post_form(
                     "/open-api/v2/oauth/revoke/",
-                    &[("client_key", "sbx_client_key"), ("client_secret", "sbx_client_secret"), ("token", &token)],
+                    &[
+                        ("client_key", "sbx_client_key"),
+                        ("client_secret", "sbx_client_secret"),
+                        ("token", &token),
+                    ],
                 )
                 .await
         }
     };
     let again = revoke_with(new_access.clone()).await;
-    assert_eq!((again.status, again.json()["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_request")));
+    assert_eq!(
+        (again.status, again.json()["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_request"))
+    );
     assert_eq!(revoke_with("act.never-issued".into()).await.json()["error"], "invalid_request");
     let (lapsing, _, _) = client.connect(0, ALL_READ).await;
     client.sandbox.clock.advance(7200);

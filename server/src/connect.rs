@@ -90,7 +90,9 @@ async fn disconnect(
 ) -> Response {
     let Some((user, _)) = signed_in(&context) else { return to_login() };
     match connections::disconnect(&state.services, &user, id, &context.meta, chrono::Utc::now()).await {
-        Ok((_, revocation)) => see_other(&format!("/accounts?disconnected=1&revoked={}", revocation.as_str())),
+        Ok((_, revocation)) => {
+            see_other(&format!("/accounts?disconnected=1&revoked={}", revocation.as_str()))
+        }
         Err(error) => outcome(&error),
     }
 }

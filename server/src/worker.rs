@@ -2,13 +2,8 @@
 //! `serve` runs one beside the web server; `server worker` runs one alone, so more machines can
 //! share the queue (on PostgreSQL, `SKIP LOCKED` keeps them from taking the same job).
 
-use std::time::Duration;
-
 use anyhow::Context as _;
 use domain::services::Services;
-
-/// How long an idle worker waits before looking for due jobs again.
-const IDLE: Duration = Duration::from_secs(2);
 
 /// A name for this worker's leases: process and a random suffix.
 pub fn worker_name() -> String {
@@ -18,13 +13,14 @@ pub fn worker_name() -> String {
 /// Runs due jobs until the task is dropped.
 pub async fn run(services: Services, name: String) {
     tracing::info!(worker = %name, "worker started");
+    let idle = services.config.worker_poll;
     loop {
         match domain::sync::run_due(&services, &name, chrono::Utc::now).await {
-            Ok(0) => tokio::time::sleep(IDLE).await,
+            Ok(0) => tokio::time::sleep(idle).await,
             Ok(ran) => tracing::debug!(ran, "jobs run"),
             Err(error) => {
                 tracing::error!(error = %error, "the job queue failed; retrying shortly");
-                tokio::time::sleep(IDLE).await;
+                tokio::time::sleep(idle).await;
             }
         }
     }

@@ -79,7 +79,9 @@ impl From<domain::system::DatabaseStatus> for DatabaseStatus {
                 .failing_jobs
                 .into_iter()
                 .map(|job| {
-                    let time = |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                    let time = |at: chrono::DateTime<chrono::Utc>| {
+                        at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                    };
                     FailingJob {
                         kind: job.kind,
                         key: job.dedupe_key,

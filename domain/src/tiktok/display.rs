@@ -429,7 +429,9 @@ fn unwrap_envelope<T: DeserializeOwned>(
                 _ if status == http::StatusCode::TOO_MANY_REQUESTS => {
                     DisplayError::RateLimited { retry_after }
                 }
-                "internal_error" => DisplayError::Unavailable(format!("HTTP {status}: internal_error: {message}")),
+                "internal_error" => {
+                    DisplayError::Unavailable(format!("HTTP {status}: internal_error: {message}"))
+                }
                 code if status.is_server_error() => {
                     DisplayError::Unavailable(format!("HTTP {status}: {code}: {message}"))
                 }
