@@ -795,6 +795,29 @@ mod tests {
     }
 
     #[test]
+    fn tiktok_endpoints_are_configurable_and_checked() {
+        let local = config(&[]).expect("defaults");
+        assert_eq!(local.tiktok_endpoints().login, "http://127.0.0.1:3000/sandbox/tiktok");
+        assert!(local.consent_origins().is_empty(), "the built-in sandbox is Soco's own origin");
+        let production = [
+            ("SOCO_TIKTOK_MODE", "production"),
+            ("SOCO_TIKTOK_CLIENT_KEY", "k"),
+            ("SOCO_TIKTOK_CLIENT_SECRET", "s"),
+        ];
+        let mut vars = production.to_vec();
+        vars.push(("SOCO_TIKTOK_OPEN_API_URL", "http://127.0.0.1:4010/open-api/"));
+        let own_sandbox = config(&vars).expect("a loopback sandbox is fine");
+        assert_eq!(own_sandbox.tiktok_endpoints().open_api, "http://127.0.0.1:4010/open-api");
+        for bad in
+            ["http://tiktok.example/open-api", "ftp://x", "https://u:p@x.example", "https://x.example/?a=1"]
+        {
+            let mut vars = production.to_vec();
+            vars.push(("SOCO_TIKTOK_OPEN_API_URL", bad));
+            assert_eq!(failing_vars(&vars), ["SOCO_TIKTOK_OPEN_API_URL"], "{bad}");
+        }
+    }
+
+    #[test]
     fn env_example_documents_every_variable() {
         let example = include_str!("../../.env.example");
         for var in VARIABLES {

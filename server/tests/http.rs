@@ -786,3 +786,40 @@ async fn pictures_are_relayed_for_the_owner_only() {
         assert!(!page.body.contains(&cdn), "no CDN link reaches the browser");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn form_posts_may_redirect_to_the_consent_pages_and_nowhere_else() {
+    let directive = |reply: &Reply| {
+        let policy = header(reply, header::CONTENT_SECURITY_POLICY);
+        policy
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("form-action"))
+            .expect("form-action")
+            .to_owned()
+    };
+    // Production: Connect answers a form post with a redirect to TikTok's consent page, which
+    // Chromium and Safari refuse under `form-action 'self'`.
+    let production = TestApp::with_vars(&[
+        ("SOCO_TIKTOK_MODE", "production"),
+        ("SOCO_TIKTOK_CLIENT_KEY", "aw_key"),
+        ("SOCO_TIKTOK_CLIENT_SECRET", "aw_secret"),
+    ])
+    .await;
+    assert_eq!(
+        directive(&production.get("/login").await),
+        "form-action 'self' https://www.tiktok.com https://services.tiktokshop.com"
+    );
+    drop(production);
+    // The sandbox on its own origin: exactly that origin, whatever its path.
+    let elsewhere = TestApp::with_vars(&[
+        ("SOCO_TIKTOK_LOGIN_URL", "http://127.0.0.1:4010/tiktok"),
+        ("SOCO_TIKTOK_SHOP_SERVICES_URL", "http://127.0.0.1:4010/shop-services"),
+    ])
+    .await;
+    assert_eq!(directive(&elsewhere.get("/login").await), "form-action 'self' http://127.0.0.1:4010");
+    drop(elsewhere);
+    // The built-in sandbox is Soco's own origin: nothing else is allowed.
+    let local = TestApp::new().await;
+    assert_eq!(directive(&local.get("/login").await), "form-action 'self'");
+}

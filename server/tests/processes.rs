@@ -95,7 +95,8 @@ async fn wait_until_up(client: &reqwest::Client, url: &str) {
 }
 
 struct Ground {
-    db: TestDb,
+    /// Kept for its lifetime: dropping it drops the test database.
+    _db: TestDb,
     services: Services,
     sandbox: String,
     env: Vec<(String, String)>,
@@ -134,7 +135,7 @@ async fn ground(db: TestDb) -> Ground {
     let vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let config = domain::config::Config::from_map(&vars.iter().copied().collect()).expect("config");
     let services = Services::new(db.db.clone(), std::sync::Arc::new(config), keys).await.expect("services");
-    Ground { db, services, sandbox, env, client, _sandbox_process: sandbox_process, _data: data }
+    Ground { _db: db, services, sandbox, env, client, _sandbox_process: sandbox_process, _data: data }
 }
 
 impl Ground {
@@ -193,11 +194,13 @@ impl Ground {
         .expect("user")
     }
 
-    /// Waits until no job is due or held: every job of the round has run and been settled.
+    /// Waits until no job is due or held: every job of the round has run and been settled (a
+    /// pass between two pages is due at once, so it counts as busy).
     async fn settled(&self, since: chrono::DateTime<Utc>) {
-        for _ in 0..1200 {
+        for _ in 0..2400 {
             let jobs = job::Entity::find().all(&self.services.db).await.expect("jobs");
-            let busy = jobs.iter().any(|j| j.run_at <= since || j.lease_owner.is_some());
+            let now = Utc::now().max(since);
+            let busy = jobs.iter().any(|j| j.run_at <= now || j.lease_owner.is_some());
             if !busy {
                 return;
             }
