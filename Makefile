@@ -91,7 +91,7 @@ e2e: setup-test build
 		PLAYWRIGHT_JSON_OUTPUT_NAME=$(CARGO_TARGET_DIR)/soco-test-logs/playwright.json \
 		npx playwright test --reporter=list,json
 
-size: build
+size: apt-packages build
 	$(call say,Release asset sizes (bytes))
 	@printf '%-44s %10s %10s %10s\n' file raw gzip brotli
 	@for f in $(SITE)/pkg/*.wasm $(SITE)/pkg/*.js $(SITE)/pkg/*.css $(SITE)/$(ECHARTS_VENDORED:public/%=%); do \

@@ -191,7 +191,7 @@ fn AccountItem(card: CardView, range: crate::api::analytics::RangeView) -> impl 
     let retry_action = format!("/accounts/tiktok/{}/retry", card.id);
     let trouble = card.trouble.clone().map(|trouble| {
         view! {
-            <div class="notice notice--error sync-trouble" role="status">
+            <div class="notice notice--error sync-trouble">
                 <p>{t.tiktok_sync_failing}" "{trouble.since}": "<span class="reason">{trouble.reason}</span></p>
                 <p>{if trouble.given_up { t.tiktok_sync_given_up } else { t.tiktok_sync_retrying }}</p>
                 <form method="post" action=retry_action.clone()>
