@@ -295,38 +295,22 @@ async fn store_tokens(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let (access, refresh) = seal_grant(services, account_id, grant)?;
-    match tiktok_token::Entity::find_by_id(account_id).one(db).await? {
-        Some(row) => {
-            tiktok_token::ActiveModel {
-                account_id: Set(account_id),
-                key_id: Set(access.key_id),
-                access_token: Set(access.bytes),
-                access_expires_at: Set(grant.access_expires_at),
-                refresh_token: Set(refresh.bytes),
-                refresh_expires_at: Set(grant.refresh_expires_at),
-                updated_at: Set(now),
-                generation: Set(row.generation + 1),
-                refresh_claimed_until: Set(None),
-            }
-            .update(db)
-            .await?;
-        }
-        None => {
-            tiktok_token::ActiveModel {
-                account_id: Set(account_id),
-                key_id: Set(access.key_id),
-                access_token: Set(access.bytes),
-                access_expires_at: Set(grant.access_expires_at),
-                refresh_token: Set(refresh.bytes),
-                refresh_expires_at: Set(grant.refresh_expires_at),
-                updated_at: Set(now),
-                generation: Set(0),
-                refresh_claimed_until: Set(None),
-            }
-            .insert(db)
-            .await?;
-        }
-    }
+    let existing = tiktok_token::Entity::find_by_id(account_id).one(db).await?;
+    let row = tiktok_token::ActiveModel {
+        account_id: Set(account_id),
+        key_id: Set(access.key_id),
+        access_token: Set(access.bytes),
+        access_expires_at: Set(grant.access_expires_at),
+        refresh_token: Set(refresh.bytes),
+        refresh_expires_at: Set(grant.refresh_expires_at),
+        updated_at: Set(now),
+        generation: Set(existing.as_ref().map_or(0, |row| row.generation + 1)),
+        refresh_claimed_until: Set(None),
+    };
+    match existing {
+        Some(_) => row.update(db).await?,
+        None => row.insert(db).await?,
+    };
     Ok(())
 }
 
