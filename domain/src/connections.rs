@@ -306,6 +306,7 @@ async fn store_tokens(
         updated_at: Set(now),
         generation: Set(existing.as_ref().map_or(0, |row| row.generation + 1)),
         refresh_claimed_until: Set(None),
+        refresh_claimed_by: Set(None),
     };
     match existing {
         Some(_) => row.update(db).await?,
@@ -342,6 +343,13 @@ pub async fn find(services: &Services, user: &user::Model, account_id: i64) -> R
         .one(&services.db)
         .await?
         .ok_or(Error::NotFound)
+}
+
+/// The stored refresh token of `account_id`, for tests that compare it with TikTok's.
+#[cfg(feature = "testing")]
+pub async fn stored_refresh_token(services: &Services, account_id: i64) -> Result<Option<SecretString>> {
+    let row = tiktok_token::Entity::find_by_id(account_id).one(&services.db).await?;
+    row.map(|row| open_token(services, &row, true)).transpose()
 }
 
 fn open_token(services: &Services, row: &tiktok_token::Model, refresh: bool) -> Result<SecretString> {
@@ -489,6 +497,10 @@ async fn claim(services: &Services, row: &tiktok_token::Model, at: DateTime<Utc>
             tiktok_token::Column::RefreshClaimedUntil,
             sea_orm::sea_query::Expr::value(at + REFRESH_CLAIM),
         )
+        .col_expr(
+            tiktok_token::Column::RefreshClaimedBy,
+            sea_orm::sea_query::Expr::value(services.instance.name()),
+        )
         .filter(tiktok_token::Column::AccountId.eq(row.account_id))
         .filter(tiktok_token::Column::Generation.eq(row.generation))
         .filter(
@@ -501,6 +513,41 @@ async fn claim(services: &Services, row: &tiktok_token::Model, at: DateTime<Utc>
     Ok(claimed.rows_affected == 1)
 }
 
+/// Lets go of the refresh claims held by processes of this machine that have died (see
+/// [`crate::instance`]), so their accounts are refreshed again at once. A process killed after
+/// TikTok rotated the refresh token but before storing it has lost the grant: the next refresh
+/// is refused, and the account is flagged for reconnection and its owner told, as for any
+/// refused grant. Returns how many claims were let go.
+pub async fn release_dead_claims(
+    db: &impl ConnectionTrait,
+    instance: &crate::instance::Instance,
+) -> Result<u64> {
+    use sea_orm::QuerySelect;
+    let holders: Vec<Option<String>> = tiktok_token::Entity::find()
+        .select_only()
+        .column(tiktok_token::Column::RefreshClaimedBy)
+        .distinct()
+        .filter(tiktok_token::Column::RefreshClaimedBy.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut released = 0;
+    for holder in holders.into_iter().flatten().filter(|h| instance.holder_is_dead(h)) {
+        let freed = tiktok_token::Entity::update_many()
+            .col_expr(
+                tiktok_token::Column::RefreshClaimedUntil,
+                sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(tiktok_token::Column::RefreshClaimedBy, sea_orm::sea_query::Expr::value(Option::<String>::None))
+            .filter(tiktok_token::Column::RefreshClaimedBy.eq(holder.as_str()))
+            .exec(db)
+            .await?;
+        tracing::warn!(holder = %holder, claims = freed.rows_affected, "took back the refresh claims of a process that died");
+        released += freed.rows_affected;
+    }
+    Ok(released)
+}
+
 /// Lets go of a claim on `generation` without changing the tokens.
 async fn release(services: &Services, account_id: i64, generation: i64) -> Result<()> {
     tiktok_token::Entity::update_many()
@@ -508,6 +555,7 @@ async fn release(services: &Services, account_id: i64, generation: i64) -> Resul
             tiktok_token::Column::RefreshClaimedUntil,
             sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
         )
+        .col_expr(tiktok_token::Column::RefreshClaimedBy, sea_orm::sea_query::Expr::value(Option::<String>::None))
         .filter(tiktok_token::Column::AccountId.eq(account_id))
         .filter(tiktok_token::Column::Generation.eq(generation))
         .exec(&services.db)
@@ -557,6 +605,10 @@ async fn refresh_claimed(
                 .col_expr(
                     tiktok_token::Column::RefreshClaimedUntil,
                     sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
+                )
+                .col_expr(
+                    tiktok_token::Column::RefreshClaimedBy,
+                    sea_orm::sea_query::Expr::value(Option::<String>::None),
                 )
                 .col_expr(tiktok_token::Column::UpdatedAt, sea_orm::sea_query::Expr::value(at))
                 .filter(tiktok_token::Column::AccountId.eq(account_id))

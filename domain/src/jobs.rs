@@ -131,6 +131,32 @@ pub async fn lease(
     Ok(leased.into_iter().next())
 }
 
+/// Releases the leases held by processes of this machine that have died (see
+/// [`crate::instance`]): their jobs are due again at once. Returns how many were released.
+pub async fn release_dead(db: &impl ConnectionTrait, instance: &crate::instance::Instance) -> Result<u64> {
+    use sea_orm::QuerySelect;
+    let holders: Vec<Option<String>> = job::Entity::find()
+        .select_only()
+        .column(job::Column::LeaseOwner)
+        .distinct()
+        .filter(job::Column::LeaseOwner.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut released = 0;
+    for holder in holders.into_iter().flatten().filter(|h| instance.holder_is_dead(h)) {
+        let freed = job::Entity::update_many()
+            .col_expr(job::Column::LeaseOwner, Expr::value(Option::<String>::None))
+            .col_expr(job::Column::LeaseExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(job::Column::LeaseOwner.eq(holder.as_str()))
+            .exec(db)
+            .await?;
+        tracing::warn!(holder = %holder, jobs = freed.rows_affected, "took back the leases of a worker that died");
+        released += freed.rows_affected;
+    }
+    Ok(released)
+}
+
 /// Extends `worker`'s lease on a job that is still running, to `now` + `lease`. Returns false
 /// when the lease was lost already (another worker may have taken the job).
 pub async fn renew(

@@ -14,6 +14,7 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod export;
+pub mod instance;
 pub mod inventory;
 pub mod jobs;
 pub mod key_rotation;

@@ -31,6 +31,8 @@ pub struct Services {
     pub limits: Arc<RateLimits>,
     /// TikTok's clients and the per-account refresh locks.
     pub tiktok: Arc<crate::connections::TikTok>,
+    /// The name this process signs its job leases and refresh claims with.
+    pub instance: Arc<crate::instance::Instance>,
 }
 
 /// What one housekeeping pass removed.
@@ -51,6 +53,16 @@ pub struct Swept {
 }
 
 impl Services {
+    /// Takes back the job leases and refresh claims that processes of this machine held when
+    /// they died (see [`crate::instance`]); returns how many of each. Workers run it as they start
+    /// and while idle.
+    pub async fn recover_from_dead(&self) -> Result<(u64, u64)> {
+        Ok((
+            crate::jobs::release_dead(&self.db, &self.instance).await?,
+            crate::connections::release_dead_claims(&self.db, &self.instance).await?,
+        ))
+    }
+
     /// Deletes what has expired: sessions, link tokens, old lockout counters, and security events
     /// past their 90-day retention. Run it every few minutes.
     pub async fn sweep(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Swept> {
@@ -74,6 +86,7 @@ impl Services {
             vault: Vault::new(keys),
             limits: Arc::new(RateLimits::new(config.auth_burst, config.auth_per_minute)),
             tiktok: Arc::new(crate::connections::TikTok::from_config(&config)?),
+            instance: Arc::new(crate::instance::Instance::new()),
             db,
             config,
         })

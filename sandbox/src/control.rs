@@ -2,6 +2,7 @@
 //! inspect grants and webhook deliveries, and reset. Tests and demos drive the world through it;
 //! the README documents every route.
 
+use sha2::Digest as _;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -77,8 +78,10 @@ async fn state(State(sandbox): State<Sandbox>) -> Response {
         .list()
         .into_iter()
         .map(|g| {
+            // A digest, never the token: enough for a test to tell whether its copy is current.
+            let digest = hex::encode(&sha2::Sha256::digest(g.refresh_token.as_bytes())[..8]);
             json!({ "open_id": g.open_id, "scopes": g.scopes, "access_expires_at": g.access_expires_at,
-                    "refresh_expires_at": g.refresh_expires_at })
+                    "refresh_expires_at": g.refresh_expires_at, "refresh_token_sha256": digest })
         })
         .collect();
     let scale = &sandbox.config.scale;

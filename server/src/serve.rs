@@ -60,7 +60,7 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
         }
     }
     spawn_housekeeping(services.clone());
-    tokio::spawn(crate::worker::run(services.clone(), crate::worker::worker_name()));
+    tokio::spawn(crate::worker::run(services.clone()));
     let state = AppState { leptos_options, services };
     let router = crate::router::build(state, sandbox).context("cannot build the router")?;
 

@@ -28,6 +28,8 @@ pub struct Model {
     pub generation: i64,
     /// While set in the future, one process is refreshing this grant and the others wait.
     pub refresh_claimed_until: Option<DateTimeUtc>,
+    /// The process holding the claim ([`crate::instance::Instance`]).
+    pub refresh_claimed_by: Option<String>,
 }
 
 /// Tokens belong to an account.
