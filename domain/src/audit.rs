@@ -51,6 +51,8 @@ pub enum EventKind {
     TikTokDisconnected,
     /// The operator re-encrypted every secret with the active key (`server rotate-keys`).
     KeysRotated,
+    /// The user downloaded an export of their data (which dataset, account and days).
+    DataExported,
 }
 
 impl EventKind {
@@ -60,6 +62,7 @@ impl EventKind {
             EventKind::TikTokConnected => "tiktok_connected",
             EventKind::TikTokDisconnected => "tiktok_disconnected",
             EventKind::KeysRotated => "keys_rotated",
+            EventKind::DataExported => "data_exported",
             EventKind::Registered => "registered",
             EventKind::EmailVerified => "email_verified",
             EventKind::Login => "login",

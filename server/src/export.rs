@@ -1,7 +1,8 @@
 //! Downloads of a connected account's history, streamed page by page (never buffered whole):
 //! `GET /accounts/tiktok/{id}/export/{videos|snapshots|profile|totals}.{csv|json}?from=YYYY-MM-DD&to=YYYY-MM-DD`.
 //! The columns are documented in `domain::export` and the README. Only the account's owner can
-//! download it.
+//! download it. The days of `from` and `to` are whole days in the user's time zone, as on the
+//! pages; every download is recorded in the user's security log (what, which account, which days).
 
 use app::ssr::{AppState, RequestContext};
 use axum::body::{Body, Bytes};
@@ -10,7 +11,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{Days, NaiveDate};
+use chrono_tz::Tz;
+use domain::analytics::range::DateRange;
 use domain::export::{self, Range};
 use domain::services::Services;
 use serde::Deserialize;
@@ -40,26 +43,26 @@ struct RangeQuery {
     to: Option<String>,
 }
 
-fn parse_range(query: &RangeQuery) -> Result<Range, &'static str> {
-    let day = |text: &Option<String>| -> Result<Option<chrono::DateTime<Utc>>, &'static str> {
-        match text.as_deref().filter(|t| !t.is_empty()) {
+/// The instants `[from, until)` of the days `from..=to` in `zone`; either end may be open.
+fn parse_range(query: &RangeQuery, zone: Tz) -> Result<Range, &'static str> {
+    let day = |text: &Option<String>| -> Result<Option<NaiveDate>, &'static str> {
+        match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => Ok(None),
-            Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|d| Some(Utc.from_utc_datetime(&d)))
-                .ok_or("Dates are YYYY-MM-DD."),
+            Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map(Some).map_err(|_| "Dates are YYYY-MM-DD."),
         }
     };
-    let from = day(&query.from)?;
-    // `to` is the last day included.
-    let until = day(&query.to)?.map(|d| d + chrono::Duration::days(1));
-    if let (Some(from), Some(until)) = (from, until)
-        && from >= until
+    let (first, last) = (day(&query.from)?, day(&query.to)?);
+    if let (Some(first), Some(last)) = (first, last)
+        && last < first
     {
         return Err("The range ends before it starts.");
     }
-    Ok(Range { from, until })
+    let start = |day: NaiveDate| DateRange { from: day, to: day, zone }.start_of(day);
+    Ok(Range {
+        from: first.map(start),
+        // `to` is the last day included.
+        until: last.map(|d| start(d.checked_add_days(Days::new(1)).unwrap_or(d))),
+    })
 }
 
 async fn download(
@@ -82,7 +85,8 @@ async fn download(
         "totals.json" => (Dataset::Totals, Format::Json),
         _ => return (StatusCode::NOT_FOUND, "Unknown export.").into_response(),
     };
-    let range = match parse_range(&query) {
+    let zone: Tz = session.user.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let range = match parse_range(&query, zone) {
         Ok(range) => range,
         Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
     };
@@ -94,6 +98,26 @@ async fn download(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
+    let days = format!(
+        "{}..{}",
+        query.from.as_deref().unwrap_or_default().trim(),
+        query.to.as_deref().unwrap_or_default().trim()
+    );
+    let detail = format!("tiktok account {}: {file}, days {days} ({zone})", account.id);
+    if let Err(error) = domain::audit::record(
+        &state.services.db,
+        Some(session.user.id),
+        domain::audit::EventKind::DataExported,
+        &context.meta,
+        Some(&detail),
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        // No record, no download: the log of what left Soco must be complete.
+        tracing::error!(error = %error, "cannot record the export");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
     let name = account.username.clone().unwrap_or_else(|| format!("account-{}", account.id));
     let safe: String =
         name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')).collect();
@@ -214,16 +238,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ranges_are_whole_days_and_checked() {
-        let range =
-            parse_range(&RangeQuery { from: Some("2026-11-01".into()), to: Some("2026-11-01".into()) })
-                .expect("one day");
+    fn ranges_are_whole_days_in_the_users_zone_and_checked() {
+        let query = |from: &str, to: &str| RangeQuery { from: Some(from.into()), to: Some(to.into()) };
+        let range = parse_range(&query("2026-11-01", "2026-11-01"), chrono_tz::UTC).expect("one day");
         assert_eq!(range.until.zip(range.from).map(|(u, f)| u - f), Some(chrono::Duration::days(1)));
-        assert!(parse_range(&RangeQuery { from: Some("01/11/2026".into()), to: None }).is_err());
-        assert!(
-            parse_range(&RangeQuery { from: Some("2026-11-02".into()), to: Some("2026-11-01".into()) })
-                .is_err()
-        );
+        // Jakarta is UTC+7: its 1 November starts at 17:00 UTC on 31 October.
+        let jakarta = parse_range(&query("2026-11-01", "2026-11-02"), chrono_tz::Asia::Jakarta).expect("days");
+        assert_eq!(jakarta.from.map(|t| t.to_rfc3339()).as_deref(), Some("2026-10-31T17:00:00+00:00"));
+        assert_eq!(jakarta.until.map(|t| t.to_rfc3339()).as_deref(), Some("2026-11-02T17:00:00+00:00"));
+        let open = parse_range(&RangeQuery { from: None, to: Some("2026-11-01".into()) }, chrono_tz::UTC)
+            .expect("open start");
+        assert!(open.from.is_none() && open.until.is_some());
+        assert!(parse_range(&RangeQuery { from: Some("01/11/2026".into()), to: None }, chrono_tz::UTC).is_err());
+        assert!(parse_range(&query("2026-11-02", "2026-11-01"), chrono_tz::UTC).is_err());
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! HTTP-level tests: the real router, in-process, on a throwaway SQLite database.
+//! HTTP-level tests: the real router, in-process, on a throwaway database. Every test runs twice,
+//! on SQLite and on PostgreSQL (`<test>::on_sqlite`, `<test>::on_postgres`; the latter is skipped
+//! outside CI when `SOCO_TEST_POSTGRES_URL` is unset).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,6 +21,47 @@ use tower::ServiceExt;
 /// Leptos rendering can stall when two tokio runtimes in one process render at the same time
 /// (each `#[tokio::test]` has its own; the server has one). The tests take turns.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The database a test runs on.
+#[derive(Debug, Clone, Copy)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Whether PostgreSQL tests can run (required under CI, as [`TestDb::postgres`] says).
+fn postgres_configured() -> bool {
+    let set = std::env::var(domain::testing::POSTGRES_VAR).is_ok_and(|v| !v.is_empty());
+    assert!(set || std::env::var("CI").as_deref() != Ok("true"), "SOCO_TEST_POSTGRES_URL must be set in CI");
+    if !set {
+        eprintln!("skipped: set SOCO_TEST_POSTGRES_URL to run this test on PostgreSQL");
+    }
+    set
+}
+
+tokio::task_local! {
+    static BACKEND: Backend;
+}
+
+/// Runs each named test body on both databases, as `<name>::on_sqlite` and `<name>::on_postgres`.
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                super::BACKEND.scope(super::Backend::Sqlite, super::$name()).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                if !super::postgres_configured() {
+                    return;
+                }
+                super::BACKEND.scope(super::Backend::Postgres, super::$name()).await;
+            }
+        }
+    )*};
+}
 
 struct TestApp {
     _turn: tokio::sync::MutexGuard<'static, ()>,
@@ -42,7 +85,10 @@ impl TestApp {
 
     async fn with_vars(vars: &[(&str, &str)]) -> Self {
         let turn = ONE_AT_A_TIME.lock().await;
-        let db = TestDb::sqlite().await;
+        let db = match BACKEND.try_with(|backend| *backend).unwrap_or(Backend::Sqlite) {
+            Backend::Sqlite => TestDb::sqlite().await,
+            Backend::Postgres => TestDb::postgres().await.expect("checked by on_postgres"),
+        };
         let data = tempfile::tempdir().expect("data folder");
         let site = tempfile::tempdir().expect("site folder");
         copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../public"), site.path());
@@ -160,7 +206,6 @@ fn header(reply: &Reply, name: header::HeaderName) -> &str {
     reply.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_reports_ok_when_the_database_answers() {
     let app = TestApp::new().await;
     let reply = app.get("/healthz").await;
@@ -171,7 +216,6 @@ async fn healthz_reports_ok_when_the_database_answers() {
     assert_eq!(header(&reply, header::CACHE_CONTROL), "no-store");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_reports_503_when_the_database_is_gone() {
     let app = TestApp::new().await;
     app.db.db.clone().close().await.expect("close pool");
@@ -182,7 +226,6 @@ async fn healthz_reports_503_when_the_database_is_gone() {
     assert!(!reply.body.contains("pool"), "no internal detail leaks: {}", reply.body);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_shell_is_server_rendered_with_navigation_and_hydration() {
     let app = TestApp::new().await;
     let cookie = app.signed_in("ayu@example.id").await;
@@ -204,7 +247,6 @@ async fn the_shell_is_server_rendered_with_navigation_and_hydration() {
     assert_eq!(reply.headers["referrer-policy"], "strict-origin-when-cross-origin");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_language_follows_accept_language() {
     let app = TestApp::new().await;
     let request = Request::get("/login")
@@ -216,7 +258,6 @@ async fn the_language_follows_accept_language() {
     assert!(reply.body.contains("Masuk ke Soco"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_paths_get_a_real_404_page() {
     let app = TestApp::new().await;
     for path in ["/no-such-page", "/nothing/42/here", "/pkg/missing.js"] {
@@ -226,7 +267,6 @@ async fn unknown_paths_get_a_real_404_page() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn settings_renders_the_database_status_with_its_table() {
     let app = TestApp::new().await;
     let cookie = app.signed_in("operator@example.id").await;
@@ -241,7 +281,6 @@ async fn settings_renders_the_database_status_with_its_table() {
     assert!(html.contains("m20261122_000001_create_users"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_status_server_function_answers_get() {
     let app = TestApp::new().await;
     assert_eq!(
@@ -260,7 +299,6 @@ async fn the_status_server_function_answers_get() {
     assert!(json["tables"].as_array().is_some_and(|t| t.iter().any(|t| t["table"] == "users")));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_offline_page_is_plain_html() {
     let app = TestApp::new().await;
     let reply = app.get("/offline").await;
@@ -270,7 +308,6 @@ async fn the_offline_page_is_plain_html() {
     assert!(reply.body.contains("/pkg/soco.css"), "but is styled");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_service_worker_precaches_this_build() {
     let app = TestApp::new().await;
     let reply = app.get("/sw.js").await;
@@ -293,7 +330,6 @@ async fn the_service_worker_precaches_this_build() {
     assert!(script.contains(r#"const OFFLINE_URL = "/offline";"#));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn static_files_are_served_with_their_types_and_cache_rules() {
     let app = TestApp::new().await;
     let manifest = app.get("/manifest.webmanifest").await;
@@ -311,7 +347,6 @@ async fn static_files_are_served_with_their_types_and_cache_rules() {
     assert_eq!(header(&wasm, header::CACHE_CONTROL), "no-cache", "unhashed names revalidate");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_are_compressed_when_the_browser_accepts_it() {
     let app = TestApp::new().await;
     let request = Request::get("/login")
@@ -322,7 +357,6 @@ async fn pages_are_compressed_when_the_browser_accepts_it() {
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sandbox_is_mounted_only_in_sandbox_mode() {
     let sandbox = TestApp::new().await;
     assert_eq!(sandbox.get("/sandbox/healthz").await.status, StatusCode::OK);
@@ -337,7 +371,6 @@ async fn the_sandbox_is_mounted_only_in_sandbox_mode() {
     assert_eq!(production.services.config.tiktok_endpoints().open_api, "https://open.tiktokapis.com");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_out_visitors_are_sent_to_the_login_page() {
     let app = TestApp::new().await;
     let reply = app.get("/settings").await;
@@ -345,7 +378,6 @@ async fn signed_out_visitors_are_sent_to_the_login_page() {
     assert_eq!(header(&reply, header::LOCATION), "/login?next=/settings");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_a_nonce_based_content_security_policy() {
     let app = TestApp::new().await;
     let reply = app.get("/login").await;
@@ -362,7 +394,6 @@ async fn pages_carry_a_nonce_based_content_security_policy() {
     assert_ne!(header(&other, header::CONTENT_SECURITY_POLICY), csp, "a fresh nonce per response");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cross_site_post_to_a_server_function_is_refused() {
     let app = TestApp::new().await;
     let request = Request::post(app::api::auth::Logout::PATH)
@@ -373,7 +404,6 @@ async fn a_cross_site_post_to_a_server_function_is_refused() {
     assert_eq!(app.request(request).await.status, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_sets_a_safe_cookie_that_changes_each_login_and_dies_at_logout() {
     let app = TestApp::new().await;
     app.signed_in("ayu@example.id").await;
@@ -400,7 +430,6 @@ async fn login_sets_a_safe_cookie_that_changes_each_login_and_dies_at_logout() {
     assert_eq!(app.get_as(&second_cookie, "/account").await.status, StatusCode::OK, "other sessions live on");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn under_https_the_cookie_is_secure_and_host_prefixed_and_hsts_is_sent() {
     let app = TestApp::with_vars(&[("SOCO_PUBLIC_URL", "https://soco.example.id")]).await;
     app.signed_in("ayu@example.id").await;
@@ -419,7 +448,6 @@ async fn under_https_the_cookie_is_secure_and_host_prefixed_and_hsts_is_sent() {
     assert!(header(&reply, header::STRICT_TRANSPORT_SECURITY).starts_with("max-age="));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn known_and_unknown_emails_get_byte_identical_answers() {
     let app = TestApp::new().await;
     app.signed_in("ayu@example.id").await;
@@ -443,7 +471,6 @@ async fn known_and_unknown_emails_get_byte_identical_answers() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_outbox_is_only_for_this_machine_in_sandbox_mode() {
     let app = TestApp::with_vars(&[("SOCO_TRUSTED_PROXIES", "127.0.0.1")]).await;
     app.signed_in("ayu@example.id").await;
@@ -465,7 +492,6 @@ async fn the_outbox_is_only_for_this_machine_in_sandbox_mode() {
     assert!(production.get(app::api::outbox::ListOutbox::PATH).await.body.contains("NotFound"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_out_visitors_get_a_welcome_page_at_the_root() {
     let app = TestApp::new().await;
     let reply = app.get("/").await;
@@ -474,7 +500,6 @@ async fn signed_out_visitors_get_a_welcome_page_at_the_root() {
     assert!(reply.body.contains(r#"href="/register""#) && reply.body.contains(r#"href="/login""#));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sandbox_is_mounted_where_the_tiktok_endpoints_point() {
     let app = TestApp::new().await;
     let endpoints = app.services.config.tiktok_endpoints();
@@ -516,7 +541,6 @@ async fn sandbox_is_mounted_where_the_tiktok_endpoints_point() {
     assert!(header(&reply, header::LOCATION).starts_with(&format!("{origin}/connect/tiktok/callback?code=")));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sandbox_control_answers_this_machine_only() {
     let app = TestApp::new().await;
     let mut request = Request::get("/sandbox/control/state").body(Body::empty()).expect("request");
@@ -603,7 +627,6 @@ async fn account_with_history(app: &TestApp, email: &str) -> i64 {
     account.id
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exports_stream_csv_and_json_for_the_owner_only() {
     let app = TestApp::new().await;
     let cookie = app.signed_in("sari@example.id").await;
@@ -668,9 +691,42 @@ async fn exports_stream_csv_and_json_for_the_owner_only() {
     );
     let visitor = app.get(&format!("/accounts/tiktok/{id}/export/videos.csv")).await;
     assert!(visitor.status.is_redirection() && header(&visitor, header::LOCATION).starts_with("/login"));
+
+    // Days are the user's days: video 7002 was posted at 19:00 UTC on 5 November, which is
+    // 02:00 on 6 November in Jakarta.
+    let sixth = format!("/accounts/tiktok/{id}/export/videos.csv?from=2026-11-06&to=2026-11-06");
+    assert_eq!(app.get_as(&cookie, &sixth).await.body.lines().count(), 1, "in UTC, nothing on the 6th");
+    {
+        use domain::entities::user;
+        use domain::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        user::Entity::update_many()
+            .col_expr(user::Column::TimeZone, Expr::value("Asia/Jakarta"))
+            .filter(user::Column::Email.eq("sari@example.id"))
+            .exec(&app.services.db)
+            .await
+            .expect("time zone");
+    }
+    let in_jakarta = app.get_as(&cookie, &sixth).await;
+    assert_eq!(in_jakarta.body.lines().count(), 2, "in Jakarta, 7002 is on the 6th: {}", in_jakarta.body);
+    assert!(in_jakarta.body.lines().nth(1).is_some_and(|l| l.starts_with("7002,")));
+
+    // Every download the owner made is in their security log, with what and which days; the
+    // refused ones are not.
+    let events = {
+        use domain::entities::security_event;
+        use domain::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        security_event::Entity::find()
+            .filter(security_event::Column::Kind.eq("data_exported"))
+            .order_by_asc(security_event::Column::Id)
+            .all(&app.services.db)
+            .await
+            .expect("events")
+    };
+    assert_eq!(events.len(), 8, "{events:#?}");
+    let last = events.last().and_then(|e| e.detail.clone()).unwrap_or_default();
+    assert_eq!(last, format!("tiktok account {id}: videos.csv, days 2026-11-06..2026-11-06 (Asia/Jakarta)"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn analytics_pages_render_for_the_owner_only() {
     use domain::entities::tiktok_video;
     use domain::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -726,7 +782,6 @@ async fn analytics_pages_render_for_the_owner_only() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pictures_are_relayed_for_the_owner_only() {
     use domain::entities::{tiktok_account, tiktok_video};
     use domain::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
@@ -787,7 +842,6 @@ async fn pictures_are_relayed_for_the_owner_only() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn form_posts_may_redirect_to_the_consent_pages_and_nowhere_else() {
     let directive = |reply: &Reply| {
         let policy = header(reply, header::CONTENT_SECURITY_POLICY);
@@ -823,3 +877,32 @@ async fn form_posts_may_redirect_to_the_consent_pages_and_nowhere_else() {
     let local = TestApp::new().await;
     assert_eq!(directive(&local.get("/login").await), "form-action 'self'");
 }
+
+on_both_databases!(
+    healthz_reports_ok_when_the_database_answers,
+    healthz_reports_503_when_the_database_is_gone,
+    the_shell_is_server_rendered_with_navigation_and_hydration,
+    the_language_follows_accept_language,
+    unknown_paths_get_a_real_404_page,
+    settings_renders_the_database_status_with_its_table,
+    the_status_server_function_answers_get,
+    the_offline_page_is_plain_html,
+    the_service_worker_precaches_this_build,
+    static_files_are_served_with_their_types_and_cache_rules,
+    pages_are_compressed_when_the_browser_accepts_it,
+    the_sandbox_is_mounted_only_in_sandbox_mode,
+    signed_out_visitors_are_sent_to_the_login_page,
+    pages_carry_a_nonce_based_content_security_policy,
+    a_cross_site_post_to_a_server_function_is_refused,
+    login_sets_a_safe_cookie_that_changes_each_login_and_dies_at_logout,
+    under_https_the_cookie_is_secure_and_host_prefixed_and_hsts_is_sent,
+    known_and_unknown_emails_get_byte_identical_answers,
+    the_outbox_is_only_for_this_machine_in_sandbox_mode,
+    signed_out_visitors_get_a_welcome_page_at_the_root,
+    sandbox_is_mounted_where_the_tiktok_endpoints_point,
+    sandbox_control_answers_this_machine_only,
+    exports_stream_csv_and_json_for_the_owner_only,
+    analytics_pages_render_for_the_owner_only,
+    pictures_are_relayed_for_the_owner_only,
+    form_posts_may_redirect_to_the_consent_pages_and_nowhere_else,
+);
