@@ -771,10 +771,32 @@ async fn revoke_at_tiktok(services: &Services, account_id: i64, now: DateTime<Ut
             return Revocation::NotConfirmed;
         }
     };
-    match RetryPolicy::interactive().run(|| services.tiktok.login_kit.revoke(&live.secret)).await {
-        Ok(()) => Revocation::Confirmed,
-        Err(error) => {
-            tracing::warn!(account = account_id, error = %error, "TikTok did not confirm the revocation");
+    let revoke = |secret: SecretString| async move {
+        RetryPolicy::interactive().run(|| services.tiktok.login_kit.revoke(&secret)).await
+    };
+    let error = match revoke(live.secret).await {
+        Ok(()) => return Revocation::Confirmed,
+        Err(error) => error,
+    };
+    let refused_token = matches!(&error, LoginKitError::InvalidGrant { .. })
+        || matches!(&error, LoginKitError::Rejected { error, .. } if error != "invalid_client");
+    if !refused_token {
+        tracing::warn!(account = account_id, error = %error, "TikTok did not confirm the revocation");
+        return Revocation::NotConfirmed;
+    }
+    // TikTok refused the token itself, though Soco's copy looked fresh (TikTok's clock ahead of
+    // ours, or an early rotation): refresh once, then revoke with the new token.
+    match live_token(services, account_id, Some(live.generation), now).await {
+        Ok(fresh) => match revoke(fresh.secret).await {
+            Ok(()) => Revocation::Confirmed,
+            Err(error) => {
+                tracing::warn!(account = account_id, error = %error, "TikTok did not confirm the revocation");
+                Revocation::NotConfirmed
+            }
+        },
+        Err(TokenFailure::Refused(_)) => Revocation::AlreadyEnded,
+        Err(TokenFailure::Failed(error)) => {
+            tracing::warn!(account = account_id, error = %error, "no live token to revoke with");
             Revocation::NotConfirmed
         }
     }

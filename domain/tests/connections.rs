@@ -2,7 +2,7 @@
 //! PostgreSQL: consent bound to the session, partial grants, reconnecting the same account,
 //! single-flight refresh with rotation, a refused grant flagging the account (one email), and
 //! disconnect revoking at TikTok (refreshing a lapsed token first, and saying so when TikTok does
-//! not confirm) and scheduling the data's deletion; a token TikTok refuses early is refreshed
+//! not confirm, and refreshing when only TikTok's clock moved) and scheduling the data's deletion; a token TikTok refuses early is refreshed
 //! once; single-flight holds between two `Services` that share nothing but the database.
 
 use chrono::{Duration, Utc};
@@ -278,6 +278,19 @@ async fn disconnect_refreshes_a_lapsed_token_before_revoking(db: DatabaseConnect
     assert!(world.sandbox.grants.list().is_empty(), "nothing left alive at TikTok");
 }
 
+async fn disconnect_refreshes_when_only_tiktoks_clock_moved(db: DatabaseConnection) {
+    let world = world(db).await;
+    let user = verified_user(&world.services, "wulan@example.id").await;
+    let account = connect(&world, &user, &SecretString::from("s"), 1, ALL).await;
+    // TikTok's clock is three hours ahead; Soco's copy of the token still looks fresh to Soco.
+    world.sandbox.clock.advance(3 * 3600);
+    let (_, revocation) = connections::disconnect(&world.services, &user, account.id, &meta(), Utc::now())
+        .await
+        .expect("disconnect");
+    assert_eq!(revocation, connections::Revocation::Confirmed, "refused, refreshed, then revoked");
+    assert!(world.sandbox.grants.list().is_empty(), "nothing left alive at TikTok");
+}
+
 async fn disconnect_says_when_tiktok_did_not_confirm(db: DatabaseConnection) {
     use sandbox::faults::{Fault, FaultKind, FaultTarget};
     let world = world(db).await;
@@ -335,6 +348,7 @@ db_tests!(
     refresh_is_single_flight_without_shared_memory,
     a_token_tiktok_refuses_is_refreshed_once,
     disconnect_refreshes_a_lapsed_token_before_revoking,
+    disconnect_refreshes_when_only_tiktoks_clock_moved,
     disconnect_says_when_tiktok_did_not_confirm,
     a_grant_whose_profile_cannot_be_read_is_given_back,
     connect_and_reconnect_without_duplicates,
