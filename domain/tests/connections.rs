@@ -1,9 +1,10 @@
 //! Connecting TikTok accounts, end to end against the sandbox over real HTTP, on SQLite and
 //! PostgreSQL: consent bound to the session, partial grants, reconnecting the same account,
 //! single-flight refresh with rotation, a refused grant flagging the account (one email), and
-//! disconnect revoking at TikTok (refreshing a lapsed token first, and saying so when TikTok does
-//! not confirm, and refreshing when only TikTok's clock moved) and scheduling the data's deletion; a token TikTok refuses early is refreshed
-//! once; single-flight holds between two `Services` that share nothing but the database.
+//! disconnect revoking at TikTok (refreshing a lapsed token first, or one only TikTok's clock
+//! has ended, and saying so when TikTok does not confirm) and scheduling the data's deletion; a
+//! token TikTok refuses early is refreshed once; single-flight holds between two `Services` that
+//! share nothing but the database.
 
 use chrono::{Duration, Utc};
 use domain::Error;
