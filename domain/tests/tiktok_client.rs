@@ -293,6 +293,8 @@ async fn rate_limits_carry_retry_after_and_the_retry_helper_gets_through() {
         .expect("the second attempt succeeds");
     assert_eq!(page.videos.len(), 3);
     assert_eq!(*waits.lock().expect("not poisoned"), vec![Duration::from_secs(3)]);
+    // Counted where they happen: three requests, two of them answered 429 (a success clears nothing).
+    assert_eq!((world.display.counts().requests(), world.display.counts().rate_limited()), (3, 2));
 
     world.arm("oauth.token", FaultKind::RateLimited { retry_after: 9 });
     let refresh = world.login_kit.refresh(&grant.refresh_token, sandbox_now(&world.sandbox)).await;

@@ -297,12 +297,32 @@ fn pacer(per_minute: std::num::NonZeroU32) -> Pacer {
     governor::RateLimiter::keyed(quota)
 }
 
-/// The Display API client; cheap to clone (clones share the pacing).
+/// What a Display API client has sent and been answered, counted as it happens.
+#[derive(Debug, Default)]
+pub struct CallCounts {
+    requests: std::sync::atomic::AtomicU64,
+    rate_limited: std::sync::atomic::AtomicU64,
+}
+
+impl CallCounts {
+    /// Requests sent (each retry counts).
+    pub fn requests(&self) -> u64 {
+        self.requests.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Requests TikTok answered with its rate limit (HTTP 429 or `rate_limit_exceeded`).
+    pub fn rate_limited(&self) -> u64 {
+        self.rate_limited.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// The Display API client; cheap to clone (clones share the pacing and the counts).
 #[derive(Clone)]
 pub struct DisplayApi {
     http: Http,
     base: String,
     pacer: Option<std::sync::Arc<Pacer>>,
+    counts: std::sync::Arc<CallCounts>,
 }
 
 impl std::fmt::Debug for DisplayApi {
@@ -314,7 +334,17 @@ impl std::fmt::Debug for DisplayApi {
 impl DisplayApi {
     /// A client for TikTok's open API at `endpoints.open_api`, unpaced.
     pub fn new(endpoints: &TikTokEndpoints, http: Http) -> Self {
-        DisplayApi { http, base: endpoints.open_api.trim_end_matches('/').to_owned(), pacer: None }
+        DisplayApi {
+            http,
+            base: endpoints.open_api.trim_end_matches('/').to_owned(),
+            pacer: None,
+            counts: std::sync::Arc::default(),
+        }
+    }
+
+    /// What this client (and its clones) sent and was answered so far.
+    pub fn counts(&self) -> &CallCounts {
+        &self.counts
     }
 
     /// The same client, making at most `per_minute` calls to each endpoint in any minute; calls
@@ -393,6 +423,8 @@ impl DisplayApi {
         if let Some(pacer) = &self.pacer {
             pacer.until_key_ready(&endpoint).await;
         }
+        use std::sync::atomic::Ordering::Relaxed;
+        self.counts.requests.fetch_add(1, Relaxed);
         let response = request
             .bearer_auth(token.expose_secret())
             .send()
@@ -402,7 +434,11 @@ impl DisplayApi {
         let wait = retry_after(response.headers());
         let bytes =
             response.bytes().await.map_err(|e| DisplayError::Unavailable(e.without_url().to_string()))?;
-        unwrap_envelope(status, wait, &bytes)
+        let answer = unwrap_envelope(status, wait, &bytes);
+        if matches!(answer, Err(DisplayError::RateLimited { .. })) {
+            self.counts.rate_limited.fetch_add(1, Relaxed);
+        }
+        answer
     }
 }
 
