@@ -538,7 +538,10 @@ pub async fn release_dead_claims(
                 tiktok_token::Column::RefreshClaimedUntil,
                 sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
             )
-            .col_expr(tiktok_token::Column::RefreshClaimedBy, sea_orm::sea_query::Expr::value(Option::<String>::None))
+            .col_expr(
+                tiktok_token::Column::RefreshClaimedBy,
+                sea_orm::sea_query::Expr::value(Option::<String>::None),
+            )
             .filter(tiktok_token::Column::RefreshClaimedBy.eq(holder.as_str()))
             .exec(db)
             .await?;
@@ -555,7 +558,10 @@ async fn release(services: &Services, account_id: i64, generation: i64) -> Resul
             tiktok_token::Column::RefreshClaimedUntil,
             sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
         )
-        .col_expr(tiktok_token::Column::RefreshClaimedBy, sea_orm::sea_query::Expr::value(Option::<String>::None))
+        .col_expr(
+            tiktok_token::Column::RefreshClaimedBy,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
         .filter(tiktok_token::Column::AccountId.eq(account_id))
         .filter(tiktok_token::Column::Generation.eq(generation))
         .exec(&services.db)

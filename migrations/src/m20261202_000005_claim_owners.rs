@@ -31,7 +31,10 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .alter_table(
-                Table::alter().table(TiktokTokens::Table).drop_column(TiktokTokens::RefreshClaimedBy).to_owned(),
+                Table::alter()
+                    .table(TiktokTokens::Table)
+                    .drop_column(TiktokTokens::RefreshClaimedBy)
+                    .to_owned(),
             )
             .await
     }

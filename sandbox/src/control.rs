@@ -2,7 +2,6 @@
 //! inspect grants and webhook deliveries, and reset. Tests and demos drive the world through it;
 //! the README documents every route.
 
-use sha2::Digest as _;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -10,6 +9,7 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
+use sha2::Digest as _;
 
 use crate::Sandbox;
 use crate::faults::Fault;

@@ -361,6 +361,11 @@ async fn token(State(sandbox): State<Sandbox>, Form(form): Form<TokenForm>) -> R
         Some(_) => return oauth_error(&sandbox, "unsupported_grant_type", "grant_type is not supported."),
         None => return oauth_error(&sandbox, "invalid_request", "grant_type is required."),
     };
+    // Faults armed for `oauth.token_reply` strike after the tokens were issued (a refresh has
+    // rotated, the old refresh token is dead): a slow answer, or one lost on the way back.
+    if let Some(response) = transport_fault(&sandbox, "oauth.token_reply").await {
+        return response;
+    }
     Json(json!({
         "access_token": grant.access_token,
         "expires_in": grant.access_expires_at - now,

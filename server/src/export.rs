@@ -48,7 +48,9 @@ fn parse_range(query: &RangeQuery, zone: Tz) -> Result<Range, &'static str> {
     let day = |text: &Option<String>| -> Result<Option<NaiveDate>, &'static str> {
         match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => Ok(None),
-            Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map(Some).map_err(|_| "Dates are YYYY-MM-DD."),
+            Some(text) => {
+                NaiveDate::parse_from_str(text, "%Y-%m-%d").map(Some).map_err(|_| "Dates are YYYY-MM-DD.")
+            }
         }
     };
     let (first, last) = (day(&query.from)?, day(&query.to)?);
@@ -243,13 +245,16 @@ mod tests {
         let range = parse_range(&query("2026-11-01", "2026-11-01"), chrono_tz::UTC).expect("one day");
         assert_eq!(range.until.zip(range.from).map(|(u, f)| u - f), Some(chrono::Duration::days(1)));
         // Jakarta is UTC+7: its 1 November starts at 17:00 UTC on 31 October.
-        let jakarta = parse_range(&query("2026-11-01", "2026-11-02"), chrono_tz::Asia::Jakarta).expect("days");
+        let jakarta =
+            parse_range(&query("2026-11-01", "2026-11-02"), chrono_tz::Asia::Jakarta).expect("days");
         assert_eq!(jakarta.from.map(|t| t.to_rfc3339()).as_deref(), Some("2026-10-31T17:00:00+00:00"));
         assert_eq!(jakarta.until.map(|t| t.to_rfc3339()).as_deref(), Some("2026-11-02T17:00:00+00:00"));
         let open = parse_range(&RangeQuery { from: None, to: Some("2026-11-01".into()) }, chrono_tz::UTC)
             .expect("open start");
         assert!(open.from.is_none() && open.until.is_some());
-        assert!(parse_range(&RangeQuery { from: Some("01/11/2026".into()), to: None }, chrono_tz::UTC).is_err());
+        assert!(
+            parse_range(&RangeQuery { from: Some("01/11/2026".into()), to: None }, chrono_tz::UTC).is_err()
+        );
         assert!(parse_range(&query("2026-11-02", "2026-11-01"), chrono_tz::UTC).is_err());
     }
 

@@ -60,7 +60,7 @@ async fn two_workers_share_one_database(db: TestDb) {
     // Every job ran exactly once per round: one finished pass per account and round (plus the
     // backfill), and every video snapshot belongs to exactly one of those passes.
     for account in &accounts {
-        let passes = ground.check_history(account.id, false).await;
+        let passes = ground.check_history(account.id, false, false).await;
         assert_eq!(passes, ROUNDS + 1, "account {}: one pass per round", account.id);
     }
     let flagged = tiktok_account::Entity::find()

@@ -10,7 +10,9 @@ use std::time::Duration as StdDuration;
 use chrono::Utc;
 use domain::auth::RequestMeta;
 use domain::connections;
-use domain::entities::{job, tiktok_account, tiktok_account_total, tiktok_video, tiktok_video_snapshot, user};
+use domain::entities::{
+    job, tiktok_account, tiktok_account_total, tiktok_video, tiktok_video_snapshot, user,
+};
 use domain::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use domain::services::Services;
 use domain::testing::TestDb;
@@ -96,15 +98,22 @@ pub struct Ground {
     pub data: tempfile::TempDir,
 }
 
-/// The sandbox on its own origin (short-lived access tokens, so refreshes happen all the time),
-/// and this test's own Soco services on `db`, pointed at it.
-pub async fn ground(db: TestDb) -> Ground {
+/// The sandbox on its own origin with `creators` creators and the `sandbox` settings (as
+/// `SOCO_SANDBOX_*` variables), and this test's own Soco services on `db`, pointed at it, with
+/// `soco` settings over [`soco_env`]'s.
+pub async fn ground(db: TestDb, creators: usize, sandbox: &[(&str, &str)], soco: &[(&str, &str)]) -> Ground {
     let data = tempfile::tempdir().expect("folder");
     let settings = sandbox;
     let sandbox = format!("http://127.0.0.1:{}", free_port());
     let keys = domain::keyring::KeyRing::generate("k1").expect("key");
     let key_text = format!("k1:{}", hex::encode(keys.active().bytes()));
-    let mut env = soco_env(&db.config.url, &key_text, &format!("http://127.0.0.1:{}", free_port()), &sandbox, data.path());
+    let mut env = soco_env(
+        &db.config.url,
+        &key_text,
+        &format!("http://127.0.0.1:{}", free_port()),
+        &sandbox,
+        data.path(),
+    );
     for (key, value) in soco {
         env.retain(|(k, _)| k != key);
         env.push(((*key).to_owned(), (*value).to_owned()));
@@ -127,11 +136,21 @@ pub async fn ground(db: TestDb) -> Ground {
 
 impl Ground {
     pub async fn control(&self, method: reqwest::Method, path: &str) -> serde_json::Value {
+        self.control_with(method, path, &serde_json::json!({})).await
+    }
+
+    /// A control API call with a JSON body.
+    pub async fn control_with(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> serde_json::Value {
         let reply = self
             .client
             .request(method, format!("{}/control{path}", self.sandbox))
             .header("content-type", "application/json")
-            .body("{}")
+            .body(body.to_string())
             .send()
             .await
             .expect("control API");
@@ -198,7 +217,6 @@ impl Ground {
     }
 }
 
-
 impl Ground {
     /// The open ids of the sandbox's creators.
     pub async fn creators(&self) -> Vec<String> {
@@ -221,9 +239,10 @@ impl Ground {
     }
 
     /// Checks `account`'s history: no video stored twice, no snapshot doubled, none outside a
-    /// finished pass, and (when `full`, every pass reading every video) none lost: each pass
+    /// finished pass (unless `abandoned`: a pass cut short when the grant was lost keeps the
+    /// pages it read), and (when `full`, every pass reading every video) none lost: each pass
     /// holds one snapshot of every video it counted. Returns the number of passes.
-    pub async fn check_history(&self, account: i64, full: bool) -> usize {
+    pub async fn check_history(&self, account: i64, full: bool, abandoned: bool) -> usize {
         let passes = self.passes(account).await;
         let videos = tiktok_video::Entity::find()
             .filter(tiktok_video::Column::AccountId.eq(account))
@@ -240,11 +259,14 @@ impl Ground {
             .expect("snapshots");
         let mut seen = HashSet::new();
         for snapshot in &snapshots {
-            assert!(seen.insert((snapshot.video_row_id, snapshot.taken_at)), "account {account}: snapshot doubled");
+            assert!(
+                seen.insert((snapshot.video_row_id, snapshot.taken_at)),
+                "account {account}: snapshot doubled"
+            );
         }
         let instants: HashSet<chrono::DateTime<Utc>> = passes.iter().map(|p| p.taken_at).collect();
         assert!(
-            snapshots.iter().all(|s| instants.contains(&s.taken_at)),
+            abandoned || snapshots.iter().all(|s| instants.contains(&s.taken_at)),
             "account {account}: a snapshot outside any finished pass"
         );
         if full {
