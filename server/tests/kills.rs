@@ -152,9 +152,9 @@ async fn killed_workers_lose_nothing(db: TestDb) {
         passes += ground.check_history(account, true, false).await;
     }
     eprintln!(
-        "kill -9 during backfill ({}): {BACKFILL_KILLS} kills, {mid_job} while a job was held, \
+        "kill -9 during backfill ({:?}): {BACKFILL_KILLS} kills, {mid_job} while a job was held, \
          {passes} finished passes checked: 0 snapshots lost or doubled",
-        format!("{:?}", ground.services.db.get_database_backend())
+        ground.services.db.get_database_backend()
     );
 
     // During refresh rotations.
@@ -224,10 +224,10 @@ async fn killed_workers_lose_nothing(db: TestDb) {
         ground.check_history(id, true, lost.contains(&id)).await;
     }
     eprintln!(
-        "kill -9 during refresh rotation ({}): {ROTATION_KILLS} kills, {rotation_mid_job} while a \
+        "kill -9 during refresh rotation ({:?}): {ROTATION_KILLS} kills, {rotation_mid_job} while a \
          job was held, {in_window} inside TikTok's rotation window (each flagged and emailed once); \
          0 grants lost outside it",
-        format!("{:?}", ground.services.db.get_database_backend())
+        ground.services.db.get_database_backend()
     );
     drop(ground);
 }
