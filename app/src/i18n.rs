@@ -121,6 +121,7 @@ pub struct Messages {
     pub tiktok_disconnected_notice: &'static str,
     pub tiktok_disconnected_unconfirmed: &'static str,
     pub tiktok_disconnected_ended: &'static str,
+    pub tiktok_disconnected_no_token: &'static str,
     pub tiktok_remove_at_tiktok: &'static str,
     pub tiktok_sync_failing: &'static str,
     pub tiktok_sync_given_up: &'static str,
@@ -406,6 +407,10 @@ pub static EN: Messages = Messages {
     tiktok_disconnected_ended: "Disconnected. TikTok had already ended Soco's access, so there was nothing \
         left to revoke; Soco deleted what remained of its tokens. The account's history is deleted in \
         30 days unless you connect it again.",
+    tiktok_disconnected_no_token: "Disconnected. Soco held no working token for this account, so it could \
+        not ask TikTok to revoke its access. To be sure, remove Soco in the TikTok app: Settings and \
+        privacy, Security and permissions, Apps and services permissions. The account's history is \
+        deleted in 30 days unless you connect it again.",
     tiktok_remove_at_tiktok: "Manage app permissions at TikTok",
     tiktok_sync_failing: "Sync failing since",
     tiktok_sync_given_up: "Soco stopped retrying. Press Retry, or reconnect the account.",
@@ -713,6 +718,10 @@ pub static ID: Messages = Messages {
     tiktok_disconnected_ended: "Terputus. TikTok sudah lebih dulu mengakhiri akses Soco, jadi tidak ada \
         yang perlu dicabut; Soco menghapus sisa tokennya. Riwayat akun dihapus dalam 30 hari kecuali \
         Anda menghubungkannya lagi.",
+    tiktok_disconnected_no_token: "Terputus. Soco tidak memegang token yang masih berlaku untuk akun ini, \
+        jadi tidak dapat meminta TikTok mencabut aksesnya. Agar pasti, hapus Soco di aplikasi TikTok: \
+        Pengaturan dan privasi, Keamanan dan izin, Izin aplikasi dan layanan. Riwayat akun dihapus \
+        dalam 30 hari kecuali Anda menghubungkannya lagi.",
     tiktok_remove_at_tiktok: "Kelola izin aplikasi di TikTok",
     tiktok_sync_failing: "Sinkronisasi gagal sejak",
     tiktok_sync_given_up: "Soco berhenti mencoba. Tekan Coba lagi, atau hubungkan akun itu lagi.",

@@ -117,8 +117,13 @@ fn set_content_security_policy() {
         return;
     };
     let consent = crate::ssr::services().map(|s| s.config.consent_origins()).unwrap_or_default();
-    let value = content_security_policy(&nonce.to_string(), &consent);
-    if let Ok(value) = axum::http::HeaderValue::from_str(&value) {
+    let value = axum::http::HeaderValue::from_str(&content_security_policy(&nonce.to_string(), &consent))
+        .or_else(|_| {
+            // Never no policy: without the consent origins, Connect fails, but nothing else runs.
+            tracing::error!("the consent origins do not fit a header; sending the policy without them");
+            axum::http::HeaderValue::from_str(&content_security_policy(&nonce.to_string(), &[]))
+        });
+    if let Ok(value) = value {
         response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

@@ -648,6 +648,13 @@ fn parse_endpoint(text: &str, mode: TikTokMode) -> Result<String, String> {
     {
         return Err("expected a base URL without a query, fragment or credentials".into());
     }
+    if let Some(url::Host::Domain(name)) = url.host()
+        && !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    {
+        // The origin goes into the page's content security policy: nothing that could end a
+        // source list or start a directive.
+        return Err("expected a host name of letters, digits, hyphens and dots".into());
+    }
     let loopback = match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -808,9 +815,14 @@ mod tests {
         vars.push(("SOCO_TIKTOK_OPEN_API_URL", "http://127.0.0.1:4010/open-api/"));
         let own_sandbox = config(&vars).expect("a loopback sandbox is fine");
         assert_eq!(own_sandbox.tiktok_endpoints().open_api, "http://127.0.0.1:4010/open-api");
-        for bad in
-            ["http://tiktok.example/open-api", "ftp://x", "https://u:p@x.example", "https://x.example/?a=1"]
-        {
+        for bad in [
+            "http://tiktok.example/open-api",
+            "ftp://x",
+            "https://u:p@x.example",
+            "https://x.example/?a=1",
+            "https://x;sandbox",
+            "https://a,b.example",
+        ] {
             let mut vars = production.to_vec();
             vars.push(("SOCO_TIKTOK_OPEN_API_URL", bad));
             assert_eq!(failing_vars(&vars), ["SOCO_TIKTOK_OPEN_API_URL"], "{bad}");

@@ -34,7 +34,7 @@ use crate::audit::{self, EventKind};
 use crate::auth::RequestMeta;
 use crate::auth::token::{hash_str, hash_token};
 use crate::config::Config;
-use crate::entities::{tiktok_account, tiktok_connect_flow, tiktok_token, user};
+use crate::entities::{job, tiktok_account, tiktok_connect_flow, tiktok_token, user};
 use crate::error::{Error, Result};
 use crate::services::Services;
 use crate::tiktok::display::{DisplayApi, DisplayError, UserField};
@@ -217,21 +217,35 @@ pub async fn complete(
         })
         .await
         .map_err(upstream_login)?;
-    let fields = UserField::allowed_by(&grant.scopes);
-    let profile = match RetryPolicy::interactive()
-        .run(|| services.tiktok.display.user_info(&grant.access_token, &fields))
-        .await
-    {
-        Ok(profile) => profile,
+    let account = match store_connection(services, user, &grant, meta, now).await {
+        Ok(account) => account,
         Err(error) => {
-            // Nothing was stored: give the grant back instead of leaving it live at TikTok.
+            // Nothing was stored (the profile could not be read, or the database failed): give
+            // the grant back instead of leaving it live at TikTok.
             if let Err(revoke) = services.tiktok.login_kit.revoke(&grant.access_token).await {
-                tracing::warn!(error = %revoke, "could not revoke a grant whose profile could not be read");
+                tracing::warn!(error = %revoke, "could not revoke a grant Soco could not keep");
             }
-            return Err(upstream_display(error));
+            return Err(error);
         }
     };
+    crate::sync::schedule(services, account.id, now).await?;
+    Ok(account)
+}
 
+/// Reads the profile of a new grant and stores the account, its tokens and the audit record in
+/// one transaction.
+async fn store_connection(
+    services: &Services,
+    user: &user::Model,
+    grant: &TokenGrant,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<tiktok_account::Model> {
+    let fields = UserField::allowed_by(&grant.scopes);
+    let profile = RetryPolicy::interactive()
+        .run(|| services.tiktok.display.user_info(&grant.access_token, &fields))
+        .await
+        .map_err(upstream_display)?;
     let txn = crate::db::begin_write(&services.db).await?;
     let existing = tiktok_account::Entity::find()
         .filter(tiktok_account::Column::UserId.eq(user.id))
@@ -273,10 +287,9 @@ pub async fn complete(
             row.insert(&txn).await?
         }
     };
-    store_tokens(&txn, services, account.id, &grant, now).await?;
+    store_tokens(&txn, services, account.id, grant, now).await?;
     audit::record(&txn, Some(user.id), EventKind::TikTokConnected, meta, Some(&grant.open_id), now).await?;
     txn.commit().await?;
-    crate::sync::schedule(services, account.id, now).await?;
     Ok(account)
 }
 
@@ -443,8 +456,18 @@ async fn token_or_flag(
     match live_token(services, account_id, stale, now).await {
         Ok(live) => Ok(live),
         Err(TokenFailure::Refused(generation)) => {
-            flag_if_generation(services, account_id, generation, now).await?;
-            Err(refused())
+            if flag_if_generation(services, account_id, generation, now).await? {
+                return Err(refused());
+            }
+            // A newer grant arrived meanwhile (a reconnect, another process): use it.
+            match live_token(services, account_id, None, now).await {
+                Ok(live) => Ok(live),
+                Err(TokenFailure::Refused(generation)) => {
+                    flag_if_generation(services, account_id, generation, now).await?;
+                    Err(refused())
+                }
+                Err(TokenFailure::Failed(error)) => Err(error),
+            }
         }
         Err(TokenFailure::Failed(error)) => Err(error),
     }
@@ -472,7 +495,9 @@ async fn live_token(
         if fresh {
             return Ok(LiveToken { secret: open_token(services, &row, false)?, generation: row.generation });
         }
-        if row.refresh_claimed_until.is_some_and(|until| until > at) {
+        // Claims are between processes, so they run on the wall clock, whatever the caller's.
+        let wall = Utc::now();
+        if row.refresh_claimed_until.is_some_and(|until| until > wall) {
             // Another process is refreshing this grant: wait for the next generation.
             if started.elapsed() > REFRESH_CLAIM.to_std().unwrap_or(REFRESH_DEADLINE) {
                 return Err(TokenFailure::Failed(Error::Internal(
@@ -482,14 +507,20 @@ async fn live_token(
             tokio::time::sleep(CLAIM_POLL).await;
             continue;
         }
-        if !claim(services, &row, at).await? {
+        if !claim(services, &row, wall).await? {
             continue; // someone claimed it first, or the generation moved: look again
         }
-        return refresh_claimed(services, row, at).await;
+        // Its own task: once TikTok has rotated the refresh token, the new one must be stored
+        // even if the caller is cancelled (a lost lease, a closed browser tab).
+        let refresh = tokio::spawn(refresh_claimed(services.clone(), row, at));
+        return refresh.await.unwrap_or_else(|error| {
+            Err(TokenFailure::Failed(Error::Internal(format!("the refresh task failed: {error}"))))
+        });
     }
 }
 
-/// Claims the refresh of `row`'s generation until `at` + [`REFRESH_CLAIM`], if nobody holds it.
+/// Claims the refresh of `row`'s generation until `at` (the wall clock) + [`REFRESH_CLAIM`], if
+/// nobody holds it.
 async fn claim(services: &Services, row: &tiktok_token::Model, at: DateTime<Utc>) -> Result<bool> {
     use sea_orm::Condition;
     let claimed = tiktok_token::Entity::update_many()
@@ -551,7 +582,8 @@ pub async fn release_dead_claims(
     Ok(released)
 }
 
-/// Lets go of a claim on `generation` without changing the tokens.
+/// Lets go of this process's claim on `generation` without changing the tokens (a claim that
+/// lapsed and was taken by another process is theirs now, and stays).
 async fn release(services: &Services, account_id: i64, generation: i64) -> Result<()> {
     tiktok_token::Entity::update_many()
         .col_expr(
@@ -564,6 +596,7 @@ async fn release(services: &Services, account_id: i64, generation: i64) -> Resul
         )
         .filter(tiktok_token::Column::AccountId.eq(account_id))
         .filter(tiktok_token::Column::Generation.eq(generation))
+        .filter(tiktok_token::Column::RefreshClaimedBy.eq(services.instance.name()))
         .exec(&services.db)
         .await?;
     Ok(())
@@ -571,10 +604,11 @@ async fn release(services: &Services, account_id: i64, generation: i64) -> Resul
 
 /// Refreshes the grant of `row`, whose claim this process holds, and stores the new generation.
 async fn refresh_claimed(
-    services: &Services,
+    services: Services,
     row: tiktok_token::Model,
     at: DateTime<Utc>,
 ) -> std::result::Result<LiveToken, TokenFailure> {
+    let services = &services;
     let account_id = row.account_id;
     let refresh_token = match open_token(services, &row, true) {
         Ok(token) => token,
@@ -590,38 +624,31 @@ async fn refresh_claimed(
     };
     match outcome {
         Ok(grant) => {
-            // Committed before the new access token is used: the old refresh token is dead now.
-            let (access, refresh) = seal_grant(services, account_id, &grant)?;
-            let stored = tiktok_token::Entity::update_many()
-                .col_expr(tiktok_token::Column::KeyId, sea_orm::sea_query::Expr::value(access.key_id))
-                .col_expr(tiktok_token::Column::AccessToken, sea_orm::sea_query::Expr::value(access.bytes))
-                .col_expr(
-                    tiktok_token::Column::AccessExpiresAt,
-                    sea_orm::sea_query::Expr::value(grant.access_expires_at),
-                )
-                .col_expr(tiktok_token::Column::RefreshToken, sea_orm::sea_query::Expr::value(refresh.bytes))
-                .col_expr(
-                    tiktok_token::Column::RefreshExpiresAt,
-                    sea_orm::sea_query::Expr::value(grant.refresh_expires_at),
-                )
-                .col_expr(
-                    tiktok_token::Column::Generation,
-                    sea_orm::sea_query::Expr::value(row.generation + 1),
-                )
-                .col_expr(
-                    tiktok_token::Column::RefreshClaimedUntil,
-                    sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
-                )
-                .col_expr(
-                    tiktok_token::Column::RefreshClaimedBy,
-                    sea_orm::sea_query::Expr::value(Option::<String>::None),
-                )
-                .col_expr(tiktok_token::Column::UpdatedAt, sea_orm::sea_query::Expr::value(at))
-                .filter(tiktok_token::Column::AccountId.eq(account_id))
-                .filter(tiktok_token::Column::Generation.eq(row.generation))
-                .exec(&services.db)
-                .await
-                .map_err(Error::from)?;
+            // Committed before the new access token is used: the old refresh token is dead now,
+            // so a passing database failure (a busy SQLite) is retried rather than losing it.
+            let (access, refresh) = match seal_grant(services, account_id, &grant) {
+                Ok(sealed) => sealed,
+                Err(error) => {
+                    release(services, account_id, row.generation).await?;
+                    return Err(error.into());
+                }
+            };
+            let mut tries: u64 = 0;
+            let stored = loop {
+                let attempt = store_refreshed(services, &row, &grant, &access, &refresh, at).await;
+                tries += 1;
+                match attempt {
+                    Ok(stored) => break stored,
+                    Err(error) if tries < 5 => {
+                        tracing::warn!(account = account_id, error = %error, "storing a refreshed grant failed; retrying");
+                        tokio::time::sleep(std::time::Duration::from_millis(200 * tries)).await;
+                    }
+                    Err(error) => {
+                        tracing::error!(account = account_id, error = %error, "a refreshed grant could not be stored: it is lost");
+                        return Err(TokenFailure::Failed(error.into()));
+                    }
+                }
+            };
             if stored.rows_affected != 1 {
                 // Disconnected or reconnected while TikTok answered: that newer state stands.
                 return Err(TokenFailure::Failed(Error::Internal(
@@ -660,6 +687,45 @@ async fn refresh_claimed(
     }
 }
 
+/// Stores the grant a refresh of `row` returned, as the next generation (if `row`'s is still the
+/// stored one), and lets go of the claim.
+async fn store_refreshed(
+    services: &Services,
+    row: &tiktok_token::Model,
+    grant: &TokenGrant,
+    access: &Sealed,
+    refresh: &Sealed,
+    at: DateTime<Utc>,
+) -> std::result::Result<sea_orm::UpdateResult, sea_orm::DbErr> {
+    let account_id = row.account_id;
+    tiktok_token::Entity::update_many()
+        .col_expr(tiktok_token::Column::KeyId, sea_orm::sea_query::Expr::value(access.key_id.clone()))
+        .col_expr(tiktok_token::Column::AccessToken, sea_orm::sea_query::Expr::value(access.bytes.clone()))
+        .col_expr(
+            tiktok_token::Column::AccessExpiresAt,
+            sea_orm::sea_query::Expr::value(grant.access_expires_at),
+        )
+        .col_expr(tiktok_token::Column::RefreshToken, sea_orm::sea_query::Expr::value(refresh.bytes.clone()))
+        .col_expr(
+            tiktok_token::Column::RefreshExpiresAt,
+            sea_orm::sea_query::Expr::value(grant.refresh_expires_at),
+        )
+        .col_expr(tiktok_token::Column::Generation, sea_orm::sea_query::Expr::value(row.generation + 1))
+        .col_expr(
+            tiktok_token::Column::RefreshClaimedUntil,
+            sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            tiktok_token::Column::RefreshClaimedBy,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
+        .col_expr(tiktok_token::Column::UpdatedAt, sea_orm::sea_query::Expr::value(at))
+        .filter(tiktok_token::Column::AccountId.eq(account_id))
+        .filter(tiktok_token::Column::Generation.eq(row.generation))
+        .exec(&services.db)
+        .await
+}
+
 /// Flags the account for reconnection, unless its tokens moved past `generation` meanwhile (a
 /// newer grant from another process or a reconnect is not dead).
 async fn flag_if_generation(
@@ -667,14 +733,15 @@ async fn flag_if_generation(
     account_id: i64,
     generation: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<bool> {
     if let Some(generation) = generation {
         let current = tiktok_token::Entity::find_by_id(account_id).one(&services.db).await?;
         if current.is_some_and(|row| row.generation != generation) {
-            return Ok(());
+            return Ok(false);
         }
     }
-    flag(services, account_id, generation, now).await
+    flag(services, account_id, generation, now).await?;
+    Ok(true)
 }
 
 /// Marks `account_id` as needing reconnection, deletes its dead tokens and emails its owner,
@@ -747,9 +814,13 @@ async fn flag(
 pub enum Revocation {
     /// TikTok confirmed the revocation.
     Confirmed,
-    /// TikTok had already ended the grant (it refused the refresh token, or the account was
-    /// flagged for reconnection and its tokens were gone): nothing was left to revoke.
+    /// TikTok had already ended the grant (it refused the refresh token): nothing was left to
+    /// revoke.
     AlreadyEnded,
+    /// Soco held no working token (the account was flagged for reconnection, or was already
+    /// disconnected), so it could not revoke: the grant may still be live at TikTok (a refresh
+    /// lost mid-rotation leaves one there) until the user removes Soco in TikTok.
+    NoToken,
     /// TikTok could not be reached or did not answer with success: the grant may still be live
     /// at TikTok until the user removes Soco there.
     NotConfirmed,
@@ -761,6 +832,7 @@ impl Revocation {
         match self {
             Revocation::Confirmed => "confirmed",
             Revocation::AlreadyEnded => "ended",
+            Revocation::NoToken => "none",
             Revocation::NotConfirmed => "unconfirmed",
         }
     }
@@ -771,7 +843,8 @@ impl Revocation {
 async fn revoke_at_tiktok(services: &Services, account_id: i64, now: DateTime<Utc>) -> Revocation {
     let live = match live_token(services, account_id, None, now).await {
         Ok(live) => live,
-        Err(TokenFailure::Refused(_)) => return Revocation::AlreadyEnded,
+        Err(TokenFailure::Refused(None)) => return Revocation::NoToken,
+        Err(TokenFailure::Refused(Some(_))) => return Revocation::AlreadyEnded,
         Err(TokenFailure::Failed(error)) => {
             tracing::warn!(account = account_id, error = %error, "no live token to revoke with");
             return Revocation::NotConfirmed;
@@ -820,9 +893,18 @@ pub async fn disconnect(
     now: DateTime<Utc>,
 ) -> Result<(tiktok_account::Model, Revocation)> {
     let account = find(services, user, account_id).await?;
+    if account.status == status::DISCONNECTED {
+        // Already done: its deletion date stays where the first disconnect put it.
+        return Ok((account, Revocation::NoToken));
+    }
     let revocation = revoke_at_tiktok(services, account.id, now).await;
     let txn = crate::db::begin_write(&services.db).await?;
     tiktok_token::Entity::delete_by_id(account.id).exec(&txn).await?;
+    // Its sync stops now, failing or not (a reconnect queues it anew).
+    job::Entity::delete_many()
+        .filter(job::Column::DedupeKey.is_in(crate::sync::job_keys(account.id)))
+        .exec(&txn)
+        .await?;
     let mut row = account.into_active_model();
     row.status = Set(status::DISCONNECTED.to_owned());
     row.disconnected_at = Set(Some(now));
@@ -838,12 +920,30 @@ pub async fn disconnect(
 /// Deletes disconnected accounts whose 30 days are over, with everything synced for them
 /// (snapshots and videos go with the account row). Returns how many.
 pub async fn purge_disconnected(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
-    Ok(tiktok_account::Entity::delete_many()
+    let due = tiktok_account::Entity::find()
         .filter(tiktok_account::Column::Status.eq(status::DISCONNECTED))
         .filter(tiktok_account::Column::PurgeAfter.lte(now))
-        .exec(db)
-        .await?
-        .rows_affected)
+        .all(db)
+        .await?;
+    let mut purged = 0;
+    for account in due {
+        // Still due when deleted (not reconnected meanwhile); its jobs go with it, given-up ones
+        // and their error text included (jobs reference nothing, so nothing cascades to them).
+        let deleted = tiktok_account::Entity::delete_many()
+            .filter(tiktok_account::Column::Id.eq(account.id))
+            .filter(tiktok_account::Column::Status.eq(status::DISCONNECTED))
+            .filter(tiktok_account::Column::PurgeAfter.lte(now))
+            .exec(db)
+            .await?;
+        if deleted.rows_affected == 1 {
+            job::Entity::delete_many()
+                .filter(job::Column::DedupeKey.is_in(crate::sync::job_keys(account.id)))
+                .exec(db)
+                .await?;
+            purged += 1;
+        }
+    }
+    Ok(purged)
 }
 
 /// Deletes consent flows nobody came back from.

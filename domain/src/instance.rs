@@ -5,11 +5,10 @@
 //!
 //! A name reads `w<pid>-<random>@<scope>`. The scope names the kernel boot and the pid namespace
 //! (on Linux, `/proc/sys/kernel/random/boot_id` and the inode of `/proc/self/ns/pid`): processes
-//! with the same scope see the same pids, so a holder whose `/proc/<pid>` is gone is dead. A
-//! holder from another scope (another machine or container), this very process, or a pid that
-//! is alive (perhaps reused) is never taken from: its lease or claim lapses as before.
-
-use std::path::Path;
+//! with the same scope see the same pids, so a holder for whose pid `kill(pid, 0)` answers "no
+//! such process" is dead. A holder from another scope (another machine or container), this very
+//! process, or a pid that is alive (perhaps reused, perhaps another user's) is never taken from:
+//! its lease or claim lapses as before. Where `/proc` is not this pid namespace's, nothing is.
 
 /// This process's name and scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +48,7 @@ impl Instance {
             return false;
         };
         let Ok(pid) = pid.parse::<u32>() else { return false };
-        pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
+        pid != std::process::id() && !process_exists(pid)
     }
 }
 
@@ -59,11 +58,30 @@ impl Default for Instance {
     }
 }
 
-/// `<boot id prefix>.<pid namespace inode>`, where both can be read (Linux).
+/// Whether a process `pid` exists in this pid namespace: `kill(pid, 0)` succeeds or is refused
+/// for permission (it exists, as another user's); only "no such process" means it is gone. Unlike
+/// `/proc/<pid>`, this sees processes `/proc` hides (`hidepid`, `ProtectProc`).
+#[cfg(target_os = "linux")]
+fn process_exists(pid: u32) -> bool {
+    let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else { return true };
+    !matches!(rustix::process::test_kill_process(pid), Err(rustix::io::Errno::SRCH))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_exists(_pid: u32) -> bool {
+    true
+}
+
+/// `<boot id prefix>.<pid namespace inode>`, where both can be read (Linux) and `/proc` is this
+/// pid namespace's (its `self` is this process), so pids read and checked here mean what they say.
 fn scope() -> Option<String> {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::MetadataExt as _;
+        let own_proc = std::fs::read_link("/proc/self").ok()?;
+        if own_proc.to_str()? != std::process::id().to_string() {
+            return None;
+        }
         let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
         let boot: String = boot.trim().chars().filter(char::is_ascii_hexdigit).take(12).collect();
         let namespace = std::fs::metadata("/proc/self/ns/pid").ok()?.ino();

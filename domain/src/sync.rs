@@ -105,6 +105,11 @@ pub async fn retry(
     if account.status != status::ACTIVE {
         return Err(Error::invalid("account", "tiktok_not_active"));
     }
+    // Only a sync in trouble is brought forward: a healthy one keeps its schedule, so the button
+    // cannot be used to spend the installation's TikTok quota.
+    if trouble(&services.db, account.id).await?.is_none() {
+        return Ok(());
+    }
     schedule(services, account.id, now).await
 }
 
@@ -465,7 +470,12 @@ pub async fn run_due(services: &Services, worker: &str, clock: impl Fn() -> Date
                 jobs::fail(&services.db, &job, worker, "rate limited", Some(at), now).await?;
             }
             Err(error) => {
-                let failed = jobs::fail(&services.db, &job, worker, &error.to_string(), None, now).await?;
+                // The reason is shown to the account's owner: never a database's own words.
+                let reason = match &error {
+                    Error::Db(_) => "a database error (the server log has the details)".to_owned(),
+                    other => other.to_string(),
+                };
+                let failed = jobs::fail(&services.db, &job, worker, &reason, None, now).await?;
                 if failed == jobs::Failed::GaveUp {
                     tracing::error!(job = job.id, kind = %job.kind, error = %error, "job given up after repeated failures");
                 } else {

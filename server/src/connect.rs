@@ -5,7 +5,7 @@
 //! - `GET /connect/tiktok/callback`: TikTok sends the browser back here; the account is stored and
 //!   the user lands on `/accounts` with the outcome in the query (`connected` or `error`).
 //! - `POST /accounts/tiktok/{id}/disconnect`: withdraws consent for one account; the user lands on
-//!   `/accounts?disconnected=1&revoked=confirmed|ended|unconfirmed`, told what TikTok answered.
+//!   `/accounts?disconnected=1&revoked=confirmed|ended|none|unconfirmed`, told what TikTok answered.
 //! - `POST /accounts/tiktok/{id}/retry`: queues a failing or given-up sync again.
 //!
 //! Every route needs a signed-in session; the CSRF middleware guards the posts.

@@ -11,7 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use domain::analytics::range::DateRange;
 use domain::export::{self, Range};
@@ -43,8 +43,11 @@ struct RangeQuery {
     to: Option<String>,
 }
 
-/// The instants `[from, until)` of the days `from..=to` in `zone`; either end may be open.
-fn parse_range(query: &RangeQuery, zone: Tz) -> Result<Range, &'static str> {
+/// The days asked for, as read (either end may be open).
+type Days = (Option<NaiveDate>, Option<NaiveDate>);
+
+/// The instants `[from, until)` of the days `from..=to` in `zone`, and the days themselves.
+fn parse_range(query: &RangeQuery, zone: Tz) -> Result<(Range, Days), &'static str> {
     let day = |text: &Option<String>| -> Result<Option<NaiveDate>, &'static str> {
         match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => Ok(None),
@@ -60,11 +63,12 @@ fn parse_range(query: &RangeQuery, zone: Tz) -> Result<Range, &'static str> {
         return Err("The range ends before it starts.");
     }
     let start = |day: NaiveDate| DateRange { from: day, to: day, zone }.start_of(day);
-    Ok(Range {
+    let range = Range {
         from: first.map(start),
         // `to` is the last day included.
-        until: last.map(|d| start(d.checked_add_days(Days::new(1)).unwrap_or(d))),
-    })
+        until: last.map(|d| start(d.checked_add_days(chrono::Days::new(1)).unwrap_or(d))),
+    };
+    Ok((range, (first, last)))
 }
 
 async fn download(
@@ -72,10 +76,20 @@ async fn download(
     Extension(context): Extension<RequestContext>,
     Path((id, file)): Path<(i64, String)>,
     Query(query): Query<RangeQuery>,
+    headers: axum::http::HeaderMap,
 ) -> Response {
     let Some(session) = context.session.filter(|s| s.stage == domain::auth::session::Stage::Active) else {
         return (StatusCode::SEE_OTHER, [(header::LOCATION, "/login?next=/accounts")]).into_response();
     };
+    // The session cookie is SameSite=Lax, so another site could send the user here: downloads
+    // start only from Soco's own pages or an address the user typed.
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| !matches!(site, "same-origin" | "none"))
+    {
+        return (StatusCode::FORBIDDEN, "Start the download from Soco's Accounts page.").into_response();
+    }
     let (dataset, format) = match file.as_str() {
         "videos.csv" => (Dataset::Videos, Format::Csv),
         "videos.json" => (Dataset::Videos, Format::Json),
@@ -88,8 +102,8 @@ async fn download(
         _ => return (StatusCode::NOT_FOUND, "Unknown export.").into_response(),
     };
     let zone: Tz = session.user.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    let range = match parse_range(&query, zone) {
-        Ok(range) => range,
+    let (range, (first, last)) = match parse_range(&query, zone) {
+        Ok(parsed) => parsed,
         Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
     };
     let account = match domain::connections::find(&state.services, &session.user, id).await {
@@ -100,11 +114,8 @@ async fn download(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let days = format!(
-        "{}..{}",
-        query.from.as_deref().unwrap_or_default().trim(),
-        query.to.as_deref().unwrap_or_default().trim()
-    );
+    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let days = format!("{}..{}", day(first), day(last));
     let detail = format!("tiktok account {}: {file}, days {days} ({zone})", account.id);
     if let Err(error) = domain::audit::record(
         &state.services.db,
@@ -242,15 +253,17 @@ mod tests {
     #[test]
     fn ranges_are_whole_days_in_the_users_zone_and_checked() {
         let query = |from: &str, to: &str| RangeQuery { from: Some(from.into()), to: Some(to.into()) };
-        let range = parse_range(&query("2026-11-01", "2026-11-01"), chrono_tz::UTC).expect("one day");
+        let (range, _) = parse_range(&query("2026-11-01", "2026-11-01"), chrono_tz::UTC).expect("one day");
         assert_eq!(range.until.zip(range.from).map(|(u, f)| u - f), Some(chrono::Duration::days(1)));
         // Jakarta is UTC+7: its 1 November starts at 17:00 UTC on 31 October.
-        let jakarta =
+        let (jakarta, days) =
             parse_range(&query("2026-11-01", "2026-11-02"), chrono_tz::Asia::Jakarta).expect("days");
+        assert_eq!(days.0.map(|d| d.to_string()).as_deref(), Some("2026-11-01"));
         assert_eq!(jakarta.from.map(|t| t.to_rfc3339()).as_deref(), Some("2026-10-31T17:00:00+00:00"));
         assert_eq!(jakarta.until.map(|t| t.to_rfc3339()).as_deref(), Some("2026-11-02T17:00:00+00:00"));
-        let open = parse_range(&RangeQuery { from: None, to: Some("2026-11-01".into()) }, chrono_tz::UTC)
-            .expect("open start");
+        let (open, _) =
+            parse_range(&RangeQuery { from: None, to: Some("2026-11-01".into()) }, chrono_tz::UTC)
+                .expect("open start");
         assert!(open.from.is_none() && open.until.is_some());
         assert!(
             parse_range(&RangeQuery { from: Some("01/11/2026".into()), to: None }, chrono_tz::UTC).is_err()

@@ -56,8 +56,24 @@ pub async fn serve_alone(config: &Config, addr: SocketAddr) -> anyhow::Result<()
         "TikTok sandbox listening on http://{addr}: Login Kit at /tiktok, open API at /open-api, \
          Shop API at /shop-api, Shop auth at /shop-auth, seller consent at /shop-services, control at /control"
     );
-    axum::serve(listener, sandbox::router(sandbox))
+    // Alone, the peer's own address decides (no proxy stands in front of a test sandbox).
+    let router = sandbox::router(sandbox).layer(axum::middleware::from_fn(peer_on_this_machine_for_control));
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(crate::serve::shutdown_signal())
         .await?;
     Ok(())
+}
+
+/// The control API of the lone sandbox answers only peers on loopback, however it is bound.
+async fn peer_on_this_machine_for_control(request: Request<Body>, next: Next) -> Response {
+    let control = request.uri().path().starts_with(sandbox::paths::CONTROL);
+    let local = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .is_some_and(|info| info.0.ip().is_loopback());
+    if control && !local {
+        return (StatusCode::FORBIDDEN, "The sandbox control API answers clients on this machine only.")
+            .into_response();
+    }
+    next.run(request).await
 }

@@ -718,6 +718,18 @@ async fn exports_stream_csv_and_json_for_the_owner_only() {
     assert_eq!(in_jakarta.body.lines().count(), 2, "in Jakarta, 7002 is on the 6th: {}", in_jakarta.body);
     assert!(in_jakarta.body.lines().nth(1).is_some_and(|l| l.starts_with("7002,")));
 
+    // Another site cannot start a download (the cookie is SameSite=Lax): refused, not logged.
+    let cross_site = app
+        .request(
+            Request::get(format!("/accounts/tiktok/{id}/export/videos.csv"))
+                .header(header::COOKIE, &cookie)
+                .header("sec-fetch-site", "cross-site")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
+
     // Every download the owner made is in their security log, with what and which days; the
     // refused ones are not.
     let events = {

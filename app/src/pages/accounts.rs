@@ -2,7 +2,7 @@
 //! engagement, backfill progress), a follower comparison chart, and Connect, Reconnect and
 //! Disconnect.
 //! Every button is a plain form post, so it works the same without JavaScript; the outcome comes
-//! back in the query string (`connected`, `disconnected` with `revoked=confirmed|ended|unconfirmed`,
+//! back in the query string (`connected`, `disconnected` with `revoked=confirmed|ended|none|unconfirmed`,
 //! `retried`, `error=<code>`). A card whose sync keeps failing says since when and why, with a
 //! Retry button.
 
@@ -69,9 +69,9 @@ fn DisconnectOutcome(revoked: Option<String>) -> impl IntoView {
     match revoked.as_deref() {
         Some("confirmed") => view! { <Notice text=t.tiktok_disconnected_notice /> }.into_any(),
         Some("ended") => view! { <Notice text=t.tiktok_disconnected_ended /> }.into_any(),
-        _ => view! {
+        other => view! {
             <div class="notice notice--warn" role="status">
-                <p>{t.tiktok_disconnected_unconfirmed}</p>
+                <p>{if other == Some("none") { t.tiktok_disconnected_no_token } else { t.tiktok_disconnected_unconfirmed }}</p>
                 <p><a href=TIKTOK_CONNECTED_APPS_HELP rel="external noopener">{t.tiktok_remove_at_tiktok}</a></p>
             </div>
         }

@@ -78,11 +78,13 @@ impl DateRange {
     }
 
     /// The instant `day` starts in the range's zone (the earliest, across a DST change).
+    /// Where the clocks skip midnight (spring forward at 00:00, as in Santiago or Beirut), the day
+    /// starts at its first local time that exists.
     pub fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {
         let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-        self.zone
-            .from_local_datetime(&midnight)
-            .earliest()
+        (0..=16)
+            .map(|quarter| midnight + chrono::Duration::minutes(15 * quarter))
+            .find_map(|local| self.zone.from_local_datetime(&local).earliest())
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
     }
@@ -102,6 +104,14 @@ impl DateRange {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_whose_midnight_is_skipped_starts_when_its_clocks_do() {
+        // Chile springs forward at 00:00 on 2026-09-06: that day starts at 01:00 local (UTC-3).
+        let day = NaiveDate::from_ymd_opt(2026, 9, 6).expect("date");
+        let range = DateRange { from: day, to: day, zone: chrono_tz::America::Santiago };
+        assert_eq!(range.start_of(day).to_rfc3339(), "2026-09-06T04:00:00+00:00");
+    }
 
     /// An instant from RFC 3339 text (tests of this folder share it).
     pub(crate) fn at(text: &str) -> DateTime<Utc> {
