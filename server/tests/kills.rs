@@ -42,6 +42,31 @@ fn kill(mut process: Process) {
     process.0.wait().expect("reaped");
 }
 
+/// Waits until the database has finished what a killed worker had sent it: PostgreSQL runs a
+/// statement that arrived before the kill to its end (and commits it) before it notices that
+/// its client is gone, so the state is read only once no other session is active.
+async fn quiesce(ground: &Ground) {
+    use domain::sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let db = &ground.services.db;
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return;
+    }
+    let busy = "SELECT COUNT(*) AS busy FROM pg_stat_activity WHERE datname = current_database() \
+                AND pid <> pg_backend_pid() AND state <> 'idle'";
+    for _ in 0..500 {
+        let row = db
+            .query_one_raw(Statement::from_string(DatabaseBackend::Postgres, busy))
+            .await
+            .expect("pg_stat_activity")
+            .expect("a row");
+        if row.try_get::<i64>("", "busy").expect("count") == 0 {
+            return;
+        }
+        tokio::time::sleep(StdDuration::from_millis(10)).await;
+    }
+    panic!("the killed worker's statements never finished");
+}
+
 /// Whether the worker `pid` holds a lease now.
 async fn holds_a_lease(ground: &Ground, pid: u32) -> bool {
     let prefix = format!("w{pid}-");
@@ -143,6 +168,7 @@ async fn killed_workers_lose_nothing(db: TestDb) {
         };
         mid_job += usize::from(holds_a_lease(&ground, worker.0.id()).await);
         kill(worker);
+        quiesce(&ground).await;
     }
     let finisher = spawn(&["worker"], &ground.env);
     ground.settled(Utc::now()).await;
@@ -181,6 +207,7 @@ async fn killed_workers_lose_nothing(db: TestDb) {
         tokio::time::sleep(StdDuration::from_millis(delay as u64)).await;
         rotation_mid_job += usize::from(holds_a_lease(&ground, worker.0.id()).await);
         kill(worker);
+        quiesce(&ground).await;
         if aimed {
             ground.control(reqwest::Method::DELETE, "/faults").await;
         }
@@ -197,7 +224,12 @@ async fn killed_workers_lose_nothing(db: TestDb) {
             let recovery = spawn(&["worker"], &ground.env);
             ground.settled(Utc::now()).await;
             drop(recovery);
-            assert_eq!(account(&ground, id).await.status, status::RECONNECT, "flagged after the loss");
+            let jobs = job::Entity::find().all(&ground.services.db).await.expect("jobs");
+            assert_eq!(
+                account(&ground, id).await.status,
+                status::RECONNECT,
+                "kill point {kill_point}: account {id} flagged after the loss; jobs: {jobs:#?}"
+            );
             let mut mailed = reconnect_emails(&ground).await;
             for _ in 0..100 {
                 if mailed > emails {
