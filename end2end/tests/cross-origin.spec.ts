@@ -6,7 +6,7 @@
 // a token Soco still thinks fresh, and a failing revoke is reported as such.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Route } from "@playwright/test";
 import { productionData, productionURL, sandboxURL } from "../playwright.config";
 import { logIn, register, uniqueEmail } from "./helpers";
 
@@ -38,9 +38,30 @@ test("connect and disconnect against TikTok on its own origin", async ({ page, r
   const verify = outboxLink(email, "Confirm your email address for Soco");
   expect(verify.startsWith(productionURL)).toBeTruthy();
   await logIn(page, email);
+  await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
   await page.goto(verify);
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page.getByText("Your email address is confirmed")).toBeVisible();
+
+  // The control: under the policy Soco used to send (`form-action 'self'`), the browser refuses
+  // to follow Connect's redirect to TikTok, which is what this test catches if it comes back.
+  // Without JavaScript only: with it, the service worker fetches pages, and page.route cannot
+  // see (or rewrite) what a service worker fetches. Connect is the same plain form either way.
+  if (!javaScriptEnabled) {
+    const accounts = `${productionURL}/accounts`;
+    const oldPolicy = async (route: Route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      headers["content-security-policy"] = headers["content-security-policy"].replace(/form-action [^;]*/, "form-action 'self'");
+      await route.fulfill({ response, headers });
+    };
+    await page.route(accounts, oldPolicy);
+    await page.goto("/accounts");
+    await page.getByRole("button", { name: "Connect a TikTok account" }).click();
+    await page.waitForTimeout(2_000);
+    expect(page.url(), "the old policy blocks the redirect to TikTok").not.toContain(sandboxURL);
+    await page.unroute(accounts, oldPolicy);
+  }
 
   // The form posts to Soco, which answers 303 to TikTok's origin: the browser must follow it.
   await page.goto("/accounts");
