@@ -102,7 +102,7 @@ size: apt-packages build
 bench: setup-build
 	$(call say,Benchmark: login latency (release build))
 	cargo bench --locked -p server --bench login
-	$(call say,Benchmark: TikTok analytics at scale (release build; a few minutes))
+	$(call say,Benchmark: TikTok analytics at scale (release build; about 25 minutes: a year of real sync))
 	cargo bench --locked -p server --bench analytics
 
 # --- installing what is missing ---------------------------------------------------------------
