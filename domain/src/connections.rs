@@ -564,27 +564,16 @@ pub async fn release_dead_claims(
         .await?;
     let mut released = 0;
     for holder in holders.into_iter().flatten().filter(|h| instance.holder_is_dead(h)) {
-        let freed = tiktok_token::Entity::update_many()
-            .col_expr(
-                tiktok_token::Column::RefreshClaimedUntil,
-                sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
-            )
-            .col_expr(
-                tiktok_token::Column::RefreshClaimedBy,
-                sea_orm::sea_query::Expr::value(Option::<String>::None),
-            )
-            .filter(tiktok_token::Column::RefreshClaimedBy.eq(holder.as_str()))
-            .exec(db)
-            .await?;
+        let freed =
+            unclaimed().filter(tiktok_token::Column::RefreshClaimedBy.eq(holder.as_str())).exec(db).await?;
         tracing::warn!(holder = %holder, claims = freed.rows_affected, "took back the refresh claims of a process that died");
         released += freed.rows_affected;
     }
     Ok(released)
 }
 
-/// Lets go of this process's claim on `generation` without changing the tokens (a claim that
-/// lapsed and was taken by another process is theirs now, and stays).
-async fn release(services: &Services, account_id: i64, generation: i64) -> Result<()> {
+/// An update of token rows that also drops any refresh claim on them.
+fn unclaimed() -> sea_orm::UpdateMany<tiktok_token::Entity> {
     tiktok_token::Entity::update_many()
         .col_expr(
             tiktok_token::Column::RefreshClaimedUntil,
@@ -594,6 +583,12 @@ async fn release(services: &Services, account_id: i64, generation: i64) -> Resul
             tiktok_token::Column::RefreshClaimedBy,
             sea_orm::sea_query::Expr::value(Option::<String>::None),
         )
+}
+
+/// Lets go of this process's claim on `generation` without changing the tokens (a claim that
+/// lapsed and was taken by another process is theirs now, and stays).
+async fn release(services: &Services, account_id: i64, generation: i64) -> Result<()> {
+    unclaimed()
         .filter(tiktok_token::Column::AccountId.eq(account_id))
         .filter(tiktok_token::Column::Generation.eq(generation))
         .filter(tiktok_token::Column::RefreshClaimedBy.eq(services.instance.name()))
@@ -698,7 +693,7 @@ async fn store_refreshed(
     at: DateTime<Utc>,
 ) -> std::result::Result<sea_orm::UpdateResult, sea_orm::DbErr> {
     let account_id = row.account_id;
-    tiktok_token::Entity::update_many()
+    unclaimed()
         .col_expr(tiktok_token::Column::KeyId, sea_orm::sea_query::Expr::value(access.key_id.clone()))
         .col_expr(tiktok_token::Column::AccessToken, sea_orm::sea_query::Expr::value(access.bytes.clone()))
         .col_expr(
@@ -711,14 +706,6 @@ async fn store_refreshed(
             sea_orm::sea_query::Expr::value(grant.refresh_expires_at),
         )
         .col_expr(tiktok_token::Column::Generation, sea_orm::sea_query::Expr::value(row.generation + 1))
-        .col_expr(
-            tiktok_token::Column::RefreshClaimedUntil,
-            sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(
-            tiktok_token::Column::RefreshClaimedBy,
-            sea_orm::sea_query::Expr::value(Option::<String>::None),
-        )
         .col_expr(tiktok_token::Column::UpdatedAt, sea_orm::sea_query::Expr::value(at))
         .filter(tiktok_token::Column::AccountId.eq(account_id))
         .filter(tiktok_token::Column::Generation.eq(row.generation))
