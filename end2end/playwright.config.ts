@@ -91,6 +91,8 @@ export default defineConfig({
       SOCO_AUTH_BURST: "1000",
       SOCO_AUTH_PER_MINUTE: "1000",
       SOCO_DATA_DIR: dataDir,
+      // The journeys follow emailed links from the Outbox page (an opt-in for loopback sandboxes).
+      SOCO_OUTBOX_PAGE: "on",
       SOCO_LOG: "warn",
       LEPTOS_SITE_ROOT: process.env.SOCO_E2E_SITE ?? join(repo, "target/site"),
     },

@@ -39,6 +39,11 @@ pub struct RequestContext {
     pub session: Option<Arc<Resolved>>,
     /// The cookie's value, when it named a live session (for logout).
     pub token: Option<SecretString>,
+    /// Whether the request came straight from a program on this machine: its TCP peer is a
+    /// loopback address and no forwarding header (`Forwarded`, `X-Forwarded-For`, `X-Real-IP`,
+    /// `Via`, ...) says a proxy relayed it. Only then may this-machine-only endpoints answer
+    /// (the outbox, the sandbox's control API); unknown peers never count.
+    pub from_this_machine: bool,
 }
 
 /// The shared services, inside a server function or a server-rendered component.
@@ -120,9 +125,89 @@ pub fn clear_session_cookie(services: &Services) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Redirects to a local path after a successful form (with and without JavaScript). Paths that
-/// are not local (`//evil.example`, `https://...`) are replaced by `/`.
+/// Tells the browser to drop what it kept of this site besides cookies: its HTTP cache (the
+/// relayed TikTok pictures among it) and its storage (the service worker's caches included), so
+/// the next person on a shared device finds nothing of the account. Sent with logout.
+pub fn clear_site_data() {
+    expect_context::<leptos_axum::ResponseOptions>().insert_header(
+        axum::http::header::HeaderName::from_static("clear-site-data"),
+        HeaderValue::from_static("\"cache\", \"storage\""),
+    );
+}
+
+/// Redirects to a local path after a successful form (with and without JavaScript). Anything
+/// that is not a path on Soco's own origin (`//evil.example`, `/%09/evil.example`, `https://...`,
+/// control bytes, `\\`) is replaced by `/`; see [`local_path`].
 pub fn redirect_local(path: &str) {
-    let safe = path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\");
-    leptos_axum::redirect(if safe { path } else { "/" });
+    let safe = services().ok().and_then(|services| local_path(&services.config.public_url, path));
+    // `local_path` only returns re-serialised ASCII, but the header is checked anyway: a value
+    // that cannot be a header must never panic the request (leptos_axum's `redirect` would).
+    let target = safe.filter(|path| HeaderValue::from_str(path).is_ok()).unwrap_or_else(|| "/".to_owned());
+    leptos_axum::redirect(&target);
+}
+
+/// `target` as a path, query and fragment on `public`'s origin, re-serialised, or `None` when it
+/// is not one. Control bytes (browsers strip tabs and newlines, so `/\t/evil.example` would land
+/// on `//evil.example`), spaces and backslashes (some browsers read `\\` as `/`) are refused
+/// outright; the rest is resolved against the public URL, and the result must keep its origin
+/// and not start with `//` (what `/.//evil.example` becomes).
+pub fn local_path(public: &url::Url, target: &str) -> Option<String> {
+    if !target.starts_with('/') || target.bytes().any(|b| b.is_ascii_control() || b == b'\\' || b == b' ') {
+        return None;
+    }
+    let resolved = public.join(target).ok()?;
+    if resolved.origin() != public.origin() || resolved.path().starts_with("//") {
+        return None;
+    }
+    let mut local = resolved.path().to_owned();
+    if let Some(query) = resolved.query() {
+        local.push('?');
+        local.push_str(query);
+    }
+    if let Some(fragment) = resolved.fragment() {
+        local.push('#');
+        local.push_str(fragment);
+    }
+    Some(local)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    fn local(target: &str) -> Option<String> {
+        let public = url::Url::parse("https://soco.example.id").expect("url");
+        local_path(&public, target)
+    }
+
+    #[test]
+    fn own_paths_are_kept() {
+        assert_eq!(local("/").as_deref(), Some("/"));
+        assert_eq!(local("/settings").as_deref(), Some("/settings"));
+        assert_eq!(local("/accounts/tiktok/3?from=2026-01-01#top").as_deref(), Some("/accounts/tiktok/3?from=2026-01-01#top"));
+        assert_eq!(local("/a/../b").as_deref(), Some("/b"), "re-serialised");
+        assert_eq!(local("/caf\u{e9}").as_deref(), Some("/caf%C3%A9"), "always ASCII, a valid header");
+    }
+
+    #[test]
+    fn other_origins_and_tricks_are_refused() {
+        for bad in [
+            "",
+            "settings",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n",
+            "/\r\nSet-Cookie: x=1",
+            "/ /evil.example",
+            "/.//evil.example",
+            "/..//evil.example",
+            "https://evil.example/",
+            "http://soco.example.id/",
+            "\\\\evil.example",
+            "/\u{7f}",
+        ] {
+            assert_eq!(local(bad), None, "{bad:?}");
+        }
+    }
 }

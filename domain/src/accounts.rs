@@ -4,7 +4,13 @@
 //! Every operation takes the [`Services`] handle, the client's [`RequestMeta`] and the time, so
 //! rules about time (expiry, lockout) are tested by passing a different `now`. Answers that could
 //! reveal whether an address has an account (registration, login, reset) are the same either way
-//! and take the same time.
+//! and take the same time: the work that depends on the account runs after the answer
+//! ([`Services::background`]).
+//!
+//! Emailed links are bearer credentials. Whatever changes who can prove to own the account (a
+//! password reset or change, an email change, the first verification) ends every link of that
+//! user still unopened, of every purpose; attempts at every password, code and mail are counted
+//! in the database ([`throttle`]).
 
 use chrono::{DateTime, Duration, Utc};
 use email_address::{EmailAddress, Options};
@@ -19,8 +25,9 @@ use crate::auth::RequestMeta;
 use crate::auth::password::{Weakness, check_strength};
 use crate::auth::rate_limit::Action;
 use crate::auth::session::{self, NewSession, Stage};
+use crate::auth::throttle::{self, Admission, Key};
 use crate::auth::token::{hash_str, hash_token, looks_like_token, new_token};
-use crate::auth::{throttle, totp};
+use crate::auth::totp;
 use crate::entities::{account_token, recovery_code, user};
 use crate::mail::templates::{self, Alert};
 use crate::services::Services;
@@ -35,6 +42,9 @@ pub const VERIFY_LINK_LIFETIME: Duration = Duration::hours(24);
 pub const RESET_LINK_LIFETIME: Duration = Duration::minutes(30);
 /// Longest display name, in characters.
 pub const MAX_NAME_LEN: usize = 100;
+/// How long new recovery codes stay on show (for a reload, or a browser without JavaScript that
+/// follows the redirect); after that only their hashes remain.
+pub const RECOVERY_CODES_SHOWN_FOR: Duration = Duration::minutes(10);
 
 /// The vault binding of a user's TOTP secret.
 pub(crate) fn totp_binding(user_id: i64) -> Binding<'static> {
@@ -125,22 +135,98 @@ fn send_alert(services: &Services, user: &user::Model, alert: Alert) {
     send_alert_to(services, &user.email, user, alert);
 }
 
-/// Checks a password the user typed to confirm a sensitive change; wrong means `field` is invalid.
+/// Checks a password a signed-in user typed to confirm a sensitive change. Attempts are counted
+/// per user like logins (in their own namespace): wrong means `field` is invalid, and too many
+/// end this session ([`Error::Unauthorized`]), so a stolen session cannot guess its way on.
 async fn require_password(
     services: &Services,
-    user: &user::Model,
+    current: &session::Resolved,
     password: &SecretString,
     field: &'static str,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
 ) -> Result<()> {
+    let db = &services.db;
+    let user = &current.user;
+    let key = Key::PasswordCheck(user.id);
+    let locks = match throttle::reserve(db, key, now).await? {
+        Admission::Refused(_) => return end_for_guessing(services, current, meta, now).await,
+        Admission::Admitted { locks } => locks,
+    };
     if services.passwords.verify(password, &user.password_hash).await? {
-        Ok(())
-    } else {
-        Err(Error::invalid(field, "password_wrong"))
+        throttle::clear(db, key).await?;
+        return Ok(());
     }
+    audit::record(db, Some(user.id), EventKind::LoginFailed, meta, Some("password check"), now).await?;
+    if locks {
+        return end_for_guessing(services, current, meta, now).await;
+    }
+    Err(Error::invalid(field, "password_wrong"))
+}
+
+/// Ends a session that typed too many wrong passwords.
+async fn end_for_guessing(
+    services: &Services,
+    current: &session::Resolved,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    session::revoke(&services.db, current.user.id, current.session.id).await?;
+    audit::record(
+        &services.db,
+        Some(current.user.id),
+        EventKind::LockedOut,
+        meta,
+        Some("password check"),
+        now,
+    )
+    .await?;
+    Err(Error::Unauthorized)
 }
 
 fn limit(services: &Services, action: Action, meta: &RequestMeta) -> Result<()> {
     services.limits.check(action, meta.ip).map_err(Error::rate_limited)
+}
+
+fn refused(wait: Duration) -> Error {
+    Error::rate_limited(wait.to_std().unwrap_or_default())
+}
+
+/// Counts one message to `to` (asked for by `for_user`, when signed in) against the mail limits:
+/// five an hour per address and per user, whatever the action.
+async fn reserve_mail(
+    services: &Services,
+    to: &str,
+    for_user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if let Some(user_id) = for_user
+        && let Admission::Refused(wait) = throttle::reserve(&services.db, Key::MailFor(user_id), now).await?
+    {
+        return Err(refused(wait));
+    }
+    match throttle::reserve(&services.db, Key::MailTo(to), now).await? {
+        Admission::Refused(wait) => Err(refused(wait)),
+        Admission::Admitted { .. } => Ok(()),
+    }
+}
+
+/// Ends every link of `user_id` not yet opened, of every purpose (or of one), so a link mailed
+/// before a change of password or address is worth nothing after it; returns how many.
+async fn end_links(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    only: Option<Purpose>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let mut ending = account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(account_token::Column::UserId.eq(user_id))
+        .filter(account_token::Column::UsedAt.is_null());
+    if let Some(purpose) = only {
+        ending = ending.filter(account_token::Column::Purpose.eq(purpose.as_str()));
+    }
+    Ok(ending.exec(db).await?.rows_affected)
 }
 
 /// Issues a single-use token for `user_id`; returns the token for the emailed link.
@@ -246,7 +332,9 @@ pub struct Registration {
 }
 
 /// Creates an account and emails a verification link. When the address already has an account,
-/// nothing is created and that address is told instead, so the answer is the same either way.
+/// nothing is created and that address is told instead. Only the checks of the input run before
+/// the answer; the rest runs after it, so the answer is the same either way and takes the same
+/// time (mail to one address is limited to five an hour, silently).
 pub async fn register(
     services: &Services,
     input: Registration,
@@ -266,18 +354,45 @@ pub async fn register(
     let locale = normalise_locale(&input.locale);
     let time_zone =
         if input.time_zone.trim().is_empty() { "UTC".to_owned() } else { check_time_zone(&input.time_zone)? };
-
-    // Hash before looking the address up, so both outcomes cost the same.
     let password_hash = services.passwords.hash(&input.password).await?;
+    let account = NewAccount { email, display_name, password_hash, locale, time_zone };
+    let (background, meta) = (services.clone(), meta.clone());
+    services.background.spawn(async move {
+        if let Err(err) = create_account(&background, account, &meta, now).await {
+            tracing::error!(error = %err, "registration not completed");
+        }
+    });
+    Ok(())
+}
+
+/// A registration that passed its checks.
+struct NewAccount {
+    email: String,
+    display_name: String,
+    password_hash: String,
+    locale: &'static str,
+    time_zone: String,
+}
+
+/// The part of [`register`] that depends on whether the address has an account.
+async fn create_account(
+    services: &Services,
+    account: NewAccount,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let db = &services.db;
+    let NewAccount { email, display_name, password_hash, locale, time_zone } = account;
     if let Some(existing) = find_user_by_email(db, &email).await? {
-        let reset_link = services.config.link("/forgot-password");
-        services.mailer.send_later(templates::already_registered(
-            &existing.email,
-            &existing.locale,
-            &existing.display_name,
-            &reset_link,
-        ));
+        if reserve_mail(services, &existing.email, None, now).await.is_ok() {
+            let reset_link = services.config.link("/forgot-password");
+            services.mailer.send_later(templates::already_registered(
+                &existing.email,
+                &existing.locale,
+                &existing.display_name,
+                &reset_link,
+            ));
+        }
         return Ok(());
     }
 
@@ -300,29 +415,53 @@ pub async fn register(
     .await;
     let created = match created {
         Ok(created) => created,
-        // Registered concurrently with the same address: answer as for an existing account.
+        // Registered concurrently with the same address: that registration mails the address.
         Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
             return Ok(());
         }
         Err(err) => return Err(err.into()),
     };
-    // The operator is the first account: the one no earlier id precedes.
+    // The operator is the first account: the one no earlier id precedes. Two first sign-ups at
+    // once can both see none; the unique index on the operator lets one of them become it.
     let earlier = user::Entity::find().filter(user::Column::Id.lt(created.id)).count(&txn).await?;
     if earlier == 0 {
-        let mut admin = created.clone().into_active_model();
-        admin.role = Set("admin".to_owned());
-        admin.update(&txn).await?;
+        make_operator(&txn, created.id).await?;
     }
     let token = issue_token(&txn, created.id, Purpose::VerifyEmail, None, now).await?;
     audit::record(&txn, Some(created.id), EventKind::Registered, meta, None, now).await?;
     txn.commit().await?;
 
+    reserve_mail(services, &email, None, now).await?;
     let link = services.config.link(&format!("/verify-email?token={}", token.expose_secret()));
     services.mailer.send_later(templates::verify_email(&email, locale, &display_name, &link));
     Ok(())
 }
 
-/// Confirms the address a verification link was sent to.
+/// Makes `user_id` the operator unless another account became it meanwhile (the unique partial
+/// index `idx_users_one_operator` refuses a second; a savepoint keeps the registration).
+async fn make_operator(txn: &sea_orm::DatabaseTransaction, user_id: i64) -> Result<bool> {
+    use sea_orm::TransactionTrait;
+    let savepoint = txn.begin().await?;
+    let promoted = user::Entity::update_many()
+        .col_expr(user::Column::Role, sea_orm::sea_query::Expr::value("admin"))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(&savepoint)
+        .await;
+    match promoted {
+        Ok(_) => {
+            savepoint.commit().await?;
+            Ok(true)
+        }
+        Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+            savepoint.rollback().await?;
+            Ok(false)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Confirms the address a verification link was sent to. The first confirmation ends every other
+/// link of the account: until now, whoever registered had not shown they own the address.
 pub async fn verify_email(
     services: &Services,
     token: &str,
@@ -336,17 +475,19 @@ pub async fn verify_email(
         active.email_verified_at = Set(Some(now));
         active.updated_at = Set(now);
         active.update(&txn).await?;
+        end_links(&txn, row.user_id, None, now).await?;
         audit::record(&txn, Some(row.user_id), EventKind::EmailVerified, meta, None, now).await?;
     }
     txn.commit().await?;
     Ok(())
 }
 
-/// Sends a new verification link to a signed-in, unverified user.
+/// Sends a new verification link to a signed-in, unverified user (limited like all mail).
 pub async fn resend_verification(services: &Services, user: &user::Model, now: DateTime<Utc>) -> Result<()> {
     if user.email_verified_at.is_some() {
         return Ok(());
     }
+    reserve_mail(services, &user.email, Some(user.id), now).await?;
     let token = issue_token(&services.db, user.id, Purpose::VerifyEmail, None, now).await?;
     let link = services.config.link(&format!("/verify-email?token={}", token.expose_secret()));
     services.mailer.send_later(templates::verify_email(&user.email, &user.locale, &user.display_name, &link));
@@ -363,7 +504,9 @@ pub enum LoginOutcome {
 }
 
 /// Checks an email and password. Wrong address, wrong password and locked-out address all give
-/// [`Error::Unauthorized`] (lockout gives [`Error::RateLimited`], for any address alike).
+/// [`Error::Unauthorized`] (lockout gives [`Error::RateLimited`], for any address alike). The
+/// attempt is counted before the password is checked, so parallel guesses share one budget; a
+/// string that cannot be an address has no account and no counter, and costs the same.
 pub async fn login(
     services: &Services,
     email: &str,
@@ -373,11 +516,15 @@ pub async fn login(
 ) -> Result<LoginOutcome> {
     limit(services, Action::Login, meta)?;
     let db = &services.db;
-    let email = email.trim().to_lowercase();
-    let key = hash_str(&email);
-    if let Some(wait) = throttle::locked_for(db, &key, now).await? {
-        return Err(Error::rate_limited(wait.to_std().unwrap_or_default()));
-    }
+    let Ok(email) = normalise_email(email) else {
+        services.passwords.verify_dummy(password).await?;
+        return Err(Error::Unauthorized);
+    };
+    let key = Key::Login(&email);
+    let locks = match throttle::reserve(db, key, now).await? {
+        Admission::Refused(wait) => return Err(refused(wait)),
+        Admission::Admitted { locks } => locks,
+    };
     let user = find_user_by_email(db, &email).await?;
     let matches = match &user {
         Some(user) => services.passwords.verify(password, &user.password_hash).await?,
@@ -386,16 +533,17 @@ pub async fn login(
     let user = match (user, matches) {
         (Some(user), true) => user,
         (user, _) => {
-            let state = throttle::record_failure(db, &key, now).await?;
             let user_id = user.map(|u| u.id);
             audit::record(db, user_id, EventKind::LoginFailed, meta, None, now).await?;
-            if state.locked_for(now).is_some() {
+            if locks {
                 audit::record(db, user_id, EventKind::LockedOut, meta, None, now).await?;
             }
             return Err(Error::Unauthorized);
         }
     };
-    throttle::clear(db, &key).await?;
+    throttle::clear(db, key).await?;
+    // Whoever knows the password may start over the in-session checks a session used up.
+    throttle::clear(db, Key::PasswordCheck(user.id)).await?;
     if user.totp_enabled_at.is_some() {
         let pending = session::create(db, user.id, Stage::SecondFactor, meta, now).await?;
         return Ok(LoginOutcome::SecondFactorNeeded(pending));
@@ -426,7 +574,9 @@ async fn finish_login(
 }
 
 /// Completes a login that owes its second factor, with a TOTP code or a recovery code. The
-/// pending session is replaced by a new one, so the session id changes again.
+/// pending session is replaced by a new one, so the session id changes again. Each TOTP step is
+/// accepted once: the step is recorded, the pending session ended, in one transaction, so a code
+/// seen over a shoulder (or sent twice at once) opens nothing more.
 pub async fn complete_second_factor(
     services: &Services,
     pending: &session::Resolved,
@@ -440,24 +590,35 @@ pub async fn complete_second_factor(
     }
     let db = &services.db;
     let user = &pending.user;
-    let key = hash_str(&format!("2fa:{}", user.id));
-    if let Some(wait) = throttle::locked_for(db, &key, now).await? {
-        return Err(Error::rate_limited(wait.to_std().unwrap_or_default()));
-    }
-    let used_recovery = if check_totp(services, user, code, now)? {
-        false
-    } else if use_recovery_code(db, user.id, code, now).await? {
-        true
-    } else {
-        let state = throttle::record_failure(db, &key, now).await?;
+    let key = Key::SecondFactor(user.id);
+    let locks = match throttle::reserve(db, key, now).await? {
+        Admission::Refused(wait) => return Err(refused(wait)),
+        Admission::Admitted { locks } => locks,
+    };
+    let txn = crate::db::begin_write(db).await?;
+    let totp_step = check_totp(services, user, code, now)?;
+    let used_recovery = match totp_step {
+        Some(step) if accept_totp_step(&txn, user.id, step).await? => Some(false),
+        Some(_) => None,
+        None if use_recovery_code(&txn, user.id, code, now).await? => Some(true),
+        None => None,
+    };
+    let Some(used_recovery) = used_recovery else {
+        txn.rollback().await?;
         audit::record(db, Some(user.id), EventKind::LoginFailed, meta, Some("second factor"), now).await?;
-        if state.locked_for(now).is_some() {
+        if locks {
             audit::record(db, Some(user.id), EventKind::LockedOut, meta, Some("second factor"), now).await?;
         }
         return Err(Error::invalid("code", "code_invalid"));
     };
-    throttle::clear(db, &key).await?;
-    crate::entities::session::Entity::delete_by_id(pending.session.id).exec(db).await?;
+    // The pending session is spent once: a second request with it finds nothing to end.
+    let ended = crate::entities::session::Entity::delete_by_id(pending.session.id).exec(&txn).await?;
+    if ended.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(Error::Unauthorized);
+    }
+    txn.commit().await?;
+    throttle::clear(db, key).await?;
     if used_recovery {
         audit::record(db, Some(user.id), EventKind::RecoveryCodeUsed, meta, None, now).await?;
     }
@@ -478,11 +639,32 @@ fn open_totp_secret(services: &Services, user: &user::Model) -> Result<Option<Se
     }
 }
 
-fn check_totp(services: &Services, user: &user::Model, code: &str, now: DateTime<Utc>) -> Result<bool> {
-    match open_totp_secret(services, user)? {
-        Some(secret) => totp::check(&secret, &user.email, code, u64::try_from(now.timestamp()).unwrap_or(0)),
-        None => Ok(false),
-    }
+/// The TOTP step `code` is valid for, if it is.
+fn check_totp(
+    services: &Services,
+    user: &user::Model,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let Some(secret) = open_totp_secret(services, user)? else { return Ok(None) };
+    let step = totp::check(&secret, &user.email, code, u64::try_from(now.timestamp()).unwrap_or(0))?;
+    Ok(step.and_then(|step| i64::try_from(step).ok()))
+}
+
+/// Records `step` as the user's last accepted TOTP step, unless it is not later than the last
+/// one: only then is the code good.
+async fn accept_totp_step(db: &impl ConnectionTrait, user_id: i64, step: i64) -> Result<bool> {
+    let accepted = user::Entity::update_many()
+        .col_expr(user::Column::TotpLastStep, sea_orm::sea_query::Expr::value(step))
+        .filter(user::Column::Id.eq(user_id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(user::Column::TotpLastStep.is_null())
+                .add(user::Column::TotpLastStep.lt(step)),
+        )
+        .exec(db)
+        .await?;
+    Ok(accepted.rows_affected == 1)
 }
 
 async fn use_recovery_code(
@@ -492,7 +674,7 @@ async fn use_recovery_code(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let normalised = totp::normalise_recovery_code(code);
-    if normalised.len() != 10 {
+    if normalised.len() != totp::RECOVERY_CODE_LEN {
         return Ok(false);
     }
     let used = recovery_code::Entity::update_many()
@@ -518,7 +700,9 @@ pub async fn logout(
     Ok(())
 }
 
-/// Emails a reset link when the address has an account; answers the same either way.
+/// Emails a reset link when the address has an account; answers the same either way, at once:
+/// looking the address up, making the link and mailing it run after the answer (mail to one
+/// address is limited to five an hour, silently).
 pub async fn request_password_reset(
     services: &Services,
     email: &str,
@@ -527,21 +711,34 @@ pub async fn request_password_reset(
 ) -> Result<()> {
     limit(services, Action::PasswordReset, meta)?;
     let email = normalise_email(email)?;
-    if let Some(user) = find_user_by_email(&services.db, &email).await? {
-        let token = issue_token(&services.db, user.id, Purpose::ResetPassword, None, now).await?;
-        let link = services.config.link(&format!("/reset-password?token={}", token.expose_secret()));
-        services.mailer.send_later(templates::reset_password(
-            &user.email,
-            &user.locale,
-            &user.display_name,
-            &link,
-        ));
-    }
+    let background = services.clone();
+    services.background.spawn(async move {
+        if let Err(err) = send_reset_link(&background, &email, now).await {
+            tracing::warn!(error = %err, "reset link not sent");
+        }
+    });
     Ok(())
 }
 
-/// Sets a new password from a reset link, ends every session and alerts the owner. Does not sign
-/// in: the user logs in with the new password.
+/// The part of [`request_password_reset`] that depends on whether the address has an account.
+async fn send_reset_link(services: &Services, email: &str, now: DateTime<Utc>) -> Result<()> {
+    let Some(user) = find_user_by_email(&services.db, email).await? else { return Ok(()) };
+    reserve_mail(services, &user.email, None, now).await?;
+    let token = issue_token(&services.db, user.id, Purpose::ResetPassword, None, now).await?;
+    let link = services.config.link(&format!("/reset-password?token={}", token.expose_secret()));
+    services.mailer.send_later(templates::reset_password(
+        &user.email,
+        &user.locale,
+        &user.display_name,
+        &link,
+    ));
+    Ok(())
+}
+
+/// Sets a new password from a reset link, ends every session and every other link, and alerts
+/// the owner. Does not sign in: the user logs in with the new password. When the address was
+/// never confirmed, whoever set the account up had not shown they own it: their second factor,
+/// recovery codes and pending changes go too, and the address counts as confirmed from now.
 pub async fn reset_password(
     services: &Services,
     token: &str,
@@ -568,11 +765,23 @@ pub async fn reset_password(
     let mut active = user.clone().into_active_model();
     active.password_hash = Set(hash);
     active.updated_at = Set(now);
-    // Receiving the link proves the address.
     if user.email_verified_at.is_none() {
+        // Receiving the link proves the address; nothing the earlier holder set up survives.
         active.email_verified_at = Set(Some(now));
+        active.totp_secret = Set(None);
+        active.totp_key_id = Set(None);
+        active.totp_enabled_at = Set(None);
+        active.totp_last_step = Set(None);
+        active.recovery_codes_shown = Set(None);
+        active.recovery_codes_key_id = Set(None);
+        active.recovery_codes_shown_until = Set(None);
+        recovery_code::Entity::delete_many()
+            .filter(recovery_code::Column::UserId.eq(user.id))
+            .exec(&txn)
+            .await?;
     }
     active.update(&txn).await?;
+    end_links(&txn, user.id, None, now).await?;
     session::revoke_all_except(&txn, user.id, None).await?;
     audit::record(&txn, Some(user.id), EventKind::PasswordReset, meta, None, now).await?;
     txn.commit().await?;
@@ -581,7 +790,7 @@ pub async fn reset_password(
 }
 
 /// Changes the password of a signed-in user (the current one is required) and ends every other
-/// session.
+/// session and every link not yet opened.
 pub async fn change_password(
     services: &Services,
     current: &session::Resolved,
@@ -591,7 +800,7 @@ pub async fn change_password(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let user = &current.user;
-    require_password(services, user, old_password, "current_password").await?;
+    require_password(services, current, old_password, "current_password", meta, now).await?;
     check_password("new_password", new_password, &user.email, &user.display_name)?;
     let hash = services.passwords.hash(new_password).await?;
     let txn = crate::db::begin_write(&services.db).await?;
@@ -599,6 +808,7 @@ pub async fn change_password(
     active.password_hash = Set(hash);
     active.updated_at = Set(now);
     active.update(&txn).await?;
+    end_links(&txn, user.id, None, now).await?;
     session::revoke_all_except(&txn, user.id, Some(current.session.id)).await?;
     audit::record(&txn, Some(user.id), EventKind::PasswordChanged, meta, None, now).await?;
     txn.commit().await?;
@@ -638,24 +848,30 @@ pub async fn update_profile(
 }
 
 /// Starts an email change: the new address gets a confirmation link (the change happens only
-/// when it is opened) and the current address is told. The password is required.
+/// when it is opened) and the current address is told. The password is required; a user has one
+/// live change link at a time (a new request ends the earlier), and mail is limited to five an
+/// hour per user and per address.
 pub async fn request_email_change(
     services: &Services,
-    user: &user::Model,
+    current: &session::Resolved,
     new_email: &str,
     password: &SecretString,
     meta: &RequestMeta,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let user = &current.user;
     let new_email = normalise_email(new_email)?;
-    require_password(services, user, password, "password").await?;
+    require_password(services, current, password, "password", meta, now).await?;
     if new_email == user.email {
         return Err(Error::invalid("email", "email_unchanged"));
     }
+    reserve_mail(services, &new_email, Some(user.id), now).await?;
     // Taken addresses get the same answer; the confirmation will fail for them.
-    let token =
-        issue_token(&services.db, user.id, Purpose::ChangeEmail, Some(new_email.clone()), now).await?;
-    audit::record(&services.db, Some(user.id), EventKind::EmailChangeRequested, meta, None, now).await?;
+    let txn = crate::db::begin_write(&services.db).await?;
+    end_links(&txn, user.id, Some(Purpose::ChangeEmail), now).await?;
+    let token = issue_token(&txn, user.id, Purpose::ChangeEmail, Some(new_email.clone()), now).await?;
+    audit::record(&txn, Some(user.id), EventKind::EmailChangeRequested, meta, None, now).await?;
+    txn.commit().await?;
     let link = services.config.link(&format!("/confirm-email?token={}", token.expose_secret()));
     services.mailer.send_later(templates::confirm_new_email(
         &new_email,
@@ -663,16 +879,21 @@ pub async fn request_email_change(
         &user.display_name,
         &link,
     ));
+    send_alert(services, user, Alert::EmailChangeRequested { new_email });
     Ok(())
 }
 
 /// Completes an email change from the link sent to the new address, and alerts the old one.
+/// Every other link of the account ends (reset links sent to the old address among them), and
+/// so does every session: when the link is opened in a browser signed in to this account, that
+/// session is replaced by a new one, returned for the caller to set.
 pub async fn confirm_email_change(
     services: &Services,
     token: &str,
+    current: Option<&session::Resolved>,
     meta: &RequestMeta,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<Option<NewSession>> {
     let txn = crate::db::begin_write(&services.db).await?;
     let (row, user) = redeem_for_user(&txn, token, Purpose::ChangeEmail, now).await?;
     let new_email = row.new_email.clone().ok_or_else(|| Error::invalid("token", "link_invalid"))?;
@@ -685,10 +906,18 @@ pub async fn confirm_email_change(
     active.email_verified_at = Set(Some(now));
     active.updated_at = Set(now);
     active.update(&txn).await?;
+    end_links(&txn, user.id, None, now).await?;
+    let rotated = match current.filter(|current| current.user.id == user.id) {
+        Some(current) => Some(session::rotate(&txn, current, meta, now).await?),
+        None => {
+            session::revoke_all_except(&txn, user.id, None).await?;
+            None
+        }
+    };
     audit::record(&txn, Some(user.id), EventKind::EmailChanged, meta, None, now).await?;
     txn.commit().await?;
     send_alert_to(services, &old_email, &user, Alert::EmailChanged { new_email });
-    Ok(())
+    Ok(rotated)
 }
 
 /// A 2FA setup in progress: what the user scans or types into their authenticator.
@@ -702,21 +931,27 @@ pub struct TotpSetup {
     pub qr_svg: String,
 }
 
-/// Starts (or restarts) 2FA setup: a new secret is sealed and stored, not yet enabled.
+/// Starts (or restarts) 2FA setup: the password is required (a browser left signed in must not
+/// enrol someone else's authenticator); a new secret is sealed and stored, not yet enabled.
 pub async fn begin_totp_setup(
     services: &Services,
-    user: &user::Model,
+    current: &session::Resolved,
+    password: &SecretString,
+    meta: &RequestMeta,
     now: DateTime<Utc>,
 ) -> Result<TotpSetup> {
+    let user = &current.user;
     if user.totp_enabled_at.is_some() {
         return Err(Error::invalid("code", "two_factor_already_on"));
     }
+    require_password(services, current, password, "password", meta, now).await?;
     let secret = totp::new_secret()?;
     let sealed =
         services.vault.seal(&secret, totp_binding(user.id)).map_err(|e| Error::Internal(e.to_string()))?;
     let mut active = user.clone().into_active_model();
     active.totp_secret = Set(Some(sealed.bytes));
     active.totp_key_id = Set(Some(sealed.key_id));
+    active.totp_last_step = Set(None);
     active.updated_at = Set(now);
     active.update(&services.db).await?;
     let uri = totp::provisioning_uri(&secret, &user.email)?;
@@ -724,34 +959,48 @@ pub async fn begin_totp_setup(
     Ok(TotpSetup { secret, uri, qr_svg })
 }
 
-/// Turns 2FA on once the user proves their app works; returns the ten recovery codes, which are
-/// shown once and stored only hashed.
+/// 2FA just turned on: the recovery codes (shown for [`RECOVERY_CODES_SHOWN_FOR`], stored only
+/// hashed) and the session that replaces the caller's.
+#[derive(Debug)]
+pub struct TwoFactorOn {
+    /// The ten recovery codes.
+    pub codes: Vec<SecretString>,
+    /// The new session; every other one ended.
+    pub session: NewSession,
+}
+
+/// Turns 2FA on once the user proves their app works (the code's step is the first accepted).
+/// Every other session ends and this one is replaced.
 pub async fn confirm_totp_setup(
     services: &Services,
-    user: &user::Model,
+    current: &session::Resolved,
     code: &str,
     meta: &RequestMeta,
     now: DateTime<Utc>,
-) -> Result<Vec<SecretString>> {
+) -> Result<TwoFactorOn> {
+    let user = &current.user;
     if user.totp_enabled_at.is_some() {
         return Err(Error::invalid("code", "two_factor_already_on"));
     }
-    if !check_totp(services, user, code, now)? {
+    let Some(step) = check_totp(services, user, code, now)? else {
         return Err(Error::invalid("code", "code_invalid"));
-    }
+    };
     let txn = crate::db::begin_write(&services.db).await?;
     let codes = replace_recovery_codes(&txn, user.id).await?;
     let shown = seal_codes(services, user.id, &codes)?;
     let mut active = user.clone().into_active_model();
     active.totp_enabled_at = Set(Some(now));
+    active.totp_last_step = Set(Some(step));
     active.recovery_codes_shown = Set(Some(shown.bytes));
     active.recovery_codes_key_id = Set(Some(shown.key_id));
+    active.recovery_codes_shown_until = Set(Some(now + RECOVERY_CODES_SHOWN_FOR));
     active.updated_at = Set(now);
     active.update(&txn).await?;
+    let session = session::rotate(&txn, current, meta, now).await?;
     audit::record(&txn, Some(user.id), EventKind::TwoFactorEnabled, meta, None, now).await?;
     txn.commit().await?;
     send_alert(services, user, Alert::TwoFactorEnabled);
-    Ok(codes)
+    Ok(TwoFactorOn { codes, session })
 }
 
 async fn replace_recovery_codes(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<SecretString>> {
@@ -770,21 +1019,23 @@ async fn replace_recovery_codes(db: &impl ConnectionTrait, user_id: i64) -> Resu
 /// Replaces the recovery codes (the password is required); returns the new ones.
 pub async fn regenerate_recovery_codes(
     services: &Services,
-    user: &user::Model,
+    current: &session::Resolved,
     password: &SecretString,
     meta: &RequestMeta,
     now: DateTime<Utc>,
 ) -> Result<Vec<SecretString>> {
+    let user = &current.user;
     if user.totp_enabled_at.is_none() {
         return Err(Error::Forbidden);
     }
-    require_password(services, user, password, "password").await?;
+    require_password(services, current, password, "password", meta, now).await?;
     let txn = crate::db::begin_write(&services.db).await?;
     let codes = replace_recovery_codes(&txn, user.id).await?;
     let shown = seal_codes(services, user.id, &codes)?;
     let mut active = user.clone().into_active_model();
     active.recovery_codes_shown = Set(Some(shown.bytes));
     active.recovery_codes_key_id = Set(Some(shown.key_id));
+    active.recovery_codes_shown_until = Set(Some(now + RECOVERY_CODES_SHOWN_FOR));
     active.updated_at = Set(now);
     active.update(&txn).await?;
     audit::record(&txn, Some(user.id), EventKind::RecoveryCodesRegenerated, meta, None, now).await?;
@@ -797,14 +1048,22 @@ fn seal_codes(services: &Services, user_id: i64, codes: &[SecretString]) -> Resu
     services
         .vault
         .seal(&SecretString::from(joined), recovery_binding(user_id))
-        .map_err(|e| Error::Internal(e.to_string()))
+        .map_err(|e| Error::Internal(format!("sealing recovery codes: {e}")))
 }
 
-/// The recovery codes made last, until the user confirms they saved them.
-pub fn recovery_codes_to_show(services: &Services, user: &user::Model) -> Result<Option<Vec<String>>> {
+/// The recovery codes made last, for [`RECOVERY_CODES_SHOWN_FOR`] after they were made, until the
+/// user confirms they saved them.
+pub fn recovery_codes_to_show(
+    services: &Services,
+    user: &user::Model,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<String>>> {
     let (Some(bytes), Some(key_id)) = (&user.recovery_codes_shown, &user.recovery_codes_key_id) else {
         return Ok(None);
     };
+    if user.recovery_codes_shown_until.is_none_or(|until| until <= now) {
+        return Ok(None);
+    }
     let sealed = Sealed { key_id: key_id.clone(), bytes: bytes.clone() };
     let codes = services
         .vault
@@ -822,6 +1081,7 @@ pub async fn acknowledge_recovery_codes(
     let mut active = user.clone().into_active_model();
     active.recovery_codes_shown = Set(None);
     active.recovery_codes_key_id = Set(None);
+    active.recovery_codes_shown_until = Set(None);
     active.updated_at = Set(now);
     active.update(&services.db).await?;
     Ok(())
@@ -847,29 +1107,34 @@ pub async fn recovery_codes_left(db: &impl ConnectionTrait, user_id: i64) -> Res
         .await?)
 }
 
-/// Turns 2FA off; the password is required.
+/// Turns 2FA off; the password is required. Every other session ends and this one is replaced
+/// (the new one is returned for the caller to set).
 pub async fn disable_totp(
     services: &Services,
-    user: &user::Model,
+    current: &session::Resolved,
     password: &SecretString,
     meta: &RequestMeta,
     now: DateTime<Utc>,
-) -> Result<()> {
-    require_password(services, user, password, "password").await?;
+) -> Result<NewSession> {
+    let user = &current.user;
+    require_password(services, current, password, "password", meta, now).await?;
     let txn = crate::db::begin_write(&services.db).await?;
     let mut active = user.clone().into_active_model();
     active.totp_secret = Set(None);
     active.totp_key_id = Set(None);
     active.totp_enabled_at = Set(None);
+    active.totp_last_step = Set(None);
     active.recovery_codes_shown = Set(None);
     active.recovery_codes_key_id = Set(None);
+    active.recovery_codes_shown_until = Set(None);
     active.updated_at = Set(now);
     active.update(&txn).await?;
     recovery_code::Entity::delete_many().filter(recovery_code::Column::UserId.eq(user.id)).exec(&txn).await?;
+    let session = session::rotate(&txn, current, meta, now).await?;
     audit::record(&txn, Some(user.id), EventKind::TwoFactorDisabled, meta, None, now).await?;
     txn.commit().await?;
     send_alert(services, user, Alert::TwoFactorDisabled);
-    Ok(())
+    Ok(session)
 }
 
 /// Deletes emailed-link tokens that were used or have expired (housekeeping); returns how many.
@@ -960,6 +1225,8 @@ mod tests {
             totp_enabled_at: None,
             recovery_codes_shown: None,
             recovery_codes_key_id: None,
+            totp_last_step: None,
+            recovery_codes_shown_until: None,
         };
         assert!(matches!(require_verified(&user), Err(Error::Invalid { code: "email_unverified", .. })));
         user.email_verified_at = Some(now);

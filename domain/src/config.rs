@@ -90,6 +90,13 @@ pub const VARIABLES: &[Variable] = &[
         doc: "Sender of Soco's mail.",
     },
     Variable {
+        name: "SOCO_OUTBOX_PAGE",
+        default: "off",
+        doc: "on: /outbox shows the mail outbox (every mailed link, password resets included) to \
+              clients on this machine. Sandbox mode only, without SOCO_SMTP_URL, and only when \
+              SOCO_PUBLIC_URL is a loopback address; refused at start-up otherwise.",
+    },
+    Variable {
         name: "SOCO_TRUSTED_PROXIES",
         default: "none",
         doc: "Comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For \
@@ -169,6 +176,33 @@ pub const VARIABLES: &[Variable] = &[
         name: "SOCO_SYNC_YOUNG_DAYS",
         default: "10",
         doc: "Days after posting during which a video is snapshotted every SOCO_SYNC_RECENT_MINUTES.",
+    },
+    Variable {
+        name: "SOCO_MEDIA_HOSTS",
+        default: "tiktokcdn.com,tiktokcdn-us.com,tiktokcdn-eu.com,ibyteimg.com",
+        doc: "Host suffixes of TikTok's picture CDN: the only hosts the avatar and cover relay \
+              fetches from (sandbox mode adds the sandbox's own host).",
+    },
+    Variable {
+        name: "SOCO_MEDIA_CONCURRENCY",
+        default: "16",
+        doc: "Pictures the relay fetches from TikTok at once; further requests wait their turn.",
+    },
+    Variable {
+        name: "SOCO_REQUEST_TIMEOUT_MS",
+        default: "30000",
+        doc: "Longest time a request may take, body upload included, before it is answered 408.",
+    },
+    Variable {
+        name: "SOCO_HEADER_READ_TIMEOUT_MS",
+        default: "10000",
+        doc: "Longest time a client may take to send a request's headers (and an idle \
+              connection may wait for its next request) before the connection is closed.",
+    },
+    Variable {
+        name: "SOCO_MAX_BODY_BYTES",
+        default: "1048576",
+        doc: "Largest request body accepted; larger ones are answered 413.",
     },
     Variable {
         name: "SOCO_LOG",
@@ -298,6 +332,9 @@ pub struct Config {
     pub smtp_url: Option<SecretString>,
     /// `SOCO_MAIL_FROM`: the sender mailbox.
     pub mail_from: String,
+    /// `SOCO_OUTBOX_PAGE`: whether `/outbox` shows the outbox to clients on this machine
+    /// (checked at start-up: sandbox mode, no SMTP, loopback public URL).
+    pub outbox_page: bool,
     /// `SOCO_TRUSTED_PROXIES`: proxies whose `X-Forwarded-For` counts.
     pub trusted_proxies: Vec<IpNet>,
     /// `SOCO_AUTH_BURST`: sign-in attempts per address at once.
@@ -316,6 +353,16 @@ pub struct Config {
     pub worker_poll: std::time::Duration,
     /// `SOCO_TIKTOK_RETRY_ATTEMPTS`: tries per background TikTok call.
     pub tiktok_retry_attempts: NonZeroU32,
+    /// `SOCO_MEDIA_HOSTS`: lower-case host suffixes the picture relay may fetch from.
+    pub media_hosts: Vec<String>,
+    /// `SOCO_MEDIA_CONCURRENCY`: pictures fetched at once.
+    pub media_concurrency: NonZeroU32,
+    /// `SOCO_REQUEST_TIMEOUT_MS`: the longest a request may take.
+    pub request_timeout: std::time::Duration,
+    /// `SOCO_HEADER_READ_TIMEOUT_MS`: the longest a client may take to send its headers.
+    pub header_read_timeout: std::time::Duration,
+    /// `SOCO_MAX_BODY_BYTES`: the largest request body.
+    pub max_body_bytes: usize,
     /// `SOCO_LOG`: the tracing filter.
     pub log: String,
 }
@@ -481,6 +528,64 @@ impl Config {
             }
         }
 
+        let public_loopback = is_loopback(&public_url);
+        if tiktok_mode == TikTokMode::Production && smtp_url.is_none() && !public_loopback {
+            fail(
+                "SOCO_SMTP_URL",
+                "required in production mode: without it, mail (password resets, security alerts) \
+                 would only be written to the outbox folder and reach nobody (only a test install \
+                 whose SOCO_PUBLIC_URL is a loopback address may leave it unset)"
+                    .into(),
+            );
+        }
+        let outbox_page = match get("SOCO_OUTBOX_PAGE").as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("off" | "0" | "false" | "no") => false,
+            Some("on" | "1" | "true" | "yes") => true,
+            Some(_) => {
+                fail("SOCO_OUTBOX_PAGE", "expected on or off".into());
+                false
+            }
+        };
+        if outbox_page {
+            let refusal = if tiktok_mode != TikTokMode::Sandbox {
+                Some("only in sandbox mode")
+            } else if smtp_url.is_some() {
+                Some("mail goes to SOCO_SMTP_URL, so there is no outbox to show; unset one of them")
+            } else if !public_loopback {
+                Some(
+                    "allowed only when SOCO_PUBLIC_URL is a loopback address such as \
+                     http://127.0.0.1:3000: the page shows every mailed link, password resets included",
+                )
+            } else {
+                None
+            };
+            if let Some(reason) = refusal {
+                fail("SOCO_OUTBOX_PAGE", reason.into());
+            }
+        }
+
+        let mut media_hosts = Vec::new();
+        let media_text = get("SOCO_MEDIA_HOSTS").unwrap_or_else(|| DEFAULT_MEDIA_HOSTS.into());
+        for suffix in media_text.split(',').map(|s| s.trim().trim_start_matches('.').to_ascii_lowercase()) {
+            if suffix.is_empty() {
+                continue;
+            }
+            let plain = suffix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+            if plain && suffix.contains('.') && !suffix.ends_with('.') {
+                media_hosts.push(suffix);
+            } else {
+                fail("SOCO_MEDIA_HOSTS", format!("\"{suffix}\" is not a host name such as tiktokcdn.com"));
+            }
+        }
+
+        let max_body_bytes = match get("SOCO_MAX_BODY_BYTES") {
+            None => 1024 * 1024,
+            Some(text) => text.parse::<usize>().ok().filter(|n| *n >= 1024).unwrap_or_else(|| {
+                fail("SOCO_MAX_BODY_BYTES", "expected a whole number of bytes, at least 1024".into());
+                1024 * 1024
+            }),
+        };
+
         let mut count = |var: &'static str, default: u32| match get(var) {
             None => NonZeroU32::new(default).unwrap_or(NonZeroU32::MIN),
             Some(text) => text.parse::<NonZeroU32>().unwrap_or_else(|_| {
@@ -504,6 +609,11 @@ impl Config {
         let tiktok_retry_attempts = count("SOCO_TIKTOK_RETRY_ATTEMPTS", 4);
         let worker_poll =
             std::time::Duration::from_millis(u64::from(count("SOCO_WORKER_POLL_MS", 2000).get()));
+
+        let media_concurrency = count("SOCO_MEDIA_CONCURRENCY", 16);
+        let millis = |n: NonZeroU32| std::time::Duration::from_millis(u64::from(n.get()));
+        let request_timeout = millis(count("SOCO_REQUEST_TIMEOUT_MS", 30_000));
+        let header_read_timeout = millis(count("SOCO_HEADER_READ_TIMEOUT_MS", 10_000));
 
         let defaults = TikTokEndpoints::defaults(tiktok_mode, &public_url.origin().ascii_serialization());
         let mut endpoint = |var: &'static str, default: String| match get(var) {
@@ -538,6 +648,7 @@ impl Config {
                 token_keys,
                 smtp_url,
                 mail_from,
+                outbox_page,
                 trusted_proxies,
                 auth_burst,
                 auth_per_minute,
@@ -547,6 +658,11 @@ impl Config {
                 job_lease,
                 tiktok_retry_attempts,
                 worker_poll,
+                media_hosts,
+                media_concurrency,
+                request_timeout,
+                header_read_timeout,
+                max_body_bytes,
                 log,
             })
         } else {
@@ -557,6 +673,12 @@ impl Config {
     /// Whether Soco is served over HTTPS (secure cookies, HSTS).
     pub fn is_https(&self) -> bool {
         self.public_url.scheme() == "https"
+    }
+
+    /// Whether `SOCO_PUBLIC_URL` names this machine (`localhost`, `127.0.0.0/8`, `[::1]`): nobody
+    /// elsewhere can follow its links.
+    pub fn public_url_is_loopback(&self) -> bool {
+        is_loopback(&self.public_url)
     }
 
     /// The public origin, e.g. `https://soco.example.com`, as browsers send it in `Origin`.
@@ -665,6 +787,20 @@ fn parse_endpoint(text: &str, mode: TikTokMode) -> Result<String, String> {
         return Err("expected https:// in production (plain http only for a loopback sandbox)".into());
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// `SOCO_MEDIA_HOSTS` when unset: the host suffixes TikTok serves avatars and covers from
+/// (`p16-sign-va.tiktokcdn.com`, `p16-common-sign.tiktokcdn-us.com`, ...).
+pub const DEFAULT_MEDIA_HOSTS: &str = "tiktokcdn.com,tiktokcdn-us.com,tiktokcdn-eu.com,ibyteimg.com";
+
+/// Whether `url`'s host is this machine.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }
 
 fn parse_public_url(text: &str) -> Result<Url, String> {
@@ -826,6 +962,83 @@ mod tests {
             let mut vars = production.to_vec();
             vars.push(("SOCO_TIKTOK_OPEN_API_URL", bad));
             assert_eq!(failing_vars(&vars), ["SOCO_TIKTOK_OPEN_API_URL"], "{bad}");
+        }
+    }
+
+    #[test]
+    fn production_without_smtp_is_refused_at_start_up() {
+        let production = [
+            ("SOCO_TIKTOK_MODE", "production"),
+            ("SOCO_TIKTOK_CLIENT_KEY", "k"),
+            ("SOCO_TIKTOK_CLIENT_SECRET", "s"),
+            ("SOCO_PUBLIC_URL", "https://soco.example.id"),
+        ];
+        let err = config(&production).expect_err("mail would reach nobody");
+        assert_eq!(err.0.iter().map(|e| e.var).collect::<Vec<_>>(), ["SOCO_SMTP_URL"]);
+        assert!(err.to_string().contains("required in production mode"), "{err}");
+        let mut with_smtp = production.to_vec();
+        with_smtp.push(("SOCO_SMTP_URL", "smtps://u:p@smtp.example.id:465"));
+        assert!(config(&with_smtp).is_ok());
+        // A production-mode test install on this machine (the Playwright production project).
+        let mut local = production.to_vec();
+        local[3] = ("SOCO_PUBLIC_URL", "http://127.0.0.1:3200");
+        assert!(config(&local).expect("loopback test install").smtp_url.is_none());
+        assert!(config(&[]).expect("sandbox keeps its outbox").smtp_url.is_none());
+    }
+
+    #[test]
+    fn the_outbox_page_is_an_opt_in_for_loopback_sandboxes() {
+        assert!(!config(&[]).expect("default").outbox_page, "off unless asked for");
+        assert!(config(&[("SOCO_OUTBOX_PAGE", "on")]).expect("loopback sandbox").outbox_page);
+        assert!(
+            config(&[("SOCO_OUTBOX_PAGE", "1"), ("SOCO_PUBLIC_URL", "http://localhost:3000")])
+                .expect("localhost")
+                .outbox_page
+        );
+        for refused in [
+            vec![("SOCO_OUTBOX_PAGE", "on"), ("SOCO_PUBLIC_URL", "https://soco.example.id")],
+            vec![("SOCO_OUTBOX_PAGE", "on"), ("SOCO_PUBLIC_URL", "http://192.168.1.5:3000")],
+            vec![("SOCO_OUTBOX_PAGE", "on"), ("SOCO_SMTP_URL", "smtp://mail.example.id:587")],
+            vec![
+                ("SOCO_OUTBOX_PAGE", "on"),
+                ("SOCO_TIKTOK_MODE", "production"),
+                ("SOCO_TIKTOK_CLIENT_KEY", "k"),
+                ("SOCO_TIKTOK_CLIENT_SECRET", "s"),
+            ],
+            vec![("SOCO_OUTBOX_PAGE", "maybe")],
+        ] {
+            assert_eq!(failing_vars(&refused), ["SOCO_OUTBOX_PAGE"], "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn media_hosts_and_limits_are_configurable_and_checked() {
+        let defaults = config(&[]).expect("defaults");
+        assert!(defaults.media_hosts.iter().any(|h| h == "tiktokcdn.com"), "{:?}", defaults.media_hosts);
+        assert_eq!(defaults.request_timeout, std::time::Duration::from_secs(30));
+        assert_eq!(defaults.header_read_timeout, std::time::Duration::from_secs(10));
+        assert_eq!(defaults.max_body_bytes, 1024 * 1024);
+        assert_eq!(defaults.media_concurrency.get(), 16);
+        let custom = config(&[
+            ("SOCO_MEDIA_HOSTS", " .CDN.example.id , img.example.id"),
+            ("SOCO_REQUEST_TIMEOUT_MS", "250"),
+            ("SOCO_HEADER_READ_TIMEOUT_MS", "100"),
+            ("SOCO_MAX_BODY_BYTES", "4096"),
+            ("SOCO_MEDIA_CONCURRENCY", "2"),
+        ])
+        .expect("valid");
+        assert_eq!(custom.media_hosts, ["cdn.example.id", "img.example.id"]);
+        assert_eq!(custom.request_timeout, std::time::Duration::from_millis(250));
+        assert_eq!(custom.header_read_timeout, std::time::Duration::from_millis(100));
+        assert_eq!(custom.max_body_bytes, 4096);
+        for (var, bad) in [
+            ("SOCO_MEDIA_HOSTS", "cdn.example.id,*.evil"),
+            ("SOCO_MEDIA_HOSTS", "localhost"),
+            ("SOCO_MAX_BODY_BYTES", "12"),
+            ("SOCO_REQUEST_TIMEOUT_MS", "0"),
+            ("SOCO_MEDIA_CONCURRENCY", "0"),
+        ] {
+            assert_eq!(failing_vars(&[(var, bad)]), [var], "{bad}");
         }
     }
 

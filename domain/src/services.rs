@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
+use tokio_util::task::TaskTracker;
 
 use crate::Result;
 use crate::auth::password::PasswordHasher;
@@ -33,6 +34,9 @@ pub struct Services {
     pub tiktok: Arc<crate::connections::TikTok>,
     /// The name this process signs its job leases and refresh claims with.
     pub instance: Arc<crate::instance::Instance>,
+    /// Work that runs after a request has been answered (the account-dependent part of sign-ups
+    /// and reset requests, so their timing says nothing); [`Services::settle`] waits for it.
+    pub background: TaskTracker,
 }
 
 /// What one housekeeping pass removed.
@@ -50,9 +54,19 @@ pub struct Swept {
     pub connect_flows: u64,
     /// Disconnected TikTok accounts whose 30 days were over, with their data.
     pub purged_accounts: u64,
+    /// Outbox messages past their retention (`mail::outbox::RETENTION_DAYS`).
+    pub outbox: u64,
 }
 
 impl Services {
+    /// Waits until the work spawned on [`Services::background`] so far has finished (tests, and
+    /// shutdown).
+    pub async fn settle(&self) {
+        self.background.close();
+        self.background.wait().await;
+        self.background.reopen();
+    }
+
     /// Takes back the job leases and refresh claims that processes of this machine held when
     /// they died (see [`crate::instance`]); returns how many of each. Workers run it as they start
     /// and while idle.
@@ -63,8 +77,8 @@ impl Services {
         ))
     }
 
-    /// Deletes what has expired: sessions, link tokens, old lockout counters, and security events
-    /// past their 90-day retention. Run it every few minutes.
+    /// Deletes what has expired: sessions, link tokens, old lockout counters, security events
+    /// past their 90-day retention, and outbox mail past its 7 days. Run it every few minutes.
     pub async fn sweep(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Swept> {
         self.limits.forget_idle();
         Ok(Swept {
@@ -74,6 +88,10 @@ impl Services {
             events: crate::audit::delete_expired(&self.db, now).await?,
             connect_flows: crate::connections::delete_expired_flows(&self.db, now).await?,
             purged_accounts: crate::connections::purge_disconnected(&self.db, now).await?,
+            outbox: match self.mailer.outbox_dir() {
+                Some(dir) => crate::mail::outbox::sweep(dir, now).await?,
+                None => 0,
+            },
         })
     }
 
@@ -87,6 +105,7 @@ impl Services {
             limits: Arc::new(RateLimits::new(config.auth_burst, config.auth_per_minute)),
             tiktok: Arc::new(crate::connections::TikTok::from_config(&config)?),
             instance: Arc::new(crate::instance::Instance::new()),
+            background: TaskTracker::new(),
             db,
             config,
         })

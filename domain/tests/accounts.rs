@@ -38,6 +38,104 @@ fn registration(email: &str) -> Registration {
     }
 }
 
+/// Registers and waits for the part that runs after the answer.
+async fn register(
+    services: &Services,
+    input: Registration,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let answer = accounts::register(services, input, meta, now).await;
+    services.settle().await;
+    answer
+}
+
+/// Asks for a reset link and waits for it to be made.
+async fn request_reset(services: &Services, email: &str, now: DateTime<Utc>) {
+    accounts::request_password_reset(services, email, &meta(), now).await.expect("reset request");
+    services.settle().await;
+}
+
+async fn resolved(
+    services: &Services,
+    token: &SecretString,
+    now: DateTime<Utc>,
+) -> Option<session::Resolved> {
+    session::resolve(&services.db, token.expose_secret(), now).await.expect("resolve")
+}
+
+/// A signed-in session of `email`, resolved.
+async fn session_of(
+    services: &Services,
+    email: &str,
+    now: DateTime<Utc>,
+) -> (SecretString, session::Resolved) {
+    let token = signed_in(services, email, now).await;
+    let current = resolved(services, &token, now).await.expect("live");
+    (token, current)
+}
+
+/// Turns 2FA on for the session's user; returns the secret and the replacing session.
+async fn enable_two_factor(
+    services: &Services,
+    current: &session::Resolved,
+    now: DateTime<Utc>,
+) -> (SecretString, accounts::TwoFactorOn) {
+    let setup =
+        accounts::begin_totp_setup(services, current, &secret(PASSWORD), &meta(), now).await.expect("setup");
+    let current = session::Resolved { user: user_by_id(services, current.user.id).await, ..current.clone() };
+    let code = totp::code_at(&setup.secret, &current.user.email, secs(now)).expect("code");
+    let on = accounts::confirm_totp_setup(services, &current, &code, &meta(), now).await.expect("enable");
+    (setup.secret, on)
+}
+
+/// Waits (up to two seconds) for the newest message that `wanted` accepts.
+async fn mail_where(
+    services: &Services,
+    wanted: impl Fn(&domain::mail::outbox::StoredEmail) -> bool,
+) -> domain::mail::outbox::StoredEmail {
+    let dir = services.mailer.outbox_dir().expect("tests mail to the outbox").clone();
+    for _ in 0..200 {
+        if let Some(found) = domain::mail::outbox::list(&dir).await.expect("outbox").into_iter().find(&wanted)
+        {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("no such message arrived");
+}
+
+/// The token of the newest link mailed to `to` whose subject contains `subject`.
+async fn link_to(services: &Services, to: &str, subject: &str) -> String {
+    token_of(&link_in(&mail_where(services, |m| m.to == to && m.subject.contains(subject)).await.text))
+}
+
+/// The token of a link mailed to `to` (subject containing `subject`) that is not among `seen`.
+async fn new_link_to(services: &Services, to: &str, subject: &str, seen: &[String]) -> String {
+    let dir = services.mailer.outbox_dir().expect("tests mail to the outbox").clone();
+    for _ in 0..200 {
+        let mail = domain::mail::outbox::list(&dir).await.expect("outbox");
+        let fresh = mail
+            .iter()
+            .filter(|m| m.to == to && m.subject.contains(subject))
+            .map(|m| token_of(&link_in(&m.text)))
+            .find(|token| !seen.contains(token));
+        if let Some(token) = fresh {
+            return token;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("no new link to {to}");
+}
+
+fn secs(at: DateTime<Utc>) -> u64 {
+    u64::try_from(at.timestamp()).expect("positive")
+}
+
+async fn user_by_id(services: &Services, id: i64) -> user::Model {
+    user::Entity::find_by_id(id).one(&services.db).await.expect("query").expect("user")
+}
+
 fn token_of(link: &str) -> String {
     link.split("token=").nth(1).expect("token in link").to_owned()
 }
@@ -71,7 +169,7 @@ async fn owing_second_factor(services: &Services, email: &str, now: DateTime<Utc
 
 async fn register_verify_and_log_in(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
-    accounts::register(&services, registration(" Ayu@Example.ID "), &meta(), t0()).await.expect("register");
+    register(&services, registration(" Ayu@Example.ID "), &meta(), t0()).await.expect("register");
     let ayu = user_by_email(&services, "ayu@example.id").await;
     assert_eq!(ayu.role, "admin", "the first account is the operator");
     assert_eq!(ayu.locale, "id");
@@ -97,18 +195,18 @@ async fn register_verify_and_log_in(db: DatabaseConnection) {
     let again = accounts::verify_email(&services, &token_of(&link), &meta(), t0()).await;
     assert!(matches!(again, Err(Error::Invalid { field: "token", .. })), "single use: {again:?}");
 
-    accounts::register(&services, registration("budi@example.id"), &meta(), t0()).await.expect("register");
+    register(&services, registration("budi@example.id"), &meta(), t0()).await.expect("register");
     assert_eq!(user_by_email(&services, "budi@example.id").await.role, "member");
 }
 
 async fn registration_answers_the_same_for_taken_addresses(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
-    accounts::register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("first");
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("first");
     outbox(&services, 1).await;
     let mut second = registration("AYU@example.id");
     second.display_name = "Someone Else".into();
     second.password = secret("another long passphrase here");
-    accounts::register(&services, second, &meta(), t0()).await.expect("same answer");
+    register(&services, second, &meta(), t0()).await.expect("same answer");
     let users = user::Entity::find().all(&services.db).await.expect("users");
     assert_eq!(users.len(), 1);
     assert_eq!(users[0].display_name, "Ayu Lestari", "nothing overwritten");
@@ -124,40 +222,28 @@ async fn registration_rules(db: DatabaseConnection) {
     };
     let mut minor = registration("a@example.id");
     minor.adult = false;
-    assert_eq!(
-        refused(accounts::register(&services, minor, &meta(), t0()).await),
-        ("adult", "adult_required")
-    );
+    assert_eq!(refused(register(&services, minor, &meta(), t0()).await), ("adult", "adult_required"));
     let mut no_terms = registration("a@example.id");
     no_terms.accept_terms = false;
     assert_eq!(
-        refused(accounts::register(&services, no_terms, &meta(), t0()).await),
+        refused(register(&services, no_terms, &meta(), t0()).await),
         ("accept_terms", "terms_required")
     );
     let mut weak = registration("a@example.id");
     weak.password = secret("password1234");
-    assert_eq!(
-        refused(accounts::register(&services, weak, &meta(), t0()).await),
-        ("password", "password_guessable")
-    );
+    assert_eq!(refused(register(&services, weak, &meta(), t0()).await), ("password", "password_guessable"));
     let mut short = registration("a@example.id");
     short.password = secret("Xk#9pq!");
-    assert_eq!(
-        refused(accounts::register(&services, short, &meta(), t0()).await),
-        ("password", "password_too_short")
-    );
+    assert_eq!(refused(register(&services, short, &meta(), t0()).await), ("password", "password_too_short"));
     let mut bad_email = registration("not-an-email");
     bad_email.email = "not-an-email".into();
-    assert_eq!(
-        refused(accounts::register(&services, bad_email, &meta(), t0()).await),
-        ("email", "email_invalid")
-    );
+    assert_eq!(refused(register(&services, bad_email, &meta(), t0()).await), ("email", "email_invalid"));
     assert!(user::Entity::find().all(&services.db).await.expect("users").is_empty());
 }
 
 async fn failed_logins_are_uniform_and_lock_out_on_the_sixth(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
-    accounts::register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     for email in ["ayu@example.id", "nobody@example.id"] {
         for attempt in 1..=5 {
             let result = accounts::login(&services, email, &secret("wrong password!"), &meta(), t0()).await;
@@ -174,13 +260,11 @@ async fn failed_logins_are_uniform_and_lock_out_on_the_sixth(db: DatabaseConnect
 
 async fn reset_links_work_once_and_expire_after_thirty_minutes(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
-    accounts::register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     let old_session = signed_in(&services, "ayu@example.id", t0()).await;
 
-    accounts::request_password_reset(&services, "ayu@example.id", &meta(), t0()).await.expect("request");
-    accounts::request_password_reset(&services, "nobody@example.id", &meta(), t0())
-        .await
-        .expect("same answer");
+    request_reset(&services, "ayu@example.id", t0()).await;
+    request_reset(&services, "nobody@example.id", t0()).await;
     let mail = outbox(&services, 2).await;
     let reset_mail = mail.iter().find(|m| m.subject.contains("Atur ulang")).expect("reset mail");
     let token = token_of(&link_in(&reset_mail.text));
@@ -209,9 +293,16 @@ async fn reset_links_work_once_and_expire_after_thirty_minutes(db: DatabaseConne
 
 async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
-    accounts::register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
-    let ayu = user_by_email(&services, "ayu@example.id").await;
-    let setup = accounts::begin_totp_setup(&services, &ayu, t0()).await.expect("setup");
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
+    let wrong = accounts::begin_totp_setup(&services, &current, &secret("wrong"), &meta(), t0()).await;
+    assert!(
+        matches!(wrong, Err(Error::Invalid { field: "password", .. })),
+        "setup needs the password: {wrong:?}"
+    );
+    let setup = accounts::begin_totp_setup(&services, &current, &secret(PASSWORD), &meta(), t0())
+        .await
+        .expect("setup");
     assert!(setup.qr_svg.starts_with("<svg"));
     let ayu = user_by_email(&services, "ayu@example.id").await;
     let again = accounts::totp_setup_in_progress(&services, &ayu).expect("open").expect("in progress");
@@ -226,18 +317,21 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
         "stored encrypted"
     );
 
-    let now_secs = u64::try_from(t0().timestamp()).expect("positive");
-    let wrong = accounts::confirm_totp_setup(&services, &ayu, "000000", &meta(), t0()).await;
+    let current = session::Resolved { user: ayu.clone(), ..current };
+    let now_secs = secs(t0());
+    let wrong = accounts::confirm_totp_setup(&services, &current, "000000", &meta(), t0()).await;
     assert!(matches!(wrong, Err(Error::Invalid { field: "code", .. })));
     let code = totp::code_at(&setup.secret, &ayu.email, now_secs).expect("code");
-    let recovery = accounts::confirm_totp_setup(&services, &ayu, &code, &meta(), t0()).await.expect("enable");
+    let on = accounts::confirm_totp_setup(&services, &current, &code, &meta(), t0()).await.expect("enable");
+    let recovery = on.codes;
     assert_eq!(recovery.len(), 10);
     let ayu = user_by_email(&services, "ayu@example.id").await;
-    let shown = accounts::recovery_codes_to_show(&services, &ayu).expect("open").expect("kept until saved");
+    let shown =
+        accounts::recovery_codes_to_show(&services, &ayu, t0()).expect("open").expect("kept until saved");
     assert_eq!(shown, recovery.iter().map(|c| c.expose_secret().to_owned()).collect::<Vec<_>>());
     accounts::acknowledge_recovery_codes(&services, &ayu, t0()).await.expect("saved");
     let ayu = user_by_email(&services, "ayu@example.id").await;
-    assert!(accounts::recovery_codes_to_show(&services, &ayu).expect("open").is_none());
+    assert!(accounts::recovery_codes_to_show(&services, &ayu, t0()).expect("open").is_none());
 
     let pending = match accounts::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), t0())
         .await
@@ -275,15 +369,27 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
     assert!(matches!(reused, Err(Error::Invalid { field: "code", .. })), "{reused:?}");
 
     // Turning it off needs the password.
-    let ayu = user_by_email(&services, "ayu@example.id").await;
-    assert!(accounts::disable_totp(&services, &ayu, &secret("wrong"), &meta(), later).await.is_err());
-    accounts::disable_totp(&services, &ayu, &secret(PASSWORD), &meta(), later).await.expect("disable");
+    let pending = owing_second_factor(&services, "ayu@example.id", later).await;
+    let code = totp::code_at(&setup.secret, &ayu.email, now_secs + 90).expect("code");
+    let at = later + Duration::seconds(30);
+    let full = accounts::complete_second_factor(&services, &pending, &code, &meta(), at).await.expect("totp");
+    let current = resolved_new(&services, &full, at).await;
+    assert!(accounts::disable_totp(&services, &current, &secret("wrong"), &meta(), later).await.is_err());
+    accounts::disable_totp(&services, &current, &secret(PASSWORD), &meta(), later).await.expect("disable");
     signed_in(&services, "ayu@example.id", later).await;
+}
+
+async fn resolved_new(
+    services: &Services,
+    new: &session::NewSession,
+    now: DateTime<Utc>,
+) -> session::Resolved {
+    session::resolve(&services.db, new.token.expose_secret(), now).await.expect("resolve").expect("live")
 }
 
 async fn password_change_ends_other_sessions(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
-    accounts::register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     let phone = signed_in(&services, "ayu@example.id", t0()).await;
     let laptop = signed_in(&services, "ayu@example.id", t0()).await;
     let current =
@@ -314,7 +420,7 @@ async fn password_change_ends_other_sessions(db: DatabaseConnection) {
 
 async fn sessions_expire_when_idle_or_old_and_can_be_revoked(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
-    accounts::register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     let token = signed_in(&services, "ayu@example.id", t0()).await;
     let resolve = |at: DateTime<Utc>| {
         let db = services.db.clone();
@@ -356,36 +462,56 @@ async fn sessions_expire_when_idle_or_old_and_can_be_revoked(db: DatabaseConnect
 
 async fn email_change_needs_the_new_address_confirmed(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
-    accounts::register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     outbox(&services, 1).await;
-    let ayu = user_by_email(&services, "ayu@example.id").await;
-    let wrong =
-        accounts::request_email_change(&services, &ayu, "ayu@new.example.id", &secret("nope"), &meta(), t0())
-            .await;
+    let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
+    let ayu = current.user.clone();
+    let wrong = accounts::request_email_change(
+        &services,
+        &current,
+        "ayu@new.example.id",
+        &secret("nope"),
+        &meta(),
+        t0(),
+    )
+    .await;
     assert!(matches!(wrong, Err(Error::Invalid { field: "password", .. })));
-    accounts::request_email_change(&services, &ayu, "Ayu@New.Example.ID", &secret(PASSWORD), &meta(), t0())
-        .await
-        .expect("request");
-    let mail = outbox(&services, 2).await;
-    assert_eq!(mail[0].to, "ayu@new.example.id");
+    accounts::request_email_change(
+        &services,
+        &current,
+        "Ayu@New.Example.ID",
+        &secret(PASSWORD),
+        &meta(),
+        t0(),
+    )
+    .await
+    .expect("request");
+    let link = link_to(&services, "ayu@new.example.id", "").await;
+    // The current address is told of the request.
+    mail_where(&services, |m| m.to == "ayu@example.id" && m.text.contains("ayu@new.example.id")).await;
     assert_eq!(
         user_by_email(&services, "ayu@example.id").await.id,
         ayu.id,
         "nothing changes before confirmation"
     );
-    accounts::confirm_email_change(&services, &token_of(&link_in(&mail[0].text)), &meta(), t0())
-        .await
-        .expect("confirm");
+    let rotated =
+        accounts::confirm_email_change(&services, &link, None, &meta(), t0()).await.expect("confirm");
+    assert!(rotated.is_none(), "opened without a session: none to replace");
     let changed = user_by_email(&services, "ayu@new.example.id").await;
     assert_eq!(changed.id, ayu.id);
-    let mail = outbox(&services, 3).await;
-    assert_eq!(mail[0].to, "ayu@example.id", "the old address is told");
-    assert!(mail[0].text.contains("ayu@new.example.id"));
+    // The old address is told of the change.
+    mail_where(&services, |m| {
+        m.to == "ayu@example.id"
+            && m.text.contains("ayu@new.example.id")
+            && !m.text.contains("/confirm-email")
+            && m.subject.contains("diubah")
+    })
+    .await;
 }
 
 async fn the_audit_log_records_security_events(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
-    accounts::register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     let _ = accounts::login(&services, "ayu@example.id", &secret("wrong password!"), &meta(), t0()).await;
     signed_in(&services, "ayu@example.id", t0() + Duration::seconds(1)).await;
     let ayu = user_by_email(&services, "ayu@example.id").await;
@@ -398,16 +524,412 @@ async fn the_audit_log_records_security_events(db: DatabaseConnection) {
 
 async fn housekeeping_deletes_what_has_expired(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
-    accounts::register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     signed_in(&services, "ayu@example.id", t0()).await;
     let _ = accounts::login(&services, "nobody@example.id", &secret("wrong password!"), &meta(), t0()).await;
     let nothing = services.sweep(t0()).await.expect("sweep");
+    // (Outbox files age by the file system's clock, not by `now`: their sweep is tested apart.)
+    let nothing = domain::services::Swept { outbox: 0, ..nothing };
     assert_eq!(nothing, domain::services::Swept::default(), "nothing has expired yet");
     let later = services.sweep(t0() + Duration::days(91)).await.expect("sweep");
     assert_eq!(later.sessions, 1);
     assert_eq!(later.tokens, 1, "the unused verification link expired");
-    assert_eq!(later.throttles, 1);
+    assert_eq!(later.throttles, 2, "the failed login, and the mail sent to ayu");
     assert_eq!(later.events, 3, "registered, login, login_failed are past 90 days");
+}
+
+// --- The attacks of the security review (issue 10), each refused ----------------------------
+
+/// Finding 1: an email-change link asked for before a password reset must not outlive it.
+async fn a_reset_ends_a_pending_email_change(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    // Someone who once had the password asks for the address to become theirs...
+    let (_, thief) = session_of(&services, "ayu@example.id", t0()).await;
+    accounts::request_email_change(&services, &thief, "thief@evil.example", &secret(PASSWORD), &meta(), t0())
+        .await
+        .expect("request");
+    let change_link = link_to(&services, "thief@evil.example", "").await;
+    mail_where(&services, |m| m.to == "ayu@example.id" && m.text.contains("thief@evil.example")).await;
+    // ...the owner resets the password...
+    request_reset(&services, "ayu@example.id", t0()).await;
+    let reset = link_to(&services, "ayu@example.id", "Atur ulang").await;
+    let new_password = secret("teh manis dingin dua gelas");
+    accounts::reset_password(&services, &reset, &new_password, &meta(), t0()).await.expect("reset");
+    // ...and the old link is worth nothing.
+    let late = accounts::confirm_email_change(&services, &change_link, None, &meta(), t0()).await;
+    assert!(matches!(late, Err(Error::Invalid { field: "token", .. })), "{late:?}");
+    assert_eq!(user_by_id(&services, thief.user.id).await.email, "ayu@example.id");
+}
+
+/// Finding 1: a password change, an email change and the first verification end every link.
+async fn every_link_ends_when_the_owner_changes_their_proof(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    let other_password = secret("teh manis dingin dua gelas");
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    let verify = link_to(&services, "ayu@example.id", "Konfirmasi").await;
+    let mut seen = Vec::new();
+    request_reset(&services, "ayu@example.id", t0()).await;
+    let first_reset = new_link_to(&services, "ayu@example.id", "Atur ulang", &seen).await;
+    seen.push(first_reset.clone());
+    // The first verification ends the reset link mailed before it.
+    accounts::verify_email(&services, &verify, &meta(), t0()).await.expect("verify");
+    let stale = accounts::reset_password(&services, &first_reset, &other_password, &meta(), t0()).await;
+    assert!(matches!(stale, Err(Error::Invalid { field: "token", .. })), "after verification: {stale:?}");
+
+    // A password change ends a reset link too.
+    request_reset(&services, "ayu@example.id", t0()).await;
+    let second_reset = new_link_to(&services, "ayu@example.id", "Atur ulang", &seen).await;
+    seen.push(second_reset.clone());
+    let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
+    let changed = secret("es teh manis pakai es batu");
+    accounts::change_password(&services, &current, &secret(PASSWORD), &changed, &meta(), t0())
+        .await
+        .expect("change");
+    let stale = accounts::reset_password(&services, &second_reset, &other_password, &meta(), t0()).await;
+    assert!(matches!(stale, Err(Error::Invalid { field: "token", .. })), "after a change: {stale:?}");
+
+    // An email change ends reset links sent to the old address.
+    request_reset(&services, "ayu@example.id", t0()).await;
+    let third_reset = new_link_to(&services, "ayu@example.id", "Atur ulang", &seen).await;
+    let current = session::Resolved { user: user_by_id(&services, current.user.id).await, ..current };
+    accounts::request_email_change(&services, &current, "ayu@new.example.id", &changed, &meta(), t0())
+        .await
+        .expect("request");
+    let confirm = link_to(&services, "ayu@new.example.id", "").await;
+    accounts::confirm_email_change(&services, &confirm, Some(&current), &meta(), t0())
+        .await
+        .expect("confirm");
+    let stale = accounts::reset_password(&services, &third_reset, &other_password, &meta(), t0()).await;
+    assert!(matches!(stale, Err(Error::Invalid { field: "token", .. })), "after an email change: {stale:?}");
+}
+
+/// Finding 1: whoever registered an address they do not own loses what they set up when the
+/// owner resets the password from their inbox.
+async fn a_reset_of_an_unverified_account_clears_the_earlier_holders_setup(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("squatter registers");
+    let (_, squatter) = session_of(&services, "ayu@example.id", t0()).await;
+    let (_, on) = enable_two_factor(&services, &squatter, t0()).await;
+    let squatter = resolved_new(&services, &on.session, t0()).await;
+    accounts::request_email_change(
+        &services,
+        &squatter,
+        "squatter@evil.example",
+        &secret(PASSWORD),
+        &meta(),
+        t0(),
+    )
+    .await
+    .expect("request");
+    let change = link_to(&services, "squatter@evil.example", "").await;
+    request_reset(&services, "ayu@example.id", t0()).await;
+    let reset = link_to(&services, "ayu@example.id", "Atur ulang").await;
+    let owners = secret("teh manis dingin dua gelas");
+    accounts::reset_password(&services, &reset, &owners, &meta(), t0()).await.expect("reset");
+
+    let ayu = user_by_email(&services, "ayu@example.id").await;
+    assert!(ayu.email_verified_at.is_some());
+    assert!(
+        ayu.totp_enabled_at.is_none() && ayu.totp_secret.is_none(),
+        "the squatter's authenticator is gone"
+    );
+    assert_eq!(accounts::recovery_codes_left(&services.db, ayu.id).await.expect("count"), 0);
+    let late = accounts::confirm_email_change(&services, &change, None, &meta(), t0()).await;
+    assert!(matches!(late, Err(Error::Invalid { field: "token", .. })), "{late:?}");
+    // The owner signs in with the password alone.
+    let outcome = accounts::login(&services, "ayu@example.id", &owners, &meta(), t0()).await.expect("login");
+    assert!(matches!(outcome, LoginOutcome::SignedIn(_)));
+}
+
+/// Finding 3: failed logins "as" another namespace's key lock nothing there.
+async fn failed_logins_cannot_lock_anyones_second_factor(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
+    let (totp_secret, _) = enable_two_factor(&services, &current, t0()).await;
+    let id = current.user.id;
+    for typed in [format!("2fa:{id}"), format!("second_factor\n{id}"), format!("2FA:{id} ")] {
+        for _ in 0..6 {
+            let _ = accounts::login(&services, &typed, &secret("wrong password!"), &meta(), t0()).await;
+        }
+    }
+    let at = t0() + Duration::seconds(30);
+    let pending = owing_second_factor(&services, "ayu@example.id", at).await;
+    let code = totp::code_at(&totp_secret, "ayu@example.id", secs(at)).expect("code");
+    accounts::complete_second_factor(&services, &pending, &code, &meta(), at).await.expect("not locked");
+    // Strings that cannot be addresses leave no counter behind.
+    let counters =
+        domain::entities::login_throttle::Entity::find().all(&services.db).await.expect("throttles");
+    assert!(counters.iter().all(|c| c.failures <= 1), "{counters:?}");
+    // Spelled differently, one address is one counter.
+    for typed in [" AYU@example.id", "ayu@EXAMPLE.id", "ayu@example.id ", "Ayu@Example.Id", "ayu@example.id"]
+    {
+        let _ = accounts::login(&services, typed, &secret("wrong password!"), &meta(), at).await;
+    }
+    let locked = accounts::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), at).await;
+    assert!(matches!(locked, Err(Error::RateLimited { .. })), "{locked:?}");
+}
+
+/// Finding 4: fifty wrong guesses at once get five password checks, not fifty.
+async fn fifty_concurrent_guesses_are_checked_at_most_five_times(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    let guesses = (0..50).map(|i| {
+        let services = services.clone();
+        tokio::spawn(async move {
+            let guess = secret(&format!("wrong guess number {i}"));
+            accounts::login(&services, "ayu@example.id", &guess, &meta(), t0()).await
+        })
+    });
+    let mut checked = 0;
+    for guess in futures_join(guesses).await {
+        match guess {
+            Err(Error::Unauthorized) => checked += 1,
+            Err(Error::RateLimited { .. }) => {}
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    assert!(checked <= 5, "{checked} guesses were checked");
+    assert!(checked >= 1);
+}
+
+async fn futures_join<T: Send + 'static>(
+    handles: impl Iterator<Item = tokio::task::JoinHandle<T>>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for handle in handles.collect::<Vec<_>>() {
+        out.push(handle.await.expect("task"));
+    }
+    out
+}
+
+/// Finding 7: mail on request is limited per user and per address; one live change link.
+async fn mail_on_request_is_limited(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    let (_, ayu) = session_of(&services, "ayu@example.id", t0()).await;
+    // Four more verification mails (the first went at sign-up), then a refusal.
+    for _ in 0..4 {
+        accounts::resend_verification(&services, &ayu.user, t0()).await.expect("resend");
+    }
+    let refused = accounts::resend_verification(&services, &ayu.user, t0()).await;
+    assert!(matches!(refused, Err(Error::RateLimited { .. })), "{refused:?}");
+
+    // Email changes: one live link at a time, five a user in the hour.
+    register(&services, registration("budi@example.id"), &meta(), t0()).await.expect("register");
+    let (_, budi) = session_of(&services, "budi@example.id", t0()).await;
+    let mut links = Vec::new();
+    for n in 0..5 {
+        let to = format!("budi{n}@new.example.id");
+        accounts::request_email_change(&services, &budi, &to, &secret(PASSWORD), &meta(), t0())
+            .await
+            .expect("request");
+        links.push(link_to(&services, &to, "").await);
+    }
+    let sixth = accounts::request_email_change(
+        &services,
+        &budi,
+        "budi5@new.example.id",
+        &secret(PASSWORD),
+        &meta(),
+        t0(),
+    )
+    .await;
+    assert!(matches!(sixth, Err(Error::RateLimited { .. })), "{sixth:?}");
+    let earlier = accounts::confirm_email_change(&services, &links[0], None, &meta(), t0()).await;
+    assert!(
+        matches!(earlier, Err(Error::Invalid { field: "token", .. })),
+        "only the last link lives: {earlier:?}"
+    );
+    accounts::confirm_email_change(&services, &links[4], None, &meta(), t0())
+        .await
+        .expect("the last one works");
+
+    // Reset requests for one address: the answer never changes, the mail stops at five.
+    register(&services, registration("citra@example.id"), &meta(), t0()).await.expect("register");
+    for _ in 0..8 {
+        request_reset(&services, "citra@example.id", t0()).await;
+    }
+    let dir = services.mailer.outbox_dir().expect("outbox").clone();
+    let to_citra = || {
+        let dir = dir.clone();
+        async move {
+            domain::mail::outbox::list(&dir)
+                .await
+                .expect("list")
+                .iter()
+                .filter(|m| m.to == "citra@example.id")
+                .count()
+        }
+    };
+    for _ in 0..50 {
+        if to_citra().await >= 5 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert_eq!(to_citra().await, 5, "the sign-up mail and four reset links");
+    // Two hours later the address gets mail again.
+    request_reset(&services, "citra@example.id", t0() + Duration::hours(2)).await;
+    for _ in 0..200 {
+        if to_citra().await == 6 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("no mail after the limit's hour");
+}
+
+/// Finding 8: a TOTP code opens one login, not two.
+async fn a_totp_code_works_once(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
+    let (totp_secret, _) = enable_two_factor(&services, &current, t0()).await;
+    let setup_code = totp::code_at(&totp_secret, "ayu@example.id", secs(t0())).expect("code");
+    let pending = owing_second_factor(&services, "ayu@example.id", t0()).await;
+    let replay = accounts::complete_second_factor(&services, &pending, &setup_code, &meta(), t0()).await;
+    assert!(
+        matches!(replay, Err(Error::Invalid { field: "code", .. })),
+        "the setup code is spent: {replay:?}"
+    );
+
+    let at = t0() + Duration::seconds(60);
+    let code = totp::code_at(&totp_secret, "ayu@example.id", secs(at)).expect("code");
+    let first = owing_second_factor(&services, "ayu@example.id", at).await;
+    let second = owing_second_factor(&services, "ayu@example.id", at).await;
+    let m = meta();
+    let (a, b) = tokio::join!(
+        accounts::complete_second_factor(&services, &first, &code, &m, at),
+        accounts::complete_second_factor(&services, &second, &code, &m, at),
+    );
+    assert_eq!(usize::from(a.is_ok()) + usize::from(b.is_ok()), 1, "{a:?} {b:?}");
+    // An older step is refused too, though within the skew.
+    let third = owing_second_factor(&services, "ayu@example.id", at).await;
+    let older = totp::code_at(&totp_secret, "ayu@example.id", secs(at) - 30).expect("code");
+    let older = accounts::complete_second_factor(&services, &third, &older, &meta(), at).await;
+    assert!(matches!(older, Err(Error::Invalid { .. })), "{older:?}");
+    // The next step works.
+    let next = t0() + Duration::seconds(90);
+    let code = totp::code_at(&totp_secret, "ayu@example.id", secs(next)).expect("code");
+    accounts::complete_second_factor(&services, &third, &code, &meta(), next).await.expect("next step");
+}
+
+/// Finding 9: recovery codes carry over 112 bits; the old short form is refused unread.
+async fn recovery_codes_are_long(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
+    let (_, on) = enable_two_factor(&services, &current, t0()).await;
+    for code in &on.codes {
+        assert_eq!(totp::normalise_recovery_code(code.expose_secret()).len(), totp::RECOVERY_CODE_LEN);
+    }
+    let pending = owing_second_factor(&services, "ayu@example.id", t0()).await;
+    let short = &totp::normalise_recovery_code(on.codes[0].expose_secret())[..10];
+    let refused = accounts::complete_second_factor(&services, &pending, short, &meta(), t0()).await;
+    assert!(matches!(refused, Err(Error::Invalid { .. })), "{refused:?}");
+    // Shown for minutes, not for ever.
+    let ayu = user_by_email(&services, "ayu@example.id").await;
+    assert!(
+        accounts::recovery_codes_to_show(&services, &ayu, t0() + Duration::minutes(5))
+            .expect("open")
+            .is_some()
+    );
+    let late = t0() + accounts::RECOVERY_CODES_SHOWN_FOR + Duration::seconds(1);
+    assert!(accounts::recovery_codes_to_show(&services, &ayu, late).expect("open").is_none());
+}
+
+/// Finding 10: a stolen session cannot guess the password at the in-session checks.
+async fn in_session_password_guesses_end_the_session(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    let (token, current) = session_of(&services, "ayu@example.id", t0()).await;
+    let guess = |n: usize| secret(&format!("guess number {n} of many"));
+    let mut answers = Vec::new();
+    for n in 0..4 {
+        answers
+            .push(accounts::change_password(&services, &current, &guess(n), &guess(99), &meta(), t0()).await);
+    }
+    assert!(
+        answers.iter().all(|a| matches!(a, Err(Error::Invalid { field: "current_password", .. }))),
+        "{answers:?}"
+    );
+    assert!(resolved(&services, &token, t0()).await.is_some(), "four wrong tries are forgiven");
+    let fifth = accounts::disable_totp(&services, &current, &guess(4), &meta(), t0()).await;
+    assert!(matches!(fifth, Err(Error::Unauthorized)), "{fifth:?}");
+    assert!(resolved(&services, &token, t0()).await.is_none(), "the session ended");
+    // Even the right password is refused while the lock holds.
+    let right = accounts::begin_totp_setup(&services, &current, &secret(PASSWORD), &meta(), t0()).await;
+    assert!(matches!(right, Err(Error::Unauthorized)), "{right:?}");
+}
+
+/// Finding 14: two first sign-ups at once make one operator.
+async fn first_sign_ups_at_once_make_one_operator(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    let sign_ups = (0..8).map(|n| {
+        let services = services.clone();
+        tokio::spawn(async move {
+            accounts::register(&services, registration(&format!("user{n}@example.id")), &meta(), t0()).await
+        })
+    });
+    for answer in futures_join(sign_ups).await {
+        answer.expect("register");
+    }
+    services.settle().await;
+    let users = user::Entity::find().all(&services.db).await.expect("users");
+    assert_eq!(users.len(), 8);
+    assert_eq!(users.iter().filter(|u| u.role == "admin").count(), 1, "{users:?}");
+    // The database itself refuses a second operator.
+    use domain::sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let mut member = users.iter().find(|u| u.role == "member").expect("a member").clone().into_active_model();
+    member.role = Set("admin".into());
+    assert!(member.update(&services.db).await.is_err(), "a second operator was stored");
+}
+
+/// Finding 18: a 2FA change or an email change replaces the session and ends the others.
+async fn security_changes_replace_the_session(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    let (other, _) = session_of(&services, "ayu@example.id", t0()).await;
+    let (token, current) = session_of(&services, "ayu@example.id", t0()).await;
+    let (totp_secret, on) = enable_two_factor(&services, &current, t0()).await;
+    assert!(resolved(&services, &token, t0()).await.is_none(), "the session id before 2FA is dead");
+    assert!(resolved(&services, &other, t0()).await.is_none(), "other sessions end");
+    let current = resolved_new(&services, &on.session, t0()).await;
+
+    let other = {
+        let at = t0() + Duration::seconds(30);
+        let pending = owing_second_factor(&services, "ayu@example.id", at).await;
+        let code = totp::code_at(&totp_secret, "ayu@example.id", secs(at)).expect("code");
+        accounts::complete_second_factor(&services, &pending, &code, &meta(), at).await.expect("login").token
+    };
+    let replaced =
+        accounts::disable_totp(&services, &current, &secret(PASSWORD), &meta(), t0()).await.expect("off");
+    assert!(resolved(&services, &on.session.token, t0()).await.is_none());
+    assert!(resolved(&services, &other, t0()).await.is_none());
+    let current = resolved_new(&services, &replaced, t0()).await;
+
+    let (other, _) = session_of(&services, "ayu@example.id", t0()).await;
+    accounts::request_email_change(
+        &services,
+        &current,
+        "ayu@new.example.id",
+        &secret(PASSWORD),
+        &meta(),
+        t0(),
+    )
+    .await
+    .expect("request");
+    let confirm = link_to(&services, "ayu@new.example.id", "").await;
+    let rotated = accounts::confirm_email_change(&services, &confirm, Some(&current), &meta(), t0())
+        .await
+        .expect("confirm")
+        .expect("the signed-in browser gets a new session");
+    assert!(resolved(&services, &replaced.token, t0()).await.is_none());
+    assert!(resolved(&services, &other, t0()).await.is_none());
+    assert_eq!(resolved_new(&services, &rotated, t0()).await.user.email, "ayu@new.example.id");
 }
 
 db_tests!(
@@ -422,4 +944,15 @@ db_tests!(
     sessions_expire_when_idle_or_old_and_can_be_revoked,
     email_change_needs_the_new_address_confirmed,
     the_audit_log_records_security_events,
+    a_reset_ends_a_pending_email_change,
+    every_link_ends_when_the_owner_changes_their_proof,
+    a_reset_of_an_unverified_account_clears_the_earlier_holders_setup,
+    failed_logins_cannot_lock_anyones_second_factor,
+    fifty_concurrent_guesses_are_checked_at_most_five_times,
+    mail_on_request_is_limited,
+    a_totp_code_works_once,
+    recovery_codes_are_long,
+    in_session_password_guesses_end_the_session,
+    first_sign_ups_at_once_make_one_operator,
+    security_changes_replace_the_session,
 );

@@ -25,7 +25,12 @@ test("register, verify, 2FA, recovery code, reset: the whole journey", async ({ 
   await expect(page.getByText("Please confirm your email address")).toHaveCount(0);
 
   // Turn on two-step verification.
+  // Turning it on asks for the password first.
   await page.goto("/account/security");
+  await page.getByLabel("Password", { exact: true }).fill("not the password at all");
+  await page.getByRole("button", { name: "Turn on" }).click();
+  await expect(page.locator("#password-error")).toBeVisible();
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Turn on" }).click();
   await expect(page.getByRole("img", { name: "Two-step verification" })).toBeVisible();
   const secret = (await page.locator("code.secret").textContent())!.replace(/\s/g, "");

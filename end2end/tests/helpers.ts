@@ -45,9 +45,13 @@ export async function logIn(page: Page, email: string, password = PASSWORD): Pro
 
 /** Opens the newest outbox message to `email` whose subject matches, and returns its first link. */
 export async function mailedLink(page: Page, email: string, subject: string | RegExp): Promise<string> {
-  await page.goto("/outbox");
+  // Mail is sent after the answer (sign-ups and reset requests do their account work then), so
+  // the message may land a moment after the page that asked for it: look again until it is there.
   const item = page.locator(".outbox li").filter({ hasText: email }).filter({ hasText: subject }).first();
-  await expect(item).toBeVisible();
+  await expect(async () => {
+    await page.goto("/outbox");
+    await expect(item).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await item.getByRole("link").click();
   const link = page.locator(".mail-body a").first();
   await expect(link).toBeVisible();

@@ -14,6 +14,7 @@ mod m20261122_000002_create_accounts;
 mod m20261122_000003_create_tiktok_accounts;
 mod m20261201_000004_harden_jobs_and_tokens;
 mod m20261202_000005_claim_owners;
+mod m20261203_000006_secure_accounts;
 
 /// Runs Soco's migrations.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_tiktok_accounts::Migration),
             Box::new(m20261201_000004_harden_jobs_and_tokens::Migration),
             Box::new(m20261202_000005_claim_owners::Migration),
+            Box::new(m20261203_000006_secure_accounts::Migration),
         ]
     }
 }

@@ -101,6 +101,7 @@ async fn main() {
         time_zone: "Asia/Jakarta".into(),
     };
     domain::accounts::register(&services, registration, &meta, Utc::now()).await.expect("register");
+    services.settle().await;
     let user = domain::entities::user::Entity::find()
         .filter(domain::entities::user::Column::Email.eq("bench@example.id"))
         .one(&services.db)

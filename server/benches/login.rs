@@ -49,6 +49,7 @@ async fn main() {
             .await
             .expect("register");
     }
+    services.settle().await;
 
     let site = tempfile::tempdir().expect("site folder");
     let options = LeptosOptions::builder()

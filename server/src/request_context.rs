@@ -1,6 +1,7 @@
 //! Middleware that works out who is asking: the client's address (trusting `X-Forwarded-For`
-//! only from configured proxies), its user agent, and the live session its cookie names. The
-//! result goes into the request's extensions as [`RequestContext`] for pages and server functions.
+//! only from configured proxies), its user agent, whether it is a program on this machine
+//! ([`from_this_machine`]), and the live session its cookie names. The result goes into the
+//! request's extensions as [`RequestContext`] for pages and server functions.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -34,6 +35,28 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr
     forwarded.into_iter().rev().find(|ip| !is_trusted(ip)).unwrap_or(peer)
 }
 
+/// Headers proxies add to say whom they relay for. A loopback peer that sends one is a proxy on
+/// this machine, not a program of this machine's user.
+pub const FORWARDING_HEADERS: &[&str] = &[
+    "forwarded",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-real-ip",
+    "x-client-ip",
+    "x-cluster-client-ip",
+    "true-client-ip",
+    "cf-connecting-ip",
+    "fastly-client-ip",
+    "via",
+];
+
+/// Whether a request from `peer` (when known) with these headers came straight from a program on
+/// this machine: a loopback peer, no forwarding header. An unknown peer fails closed.
+pub fn from_this_machine(peer: Option<IpAddr>, headers: &HeaderMap) -> bool {
+    peer.is_some_and(|ip| ip.is_loopback()) && !FORWARDING_HEADERS.iter().any(|name| headers.contains_key(*name))
+}
+
 /// Files that never depend on who asks: no session lookup for them.
 fn is_static(path: &str) -> bool {
     ["/pkg/", "/vendor/", "/icons/"].iter().any(|prefix| path.starts_with(prefix))
@@ -59,17 +82,22 @@ pub async fn resolve(
     next: Next,
 ) -> Response<Body> {
     let services = &state.services;
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
-        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
     let headers = request.headers();
-    let ip = client_ip(peer, headers, &services.config.trusted_proxies);
+    let local = from_this_machine(peer, headers);
+    // Without a peer (a router served without connect info) the client is unknown: never this
+    // machine, and one unspecified address for the rate limits.
+    let ip = match peer {
+        Some(peer) => client_ip(peer, headers, &services.config.trusted_proxies),
+        None => {
+            tracing::warn!("no peer address: serve the router with connect info");
+            IpAddr::from([0, 0, 0, 0])
+        }
+    };
     let user_agent = headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let meta = RequestMeta::new(ip, user_agent);
 
-    let mut context = RequestContext { meta, session: None, token: None };
+    let mut context = RequestContext { meta, session: None, token: None, from_this_machine: local };
     let cookie_value = if is_static(request.uri().path()) {
         None
     } else {
@@ -110,6 +138,21 @@ mod tests {
         assert_eq!(client_ip(proxy, &headers, &[]), proxy, "untrusted peers are believed as they are");
         let stranger: IpAddr = "192.0.2.1".parse().expect("ip");
         assert_eq!(client_ip(stranger, &headers, &trusted), stranger, "spoofed header from a client");
+    }
+
+    #[test]
+    fn only_a_direct_loopback_peer_is_this_machine() {
+        let loopback: IpAddr = "127.0.0.1".parse().expect("ip");
+        let none = HeaderMap::new();
+        assert!(from_this_machine(Some(loopback), &none));
+        assert!(from_this_machine(Some("::1".parse().expect("ip")), &none));
+        assert!(!from_this_machine(Some("192.0.2.1".parse().expect("ip")), &none));
+        assert!(!from_this_machine(None, &none), "an unknown peer fails closed");
+        for name in FORWARDING_HEADERS {
+            let mut relayed = HeaderMap::new();
+            relayed.insert(*name, HeaderValue::from_static("203.0.113.9"));
+            assert!(!from_this_machine(Some(loopback), &relayed), "a proxy on this machine ({name})");
+        }
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! The TikTok sandbox inside Soco's server: its configuration from `SOCO_SANDBOX_*`, its mount
 //! under `/sandbox` (sandbox mode only), and `server sandbox`, which serves it alone.
 //!
-//! The control API can reset the world and arm faults, so when mounted it answers only clients on
-//! this machine, like the mail outbox.
+//! The control API can reset the world and arm faults, so it answers only programs on this
+//! machine (a loopback peer, no forwarding header; see `RequestContext::from_this_machine`), like
+//! the mail outbox; mounted, Soco's `Host` check keeps rebound names out, and alone, it checks
+//! that `Host` is a loopback name itself.
 
 use std::net::SocketAddr;
 
@@ -35,7 +37,7 @@ pub fn router(sandbox: Sandbox) -> Router<AppState> {
 
 async fn control_from_this_machine_only(request: Request<Body>, next: Next) -> Response {
     let control = request.uri().path().starts_with(sandbox::paths::CONTROL);
-    let local = request.extensions().get::<RequestContext>().is_some_and(|c| c.meta.ip.is_loopback());
+    let local = request.extensions().get::<RequestContext>().is_some_and(|c| c.from_this_machine);
     if control && !local {
         return (StatusCode::FORBIDDEN, "The sandbox control API answers clients on this machine only.")
             .into_response();
@@ -64,13 +66,19 @@ pub async fn serve_alone(config: &Config, addr: SocketAddr) -> anyhow::Result<()
     Ok(())
 }
 
-/// The control API of the lone sandbox answers only peers on loopback, however it is bound.
+/// The control API of the lone sandbox answers only programs on this machine, however it is
+/// bound: a loopback peer, no forwarding header, and a loopback `Host` (a page whose name was
+/// rebound to 127.0.0.1 sends its own).
 async fn peer_on_this_machine_for_control(request: Request<Body>, next: Next) -> Response {
     let control = request.uri().path().starts_with(sandbox::paths::CONTROL);
-    let local = request
-        .extensions()
-        .get::<axum::extract::ConnectInfo<SocketAddr>>()
-        .is_some_and(|info| info.0.ip().is_loopback());
+    let peer =
+        request.extensions().get::<axum::extract::ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    let loopback_host = request
+        .headers()
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(crate::host::is_loopback_authority);
+    let local = crate::request_context::from_this_machine(peer, request.headers()) && loopback_host;
     if control && !local {
         return (StatusCode::FORBIDDEN, "The sandbox control API answers clients on this machine only.")
             .into_response();

@@ -49,13 +49,18 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
     };
     let leptos_options = leptos_options(config.addr)?;
     let addr = config.addr;
+    let header_read_timeout = config.header_read_timeout;
     let services =
         Services::new(db.clone(), Arc::new(config), keys).await.context("cannot start the services")?;
     if let Some(outbox) = services.mailer.outbox_dir() {
-        tracing::info!(path = %outbox.display(), "no SOCO_SMTP_URL: mail is written to the outbox folder");
-        if services.config.tiktok_mode == domain::config::TikTokMode::Sandbox {
+        tracing::warn!(
+            path = %outbox.display(),
+            days = domain::mail::outbox::RETENTION_DAYS,
+            "no SOCO_SMTP_URL: mail is written to the outbox folder only (kept 7 days)"
+        );
+        if services.config.outbox_page {
             tracing::warn!(
-                "sandbox mode: /outbox shows every message (reset links included) to clients on this machine"
+                "SOCO_OUTBOX_PAGE is on: /outbox shows every message (reset links included) to programs on this machine"
             );
         }
     }
@@ -68,10 +73,7 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr} (is another server running there?)"))?;
     tracing::info!("Soco is listening on http://{addr}");
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")?;
+    crate::listen::serve(listener, router, header_read_timeout, shutdown_signal()).await;
     db.close().await.context("cannot close the database")?;
     tracing::info!("stopped");
     Ok(())

@@ -7,8 +7,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use app::ssr::AppState;
+use std::net::SocketAddr;
+
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use domain::config::Config;
 use domain::services::Services;
@@ -187,7 +190,29 @@ impl TestApp {
     }
 
     async fn request(&self, request: Request<Body>) -> Reply {
+    /// `request` as a browser on this machine sends it, unless the test says otherwise: addressed
+    /// to Soco's public host, from a loopback peer.
+    fn from_browser(&self, mut request: Request<Body>) -> Request<Body> {
+        if !request.headers().contains_key(header::HOST) {
+            let url = &self.services.config.public_url;
+            let host = match url.port() {
+                Some(port) => format!("{}:{port}", url.host_str().expect("host")),
+                None => url.host_str().expect("host").to_owned(),
+            };
+            request.headers_mut().insert(header::HOST, host.parse().expect("host header"));
+        }
+        if request.extensions().get::<ConnectInfo<SocketAddr>>().is_none() {
+            request.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 50_000))));
+        }
+        request
+    }
+
         let response = self.router.clone().oneshot(request).await.expect("response");
+        self.request_as_is(self.from_browser(request)).await
+    }
+
+    /// Sends `request` without adding a `Host` header or a peer address.
+    async fn request_as_is(&self, request: Request<Body>) -> Reply {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
@@ -361,7 +386,7 @@ async fn pages_are_compressed_when_the_browser_accepts_it() {
         .header(header::ACCEPT_ENCODING, "br, gzip")
         .body(Body::empty())
         .expect("request");
-    let response = app.router.clone().oneshot(request).await.expect("response");
+    let response = app.router.clone().oneshot(app.from_browser(request)).await.expect("response");
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
 }
 
@@ -479,25 +504,93 @@ async fn known_and_unknown_emails_get_byte_identical_answers() {
     }
 }
 
-async fn the_outbox_is_only_for_this_machine_in_sandbox_mode() {
-    let app = TestApp::with_vars(&[("SOCO_TRUSTED_PROXIES", "127.0.0.1")]).await;
+/// A GET of `path` from `peer` (none: unknown) with extra headers.
+fn get_from(path: &str, peer: Option<[u8; 4]>, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut request = Request::get(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut request = request.body(Body::empty()).expect("request");
+    if let Some(peer) = peer {
+        request.extensions_mut().insert(ConnectInfo(SocketAddr::from((peer, 40_000))));
+    }
+    request
+}
+
+async fn the_outbox_is_an_opt_in_for_programs_on_this_machine_only() {
+    let list = app::api::outbox::ListOutbox::PATH;
+    // Off unless asked for, even for this machine.
+    let default = TestApp::new().await;
+    default.signed_in("ayu@example.id").await;
+    assert!(default.get(list).await.body.contains("NotFound"), "the outbox page is an opt-in");
+    drop(default);
+
+    let app = TestApp::with_vars(&[("SOCO_OUTBOX_PAGE", "on")]).await;
     app.signed_in("ayu@example.id").await;
-    let local = app.get(app::api::outbox::ListOutbox::PATH).await;
+    let local = app.get(list).await;
     assert_eq!(local.status, StatusCode::OK, "{}", local.body);
-    let request = Request::get(app::api::outbox::ListOutbox::PATH)
-        .header("x-forwarded-for", "203.0.113.9")
+    // A reverse proxy on this machine (SOCO_TRUSTED_PROXIES unset): its peer address is
+    // loopback, but it says whom it relays for.
+    for forwarded in [
+        ("x-forwarded-for", "203.0.113.9"),
+        ("forwarded", "for=203.0.113.9;proto=https"),
+        ("x-real-ip", "203.0.113.9"),
+        ("via", "1.1 proxy"),
+    ] {
+        let relayed = app.request(get_from(list, Some([127, 0, 0, 1]), &[forwarded])).await;
+        assert!(relayed.body.contains("NotFound"), "{forwarded:?}: {}", relayed.body);
+    }
+    let remote = app.request(get_from(list, Some([203, 0, 113, 7]), &[])).await;
+    assert!(remote.body.contains("NotFound"), "a remote client sees nothing: {}", remote.body);
+    // No peer address at all: fail closed (it used to count as 127.0.0.1).
+    let unknown = app.request_as_is(get_from(list, None, &[("host", "127.0.0.1:3000")])).await;
+    assert!(unknown.body.contains("NotFound"), "an unknown peer sees nothing: {}", unknown.body);
+    // DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1.
+    let rebound = app.request(get_from(list, Some([127, 0, 0, 1]), &[("host", "evil.example:3000")])).await;
+    assert_eq!(rebound.status, StatusCode::MISDIRECTED_REQUEST, "{}", rebound.body);
+    drop(app);
+
+    // The opt-in is refused at start-up where the outbox could reach the Internet.
+    let public = [("SOCO_OUTBOX_PAGE", "on"), ("SOCO_PUBLIC_URL", "https://soco.example.id")];
+    let refused = Config::from_map(&public.into_iter().collect()).expect_err("refused");
+    assert!(refused.to_string().contains("SOCO_OUTBOX_PAGE"), "{refused}");
+}
+
+async fn requests_for_another_host_are_refused() {
+    let app = TestApp::new().await;
+    let cookie = app.signed_in("ayu@example.id").await;
+    let wrong = app.request(get_from("/login", None, &[("host", "evil.example:3000")])).await;
+    assert_eq!(wrong.status, StatusCode::MISDIRECTED_REQUEST);
+    assert!(wrong.body.contains("http://127.0.0.1:3000"), "says where Soco answers: {}", wrong.body);
+    assert_eq!(wrong.headers["x-content-type-options"], "nosniff", "with the security headers");
+    // DNS rebinding against a signed-in developer: the page's own origin is `scheme://Host`,
+    // which the CSRF check alone would take for Soco's.
+    let rebound = Request::post(app::api::auth::Logout::PATH)
+        .header(header::HOST, "evil.example:3000")
+        .header(header::ORIGIN, "http://evil.example:3000")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::ACCEPT, "text/html")
+        .header(header::COOKIE, &cookie)
         .body(Body::empty())
         .expect("request");
-    let remote = app.request(request).await;
-    assert!(remote.body.contains("NotFound"), "a remote client sees nothing: {}", remote.body);
+    assert_eq!(app.request(rebound).await.status, StatusCode::MISDIRECTED_REQUEST);
+    assert_eq!(app.get_as(&cookie, "/account").await.status, StatusCode::OK, "still signed in");
+    // Every loopback name is this install's (on any port), so local tools keep working.
+    for host in ["localhost:3000", "[::1]:3000", "127.0.0.1:4000"] {
+        assert_eq!(app.request(get_from("/login", None, &[("host", host)])).await.status, StatusCode::OK, "{host}");
+    }
+    let nameless = app.request_as_is(get_from("/login", Some([127, 0, 0, 1]), &[])).await;
+    assert_eq!(nameless.status, StatusCode::BAD_REQUEST, "no Host: {}", nameless.body);
+    // Health probes address the machine however they like.
+    assert_eq!(app.request(get_from("/healthz", None, &[("host", "10.0.0.5:3000")])).await.status, StatusCode::OK);
     drop(app);
-    let production = TestApp::with_vars(&[
-        ("SOCO_TIKTOK_MODE", "production"),
-        ("SOCO_TIKTOK_CLIENT_KEY", "aw_key"),
-        ("SOCO_TIKTOK_CLIENT_SECRET", "aw_secret"),
-    ])
-    .await;
-    assert!(production.get(app::api::outbox::ListOutbox::PATH).await.body.contains("NotFound"));
+
+    let public = TestApp::with_vars(&[("SOCO_PUBLIC_URL", "https://soco.example.id")]).await;
+    assert_eq!(public.get("/login").await.status, StatusCode::OK, "Host: soco.example.id");
+    for host in ["127.0.0.1:3000", "localhost", "soco.example.id:8443", "soco.example.id.evil.example"] {
+        let reply = public.request(get_from("/login", None, &[("host", host)])).await;
+        assert_eq!(reply.status, StatusCode::MISDIRECTED_REQUEST, "{host}");
+    }
 }
 
 async fn signed_out_visitors_get_a_welcome_page_at_the_root() {
@@ -563,6 +656,13 @@ async fn sandbox_control_answers_this_machine_only() {
     assert_eq!(app.request(request).await.status, StatusCode::OK, "the APIs themselves answer anyone");
     assert_eq!(app.get("/sandbox/control/state").await.status, StatusCode::OK);
 }
+    // A reverse proxy on this machine, an unknown peer, a rebound name: all refused.
+    let relayed = get_from("/sandbox/control/state", Some([127, 0, 0, 1]), &[("x-forwarded-for", "203.0.113.9")]);
+    assert_eq!(app.request(relayed).await.status, StatusCode::FORBIDDEN);
+    let unknown = get_from("/sandbox/control/state", None, &[("host", "127.0.0.1:3000")]);
+    assert_eq!(app.request_as_is(unknown).await.status, StatusCode::FORBIDDEN);
+    let rebound = get_from("/sandbox/control/state", Some([127, 0, 0, 1]), &[("host", "evil.example:3000")]);
+    assert_eq!(app.request(rebound).await.status, StatusCode::MISDIRECTED_REQUEST);
 
 /// A connected account with two videos and three snapshots, inserted directly.
 async fn account_with_history(app: &TestApp, email: &str) -> i64 {
@@ -899,6 +999,183 @@ async fn form_posts_may_redirect_to_the_consent_pages_and_nowhere_else() {
 }
 
 on_both_databases!(
+async fn login_redirects_never_leave_soco_nor_panic() {
+    let app = TestApp::new().await;
+    app.signed_in("ayu@example.id").await;
+    let password = PASSWORD.replace(' ', "+");
+    for (next, expected) in [
+        ("%2Fsettings%3Ftab%3D1", "/settings?tab=1"),
+        ("%2F%09%2Fevil.example", "/"),
+        ("%2F%0a", "/"),
+        ("%2F%0d%0aSet-Cookie%3A+x%3D1", "/"),
+        ("%2F%5Cevil.example", "/"),
+        ("%2F.%2F%2Fevil.example", "/"),
+        ("%2F%2Fevil.example", "/"),
+        ("https%3A%2F%2Fevil.example%2F", "/"),
+    ] {
+        let form = format!("email=ayu%40example.id&password={password}&next={next}");
+        let reply = app.post_form(app::api::auth::Login::PATH, &form, None).await;
+        assert_eq!(reply.status, StatusCode::FOUND, "{next}: {}", reply.body);
+        assert_eq!(header(&reply, header::LOCATION), expected, "{next}");
+    }
+}
+
+/// A stand-in for TikTok's CDN on this machine: `/avatar.svg`, slow enough that concurrent
+/// fetches overlap; returns its origin, how many fetches it served, and the most at once.
+async fn picture_server() -> (String, Arc<std::sync::atomic::AtomicUsize>, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let (served, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let now = Arc::new(AtomicUsize::new(0));
+    let (served_in, most_in) = (served.clone(), most.clone());
+    let pictures = axum::Router::new().route(
+        "/avatar.svg",
+        axum::routing::get(move || {
+            let (served, most, now) = (served_in.clone(), most_in.clone(), now.clone());
+            async move {
+                served.fetch_add(1, Ordering::SeqCst);
+                let running = now.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(running, Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                now.fetch_sub(1, Ordering::SeqCst);
+                ([(header::CONTENT_TYPE, "image/svg+xml")], "<svg/>")
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, pictures).await.expect("serve") });
+    (format!("127.0.0.1:{port}"), served, most)
+}
+
+/// Points the account's stored avatar link at `link`.
+async fn set_avatar(app: &TestApp, id: i64, link: &str) {
+    use domain::entities::tiktok_account;
+    use domain::sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+    let account = tiktok_account::Entity::find_by_id(id).one(&app.services.db).await.expect("db").expect("row");
+    let mut account = account.into_active_model();
+    account.avatar_url = Set(Some(link.to_owned()));
+    account.update(&app.services.db).await.expect("avatar");
+}
+
+async fn picture_links_outside_tiktoks_cdn_are_never_fetched() {
+    use std::sync::atomic::Ordering;
+    let (cdn, served, _) = picture_server().await;
+    let port = cdn.rsplit(':').next().expect("port").to_owned();
+    let app = TestApp::new().await;
+    let cookie = app.signed_in("sari@example.id").await;
+    let id = account_with_history(&app, "sari@example.id").await;
+    let avatar = format!("/accounts/tiktok/{id}/avatar");
+    // The sandbox's own host is allowed in sandbox mode...
+    set_avatar(&app, id, &format!("http://{cdn}/avatar.svg")).await;
+    assert_eq!(app.get_as(&cookie, &avatar).await.status, StatusCode::OK);
+    assert_eq!(served.load(Ordering::SeqCst), 1);
+    // ...but not another name for this machine, nor the network around it.
+    for link in [
+        format!("http://localhost:{port}/avatar.svg"),
+        "http://10.0.0.1/admin".to_owned(),
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+        format!("https://evil.example:{port}/avatar.svg"),
+    ] {
+        set_avatar(&app, id, &link).await;
+        assert_eq!(app.get_as(&cookie, &avatar).await.status, StatusCode::NOT_FOUND, "{link}");
+    }
+    assert_eq!(served.load(Ordering::SeqCst), 1, "nothing else was fetched");
+}
+
+async fn relayed_pictures_are_private_and_cleared_at_logout() {
+    let (cdn, _, _) = picture_server().await;
+    let app = TestApp::new().await;
+    let cookie = app.signed_in("sari@example.id").await;
+    let id = account_with_history(&app, "sari@example.id").await;
+    set_avatar(&app, id, &format!("http://{cdn}/avatar.svg")).await;
+    let avatar = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/avatar")).await;
+    assert_eq!(avatar.status, StatusCode::OK);
+    assert_eq!(header(&avatar, header::CACHE_CONTROL), "private, no-cache");
+    let logout = app.post_form(app::api::auth::Logout::PATH, "", Some(&cookie)).await;
+    assert_eq!(logout.status, StatusCode::FOUND);
+    assert_eq!(header(&logout, header::HeaderName::from_static("clear-site-data")), "\"cache\", \"storage\"");
+}
+
+async fn relay_fetches_are_bounded() {
+    use std::sync::atomic::Ordering;
+    let (cdn, served, most) = picture_server().await;
+    let app = TestApp::with_vars(&[("SOCO_MEDIA_CONCURRENCY", "2")]).await;
+    let cookie = app.signed_in("sari@example.id").await;
+    let id = account_with_history(&app, "sari@example.id").await;
+    set_avatar(&app, id, &format!("http://{cdn}/avatar.svg")).await;
+    let path = format!("/accounts/tiktok/{id}/avatar");
+    let replies = futures_util::future::join_all((0..6).map(|_| app.get_as(&cookie, &path))).await;
+    assert!(replies.iter().all(|r| r.status == StatusCode::OK), "every request is answered in turn");
+    assert_eq!(served.load(Ordering::SeqCst), 6);
+    assert_eq!(most.load(Ordering::SeqCst), 2, "at most SOCO_MEDIA_CONCURRENCY fetches at once");
+}
+
+async fn slow_request_headers_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::with_vars(&[("SOCO_HEADER_READ_TIMEOUT_MS", "200")]).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let timeout = app.services.config.header_read_timeout;
+    tokio::spawn(server::listen::serve(listener, app.router.clone(), timeout, std::future::pending()));
+    /// Reads until the server closes; `None` when it is still open after two seconds.
+    async fn closed(stream: &mut tokio::net::TcpStream) -> Option<String> {
+        let mut seen = Vec::new();
+        let read = tokio::time::timeout(std::time::Duration::from_secs(2), stream.read_to_end(&mut seen)).await;
+        read.ok().map(|_| String::from_utf8_lossy(&seen).into_owned())
+    }
+    let mut silent = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut dribbling = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    dribbling.write_all(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ").await.expect("write");
+    assert!(closed(&mut silent).await.is_some(), "a connection that sends nothing is closed");
+    assert!(closed(&mut dribbling).await.is_some_and(|r| !r.contains("200 OK")), "unfinished headers");
+    // A keep-alive connection gets its answer, then the same deadline while idle.
+    let mut polite = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    polite.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:3000\r\n\r\n").await.expect("write");
+    let answer = closed(&mut polite).await.expect("closed once idle");
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+}
+
+async fn a_request_that_takes_too_long_gets_408() {
+    let app = TestApp::with_vars(&[("SOCO_REQUEST_TIMEOUT_MS", "300")]).await;
+    // A body that starts and never ends (a slow upload holding a worker).
+    let never_ends = futures_util::stream::StreamExt::chain(
+        futures_util::stream::once(async { Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"email=")) }),
+        futures_util::stream::pending(),
+    );
+    let request = Request::post(app::api::auth::Login::PATH)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ORIGIN, "http://127.0.0.1:3000")
+        .body(Body::from_stream(never_ends))
+        .expect("request");
+    let reply = tokio::time::timeout(std::time::Duration::from_secs(5), app.request(request))
+        .await
+        .expect("answered well before the test gives up");
+    assert_eq!(reply.status, StatusCode::REQUEST_TIMEOUT);
+}
+
+async fn an_oversized_body_gets_413() {
+    let app = TestApp::with_vars(&[("SOCO_MAX_BODY_BYTES", "1024")]).await;
+    let form = format!("email=ayu%40example.id&password={}", "x".repeat(4096));
+    let request = Request::post(app::api::auth::Login::PATH)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_LENGTH, form.len())
+        .header(header::ORIGIN, "http://127.0.0.1:3000")
+        .body(Body::from(form))
+        .expect("request");
+    assert_eq!(app.request(request).await.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Without a length, the body is cut off where the limit is: the form is never read.
+    let chunked = Request::post(app::api::auth::Login::PATH)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header(header::ORIGIN, "http://127.0.0.1:3000")
+        .body(Body::from_stream(futures_util::stream::iter(
+            (0..8).map(|_| Ok::<_, std::io::Error>(axum::body::Bytes::from(vec![b'x'; 1024]))),
+        )))
+        .expect("request");
+    let reply = app.request(chunked).await;
+    assert!(!reply.status.is_success() && !reply.status.is_redirection(), "{}", reply.status);
+}
+
     healthz_reports_ok_when_the_database_answers,
     healthz_reports_503_when_the_database_is_gone,
     the_shell_is_server_rendered_with_navigation_and_hydration,
@@ -917,7 +1194,8 @@ on_both_databases!(
     login_sets_a_safe_cookie_that_changes_each_login_and_dies_at_logout,
     under_https_the_cookie_is_secure_and_host_prefixed_and_hsts_is_sent,
     known_and_unknown_emails_get_byte_identical_answers,
-    the_outbox_is_only_for_this_machine_in_sandbox_mode,
+    the_outbox_is_an_opt_in_for_programs_on_this_machine_only,
+    requests_for_another_host_are_refused,
     signed_out_visitors_get_a_welcome_page_at_the_root,
     sandbox_is_mounted_where_the_tiktok_endpoints_point,
     sandbox_control_answers_this_machine_only,
@@ -926,3 +1204,10 @@ on_both_databases!(
     pictures_are_relayed_for_the_owner_only,
     form_posts_may_redirect_to_the_consent_pages_and_nowhere_else,
 );
+    login_redirects_never_leave_soco_nor_panic,
+    picture_links_outside_tiktoks_cdn_are_never_fetched,
+    relayed_pictures_are_private_and_cleared_at_logout,
+    relay_fetches_are_bounded,
+    slow_request_headers_are_cut_off,
+    a_request_that_takes_too_long_gets_408,
+    an_oversized_body_gets_413,

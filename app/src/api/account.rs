@@ -72,7 +72,7 @@ pub async fn request_email_change(email: String, password: String) -> Result<(),
     let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
     domain::accounts::request_email_change(
         &services,
-        &session.user,
+        &session,
         &email,
         &password.into(),
         &meta,
@@ -214,31 +214,34 @@ pub async fn get_security_overview() -> Result<SecurityOverview, AppError> {
     })
 }
 
-/// Starts 2FA setup; the Security page then shows the QR code.
+/// Starts 2FA setup (password required); the Security page then shows the QR code.
 #[server]
-pub async fn begin_two_factor() -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let session = crate::ssr::require_session()?;
-    domain::accounts::begin_totp_setup(&services, &session.user, chrono::Utc::now()).await?;
+pub async fn begin_two_factor(password: String) -> Result<(), AppError> {
+    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
+    domain::accounts::begin_totp_setup(&services, &session, &password.into(), &meta, chrono::Utc::now())
+        .await?;
     crate::ssr::redirect_local("/account/security?setup=1#two-factor");
     Ok(())
 }
 
-/// Turns 2FA on with a code from the app; the recovery codes page follows.
+/// Turns 2FA on with a code from the app (this session is replaced, every other one ends); the
+/// recovery codes page follows.
 #[server]
 pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
     let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
-    domain::accounts::confirm_totp_setup(&services, &session.user, &code, &meta, chrono::Utc::now()).await?;
+    let on = domain::accounts::confirm_totp_setup(&services, &session, &code, &meta, chrono::Utc::now()).await?;
+    crate::ssr::set_session_cookie(&services, &on.session)?;
     crate::ssr::redirect_local("/account/recovery-codes");
     Ok(())
 }
 
-/// Turns 2FA off (password required).
+/// Turns 2FA off (password required; this session is replaced, every other one ends).
 #[server]
 pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
     let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
-    domain::accounts::disable_totp(&services, &session.user, &password.into(), &meta, chrono::Utc::now())
-        .await?;
+    let replaced =
+        domain::accounts::disable_totp(&services, &session, &password.into(), &meta, chrono::Utc::now()).await?;
+    crate::ssr::set_session_cookie(&services, &replaced)?;
     crate::ssr::redirect_local("/account/security?two_factor_off=1");
     Ok(())
 }
@@ -249,7 +252,7 @@ pub async fn regenerate_recovery_codes(password: String) -> Result<(), AppError>
     let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
     domain::accounts::regenerate_recovery_codes(
         &services,
-        &session.user,
+        &session,
         &password.into(),
         &meta,
         chrono::Utc::now(),
@@ -264,7 +267,7 @@ pub async fn regenerate_recovery_codes(password: String) -> Result<(), AppError>
 pub async fn get_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
     let services = crate::ssr::services()?;
     let session = crate::ssr::require_session()?;
-    Ok(domain::accounts::recovery_codes_to_show(&services, &session.user)?)
+    Ok(domain::accounts::recovery_codes_to_show(&services, &session.user, chrono::Utc::now())?)
 }
 
 /// The user saved their recovery codes: stop showing them.

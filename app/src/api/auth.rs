@@ -77,7 +77,7 @@ pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Ends this session.
+/// Ends this session, and clears what the browser kept of the site (cache and storage).
 #[server]
 pub async fn logout() -> Result<(), AppError> {
     let services = crate::ssr::services()?;
@@ -86,6 +86,7 @@ pub async fn logout() -> Result<(), AppError> {
         domain::accounts::logout(&services, session, token, &context.meta, chrono::Utc::now()).await?;
     }
     crate::ssr::clear_session_cookie(&services)?;
+    crate::ssr::clear_site_data();
     crate::ssr::redirect_local("/login?signed_out=1");
     Ok(())
 }

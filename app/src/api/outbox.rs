@@ -1,6 +1,8 @@
 //! The sandbox's Outbox: the mail Soco would have sent, for testers. It holds every account's
-//! links (password resets included), so it exists only in sandbox mode, only when no SMTP server is
-//! configured, and only for clients on this machine (loopback addresses).
+//! links (password resets included), so it exists only when the operator opted in with
+//! `SOCO_OUTBOX_PAGE` (refused at start-up unless in sandbox mode, without SMTP, on a loopback
+//! public URL), and only for programs on this machine (`RequestContext::from_this_machine`: a
+//! loopback peer that no proxy relayed; the server's `Host` check keeps DNS rebinding out).
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -26,8 +28,7 @@ pub struct OutboxMessage {
 #[cfg(feature = "ssr")]
 fn outbox_dir() -> Result<std::path::PathBuf, AppError> {
     let services = crate::ssr::services()?;
-    let client = crate::ssr::request_context()?.meta.ip;
-    if services.config.tiktok_mode != domain::config::TikTokMode::Sandbox || !client.is_loopback() {
+    if !services.config.outbox_page || !crate::ssr::request_context()?.from_this_machine {
         return Err(AppError::NotFound);
     }
     services.mailer.outbox_dir().cloned().ok_or(AppError::NotFound)

@@ -162,6 +162,7 @@ fn PasswordSection() -> impl IntoView {
 fn SecurityDetails(overview: SecurityOverview) -> impl IntoView {
     let t = use_messages();
     let begin = ServerAction::<BeginTwoFactor>::new();
+    let begin_error = action_error(begin);
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
     let confirm_error = action_error(confirm);
     let disable = ServerAction::<DisableTwoFactor>::new();
@@ -201,7 +202,9 @@ fn SecurityDetails(overview: SecurityOverview) -> impl IntoView {
     } else {
         view! {
             <p>{t.two_factor_off_text}</p>
+            <FormAlert error=begin_error fields=&["password"] />
             <ActionForm action=begin>
+                <Field label=t.password_label name="password" kind="password" autocomplete="current-password" required=true error=begin_error />
                 <button type="submit" class="button">{t.turn_on}</button>
             </ActionForm>
         }

@@ -34,6 +34,7 @@ pub fn LoginPage() -> impl IntoView {
         ("signed_out", t.signed_out_notice),
         ("verified", t.verified_notice),
         ("reset", t.reset_done_notice),
+        ("email_changed", t.email_changed_sign_in_notice),
     ];
     view! {
         <Page title=t.login_title>

@@ -102,6 +102,19 @@ pub async fn create(
     Ok(NewSession { token, id: row.id, expires_at })
 }
 
+/// Ends every session of the user and starts a new one in place of `current` (same stage), so a
+/// session id seen before a security change is worth nothing after it. The caller sets the new
+/// cookie.
+pub async fn rotate(
+    db: &impl ConnectionTrait,
+    current: &Resolved,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<NewSession> {
+    revoke_all_except(db, current.user.id, None).await?;
+    create(db, current.user.id, current.stage, meta, now).await
+}
+
 /// Finds the live session for a cookie value; expired ones are deleted on sight.
 pub async fn resolve(db: &impl ConnectionTrait, token: &str, now: DateTime<Utc>) -> Result<Option<Resolved>> {
     if !looks_like_token(token) {

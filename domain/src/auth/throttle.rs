@@ -1,121 +1,198 @@
-//! Account lockout: 5 failed logins for an email address within 15 minutes lock it, then each
-//! further failure doubles the delay (1 minute, 2, 4, ... up to an hour). Keyed by the SHA-256
-//! of the normalised address, known account or not, so a lockout says nothing about whether the
-//! account exists. While locked, no password is hashed at all.
+//! Attempt counters with lockout, in the database so every process sees the same count.
+//!
+//! Each [`Key`] names what is counted in its own namespace (logins per address, second-factor
+//! codes per user, in-session password checks per user, mail sent to an address or asked for by
+//! a user), and each namespace has its [`Policy`]: so many attempts in a window, then a lock that
+//! doubles with each attempt after (logins: 5 in 15 minutes, then 1 minute, 2, 4, ... up to an
+//! hour). Keys are stored as the SHA-256 of `namespace \n value`, so a typed string can never
+//! count against another namespace, and a lockout says nothing about whether an account exists.
+//!
+//! An attempt is [`reserve`]d, atomically, *before* the slow check it guards: it counts as a
+//! failure from the moment it is admitted, so concurrent attempts cannot all pass a limit that
+//! each read before any was counted. A success then [`clear`]s the key.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set,
+};
 
 use crate::Result;
+use crate::auth::token::hash_str;
 use crate::entities::login_throttle;
 
-/// Failures allowed in one window before the lock.
-pub const MAX_FAILURES: i32 = 5;
-/// Length of the counting window.
-pub const WINDOW: Duration = Duration::minutes(15);
-/// The first lock's length; doubles with each failure after.
-pub const FIRST_LOCK: Duration = Duration::minutes(1);
-/// The longest lock.
-pub const MAX_LOCK: Duration = Duration::hours(1);
+/// How many attempts a namespace allows, and how long it locks after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// Attempts admitted in one window; the last of them sets the lock.
+    pub max_attempts: i32,
+    /// Length of the counting window.
+    pub window: Duration,
+    /// The first lock's length; doubles with each attempt after.
+    pub first_lock: Duration,
+    /// The longest lock.
+    pub max_lock: Duration,
+}
+
+/// Password logins, second-factor codes and in-session password checks.
+pub const SIGN_IN: Policy = Policy {
+    max_attempts: 5,
+    window: Duration::minutes(15),
+    first_lock: Duration::minutes(1),
+    max_lock: Duration::hours(1),
+};
+
+/// Mail Soco sends on request (links, notices): five an hour per address and per user.
+pub const MAIL: Policy = Policy {
+    max_attempts: 5,
+    window: Duration::hours(1),
+    first_lock: Duration::hours(1),
+    max_lock: Duration::hours(24),
+};
+
+/// The longest window of any policy: counters older than this, and unlocked, are swept.
+const LONGEST_WINDOW: Duration = Duration::hours(1);
+
+/// What one counter counts. Each variant is its own namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key<'a> {
+    /// Password logins for a normalised email address (known account or not).
+    Login(&'a str),
+    /// Second-factor codes of a user.
+    SecondFactor(i64),
+    /// Passwords typed by a signed-in user to confirm a sensitive change.
+    PasswordCheck(i64),
+    /// Mail sent to a normalised address.
+    MailTo(&'a str),
+    /// Mail sent because this user asked.
+    MailFor(i64),
+}
+
+impl Key<'_> {
+    /// The stored key: the hash of the namespace and the value, never of raw input alone.
+    pub fn hash(&self) -> String {
+        match self {
+            Key::Login(email) => hash_str(&format!("login\n{email}")),
+            Key::SecondFactor(user_id) => hash_str(&format!("second_factor\n{user_id}")),
+            Key::PasswordCheck(user_id) => hash_str(&format!("password_check\n{user_id}")),
+            Key::MailTo(email) => hash_str(&format!("mail_to\n{email}")),
+            Key::MailFor(user_id) => hash_str(&format!("mail_for\n{user_id}")),
+        }
+    }
+
+    /// The policy of this key's namespace.
+    pub fn policy(&self) -> Policy {
+        match self {
+            Key::Login(_) | Key::SecondFactor(_) | Key::PasswordCheck(_) => SIGN_IN,
+            Key::MailTo(_) | Key::MailFor(_) => MAIL,
+        }
+    }
+}
 
 /// The state of one key, as the policy sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Throttle {
-    /// Failures in the window.
+    /// Attempts in the window that did not succeed (or have not yet).
     pub failures: i32,
     /// Start of the window.
     pub window_started_at: DateTime<Utc>,
-    /// Locked until then.
+    /// Attempts are refused until then.
     pub locked_until: Option<DateTime<Utc>>,
 }
 
 impl Throttle {
-    /// How long logins stay refused, if they are.
+    /// How long attempts stay refused, if they are.
     pub fn locked_for(&self, now: DateTime<Utc>) -> Option<Duration> {
         self.locked_until.filter(|until| *until > now).map(|until| until - now)
     }
 
-    /// The state after one more failure at `now`.
-    pub fn after_failure(self, now: DateTime<Utc>) -> Self {
-        let expired = now - self.window_started_at > WINDOW && self.locked_for(now).is_none();
+    /// The state after one more attempt at `now`.
+    pub fn after_attempt(self, policy: Policy, now: DateTime<Utc>) -> Self {
+        let expired = now - self.window_started_at > policy.window && self.locked_for(now).is_none();
         let (failures, window_started_at) =
             if expired { (1, now) } else { (self.failures.saturating_add(1), self.window_started_at) };
-        let locked_until = (failures >= MAX_FAILURES).then(|| {
-            let doublings = u32::try_from(failures - MAX_FAILURES).unwrap_or(0).min(10);
-            now + (FIRST_LOCK * 2_i32.pow(doublings)).min(MAX_LOCK)
+        let locked_until = (failures >= policy.max_attempts).then(|| {
+            let doublings = u32::try_from(failures - policy.max_attempts).unwrap_or(0).min(10);
+            now + (policy.first_lock * 2_i32.pow(doublings)).min(policy.max_lock)
         });
         Self { failures, window_started_at, locked_until }
     }
 
-    /// The state of a key never seen before, after its first failure.
-    pub fn first(now: DateTime<Utc>) -> Self {
-        Self { failures: 1, window_started_at: now, locked_until: None }
+    /// The state of a key never seen before.
+    pub fn fresh(now: DateTime<Utc>) -> Self {
+        Self { failures: 0, window_started_at: now, locked_until: None }
     }
 }
 
-/// How long `key_hash` is locked, if it is.
-pub async fn locked_for(
-    db: &impl ConnectionTrait,
-    key_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<Duration>> {
-    Ok(login_throttle::Entity::find_by_id(key_hash.to_owned()).one(db).await?.and_then(|row| {
-        Throttle {
+impl From<login_throttle::Model> for Throttle {
+    fn from(row: login_throttle::Model) -> Self {
+        Self {
             failures: row.failures,
             window_started_at: row.window_started_at,
             locked_until: row.locked_until,
         }
-        .locked_for(now)
-    }))
-}
-
-/// Records a failed login; returns the new state.
-pub async fn record_failure(
-    db: &impl ConnectionTrait,
-    key_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<Throttle> {
-    match login_throttle::Entity::find_by_id(key_hash.to_owned()).one(db).await? {
-        Some(row) => {
-            let next = Throttle {
-                failures: row.failures,
-                window_started_at: row.window_started_at,
-                locked_until: row.locked_until,
-            }
-            .after_failure(now);
-            let mut active = row.into_active_model();
-            active.failures = Set(next.failures);
-            active.window_started_at = Set(next.window_started_at);
-            active.locked_until = Set(next.locked_until);
-            active.update(db).await?;
-            Ok(next)
-        }
-        None => {
-            let next = Throttle::first(now);
-            login_throttle::ActiveModel {
-                key_hash: Set(key_hash.to_owned()),
-                failures: Set(next.failures),
-                window_started_at: Set(next.window_started_at),
-                locked_until: Set(None),
-            }
-            .insert(db)
-            .await?;
-            Ok(next)
-        }
     }
 }
 
-/// Forgets the failures of `key_hash` (after a successful login).
-pub async fn clear(db: &impl ConnectionTrait, key_hash: &str) -> Result<()> {
-    login_throttle::Entity::delete_by_id(key_hash.to_owned()).exec(db).await?;
+/// The answer to [`reserve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// The attempt may go ahead; it is counted already. `locks` says whether it was the last
+    /// one the window allows (so failing it leaves the key locked).
+    Admitted {
+        /// Whether this attempt set the lock.
+        locks: bool,
+    },
+    /// Refused for this long; nothing was counted.
+    Refused(Duration),
+}
+
+/// Counts one attempt against `key` unless it is locked, atomically: on SQLite the write lock is
+/// taken first (`BEGIN IMMEDIATE`), on PostgreSQL the row is locked (`FOR UPDATE`), so two
+/// processes reserving at once are counted one after the other.
+pub async fn reserve(db: &DatabaseConnection, key: Key<'_>, now: DateTime<Utc>) -> Result<Admission> {
+    let key_hash = key.hash();
+    let txn = crate::db::begin_write(db).await?;
+    let fresh = Throttle::fresh(now);
+    login_throttle::Entity::insert(login_throttle::ActiveModel {
+        key_hash: Set(key_hash.clone()),
+        failures: Set(fresh.failures),
+        window_started_at: Set(fresh.window_started_at),
+        locked_until: Set(None),
+    })
+    .on_conflict_do_nothing()
+    .exec(&txn)
+    .await?;
+    let row = login_throttle::Entity::find_by_id(key_hash.clone())
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or_else(|| crate::Error::Internal(format!("throttle row {key_hash} vanished")))?;
+    let state = Throttle::from(row.clone());
+    if let Some(wait) = state.locked_for(now) {
+        txn.commit().await?;
+        return Ok(Admission::Refused(wait));
+    }
+    let next = state.after_attempt(key.policy(), now);
+    let mut active = row.into_active_model();
+    active.failures = Set(next.failures);
+    active.window_started_at = Set(next.window_started_at);
+    active.locked_until = Set(next.locked_until);
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(Admission::Admitted { locks: next.locked_until.is_some() })
+}
+
+/// Forgets the attempts of `key` (after a success).
+pub async fn clear(db: &DatabaseConnection, key: Key<'_>) -> Result<()> {
+    login_throttle::Entity::delete_by_id(key.hash()).exec(db).await?;
     Ok(())
 }
 
-/// Deletes throttles whose window is long over and that lock nothing (housekeeping).
-pub async fn delete_stale(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
-    use sea_orm::{ColumnTrait, Condition, QueryFilter};
+/// Deletes counters whose window is long over and that lock nothing (housekeeping).
+pub async fn delete_stale(db: &impl sea_orm::ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
     Ok(login_throttle::Entity::delete_many()
-        .filter(login_throttle::Column::WindowStartedAt.lt(now - WINDOW))
+        .filter(login_throttle::Column::WindowStartedAt.lt(now - LONGEST_WINDOW))
         .filter(
             Condition::any()
                 .add(login_throttle::Column::LockedUntil.is_null())
@@ -134,14 +211,15 @@ mod tests {
         DateTime::from_timestamp(1_800_000_000, 0).expect("valid") + Duration::minutes(minutes)
     }
 
+    fn attempts(policy: Policy, minutes: &[i64]) -> Throttle {
+        minutes.iter().fold(Throttle::fresh(at(0)), |t, m| t.after_attempt(policy, at(*m)))
+    }
+
     #[test]
     fn five_failures_in_the_window_lock_for_a_minute() {
-        let mut t = Throttle::first(at(0));
-        for minute in 1..4 {
-            t = t.after_failure(at(minute));
-            assert_eq!(t.locked_for(at(minute)), None);
-        }
-        t = t.after_failure(at(4));
+        let mut t = attempts(SIGN_IN, &[0, 1, 2, 3]);
+        assert_eq!(t.locked_for(at(3)), None);
+        t = t.after_attempt(SIGN_IN, at(4));
         assert_eq!(t.failures, 5);
         assert_eq!(t.locked_for(at(4)), Some(Duration::minutes(1)));
         assert_eq!(t.locked_for(at(5)), None);
@@ -149,13 +227,10 @@ mod tests {
 
     #[test]
     fn each_further_failure_doubles_the_delay_up_to_an_hour() {
-        let mut t = Throttle::first(at(0));
-        for _ in 0..4 {
-            t = t.after_failure(at(0));
-        }
+        let mut t = attempts(SIGN_IN, &[0, 0, 0, 0, 0]);
         let mut expected = 1;
         for _ in 0..8 {
-            t = t.after_failure(at(0));
+            t = t.after_attempt(SIGN_IN, at(0));
             expected = (expected * 2).min(60);
             assert_eq!(t.locked_for(at(0)), Some(Duration::minutes(expected)));
         }
@@ -163,12 +238,31 @@ mod tests {
 
     #[test]
     fn failures_spread_beyond_the_window_start_over() {
-        let mut t = Throttle::first(at(0));
-        for minute in [1, 2, 3] {
-            t = t.after_failure(at(minute));
-        }
-        t = t.after_failure(at(20));
+        let t = attempts(SIGN_IN, &[0, 1, 2, 3, 20]);
         assert_eq!(t.failures, 1);
         assert_eq!(t.locked_for(at(20)), None);
+    }
+
+    #[test]
+    fn mail_allows_five_an_hour_then_waits_an_hour() {
+        let t = attempts(MAIL, &[0, 10, 20, 30, 40]);
+        assert_eq!(t.locked_for(at(40)), Some(Duration::hours(1)));
+        assert_eq!(attempts(MAIL, &[0, 10, 20, 30]).locked_for(at(30)), None);
+    }
+
+    #[test]
+    fn namespaces_never_share_a_key() {
+        // The attack: log in "as" the string another namespace would hash.
+        let keys = [
+            Key::Login("2fa:17").hash(),
+            Key::SecondFactor(17).hash(),
+            Key::PasswordCheck(17).hash(),
+            Key::MailTo("2fa:17").hash(),
+            Key::MailFor(17).hash(),
+            Key::Login("second_factor\n17").hash(),
+        ];
+        let unique: std::collections::HashSet<_> = keys.iter().collect();
+        assert_eq!(unique.len(), keys.len());
+        assert_ne!(Key::Login("second_factor\n17").hash(), Key::SecondFactor(17).hash());
     }
 }

@@ -33,13 +33,14 @@ pub fn new_secret() -> Result<SecretString> {
     Ok(SecretString::from(Secret::from(bytes).to_base32()))
 }
 
-/// Whether `code` is valid at `unix_time` (six digits; spaces ignored).
-pub fn check(secret: &SecretString, account: &str, code: &str, unix_time: u64) -> Result<bool> {
+/// The time step `code` is valid for at `unix_time` (six digits; spaces ignored), if any. A
+/// caller must accept each step once only: see `users.totp_last_step`.
+pub fn check(secret: &SecretString, account: &str, code: &str, unix_time: u64) -> Result<Option<u64>> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(false);
+        return Ok(None);
     }
-    Ok(totp(secret.expose_secret(), account)?.check(&code, unix_time).is_some())
+    Ok(totp(secret.expose_secret(), account)?.check(&code, unix_time))
 }
 
 /// The code for `unix_time` (tests and the sandbox).
@@ -67,20 +68,37 @@ pub fn qr_svg(uri: &str) -> Result<String> {
     })
 }
 
-/// Ten new recovery codes, shown once: `xxxxx-xxxxx` from an unambiguous alphabet (50 bits each).
+/// Characters of a recovery code: none that could be read as another.
+const RECOVERY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+/// Characters in a recovery code: 25 from 31 give 123 bits, beyond any offline search of their
+/// (unsalted, fast) SHA-256 hashes.
+pub const RECOVERY_CODE_LEN: usize = 25;
+
+/// Ten new recovery codes, shown once: five groups of five (`xxxxx-xxxxx-xxxxx-xxxxx-xxxxx`),
+/// each character drawn uniformly (bytes past the last whole multiple of the alphabet are
+/// skipped, so no character is likelier than another).
 pub fn new_recovery_codes() -> Result<Vec<SecretString>> {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    (0..RECOVERY_CODES)
-        .map(|_| {
-            let mut bytes = [0u8; 10];
-            rand::rngs::OsRng
-                .try_fill_bytes(&mut bytes)
-                .map_err(|e| Error::Internal(format!("randomness: {e}")))?;
-            let chars: String =
-                bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect();
-            Ok(SecretString::from(format!("{}-{}", &chars[..5], &chars[5..])))
-        })
-        .collect()
+    (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect()
+}
+
+fn new_recovery_code() -> Result<SecretString> {
+    let whole = u8::try_from(256 - 256 % RECOVERY_ALPHABET.len()).unwrap_or(u8::MAX);
+    let mut chars = Vec::with_capacity(RECOVERY_CODE_LEN);
+    while chars.len() < RECOVERY_CODE_LEN {
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng
+            .try_fill_bytes(&mut bytes)
+            .map_err(|e| Error::Internal(format!("randomness: {e}")))?;
+        chars.extend(
+            bytes
+                .iter()
+                .filter(|b| **b < whole)
+                .map(|b| char::from(RECOVERY_ALPHABET[usize::from(*b) % RECOVERY_ALPHABET.len()]))
+                .take(RECOVERY_CODE_LEN - chars.len()),
+        );
+    }
+    let groups: Vec<String> = chars.chunks(5).map(|group| group.iter().collect()).collect();
+    Ok(SecretString::from(groups.join("-")))
 }
 
 /// A recovery code as typed, reduced to the form that is hashed (lower case, no separators).
@@ -99,7 +117,7 @@ mod tests {
         let secret = SecretString::from("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".to_owned());
         for (time, eight) in [(59, "94287082"), (1_111_111_109, "07081804"), (1_234_567_890, "89005924")] {
             assert_eq!(code_at(&secret, "a@b.co", time).expect("code"), &eight[2..]);
-            assert!(check(&secret, "a@b.co", &eight[2..], time).expect("check"));
+            assert_eq!(check(&secret, "a@b.co", &eight[2..], time).expect("check"), Some(time / 30));
         }
     }
 
@@ -108,11 +126,12 @@ mod tests {
         let secret = new_secret().expect("secret");
         let now = 1_800_000_000;
         let code = code_at(&secret, "a@b.co", now).expect("code");
-        assert!(check(&secret, "a@b.co", &code, now + 30).expect("check"));
-        assert!(check(&secret, "a@b.co", &code, now - 30).expect("check"));
-        assert!(!check(&secret, "a@b.co", &code, now + 90).expect("check"));
-        assert!(!check(&secret, "a@b.co", "12345", now).expect("short codes are refused"));
-        assert!(!check(&secret, "a@b.co", "abcdef", now).expect("letters are refused"));
+        let step = Some(now / 30);
+        assert_eq!(check(&secret, "a@b.co", &code, now + 30).expect("check"), step);
+        assert_eq!(check(&secret, "a@b.co", &code, now - 30).expect("check"), step);
+        assert_eq!(check(&secret, "a@b.co", &code, now + 90).expect("check"), None);
+        assert_eq!(check(&secret, "a@b.co", "12345", now).expect("short codes are refused"), None);
+        assert_eq!(check(&secret, "a@b.co", "abcdef", now).expect("letters are refused"), None);
     }
 
     #[test]
@@ -133,6 +152,14 @@ mod tests {
         seen.sort();
         seen.dedup();
         assert_eq!(seen.len(), RECOVERY_CODES);
+        for code in &seen {
+            assert_eq!(code.len(), 29, "{code}");
+            assert_eq!(code.split('-').count(), 5, "{code}");
+            assert_eq!(normalise_recovery_code(code).len(), RECOVERY_CODE_LEN);
+            assert!(normalise_recovery_code(code).bytes().all(|b| RECOVERY_ALPHABET.contains(&b)));
+        }
+        // 25 characters of 31: at least 112 bits.
+        assert!(RECOVERY_CODE_LEN as f64 * (RECOVERY_ALPHABET.len() as f64).log2() >= 112.0);
         assert_eq!(normalise_recovery_code(" AbCde-FGH23 "), "abcdefgh23");
     }
 }

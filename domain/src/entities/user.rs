@@ -20,7 +20,7 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// argon2id PHC string.
     pub password_hash: String,
-    /// `admin` (the operator) or `member`.
+    /// `admin` (the operator, at most one: a unique partial index) or `member`.
     pub role: String,
     /// Interface language: `en` or `id`.
     pub locale: String,
@@ -44,6 +44,10 @@ pub struct Model {
     pub recovery_codes_shown: Option<Vec<u8>>,
     /// Id of the key that sealed `recovery_codes_shown`.
     pub recovery_codes_key_id: Option<String>,
+    /// The last TOTP time step accepted (a code works once).
+    pub totp_last_step: Option<i64>,
+    /// `recovery_codes_shown` is shown until then, and no longer.
+    pub recovery_codes_shown_until: Option<DateTimeUtc>,
 }
 
 /// `users` is the owner of most other rows.

@@ -201,6 +201,12 @@ pub enum Alert {
     TwoFactorEnabled,
     /// 2FA was turned off.
     TwoFactorDisabled,
+    /// A change of the account's address to another was asked for (sent to the current one
+    /// while the link to the new one is still unopened).
+    EmailChangeRequested {
+        /// The address the link went to.
+        new_email: String,
+    },
     /// The account's address changed to another (sent to the old one).
     EmailChanged {
         /// The new address.
@@ -266,6 +272,23 @@ pub fn alert(to: &str, lang: &str, name: &str, alert: &Alert, security_link: &st
                 (
                     "Two-step verification turned off",
                     "Two-step verification was turned off for your account.".into(),
+                )
+            }
+        }
+        Alert::EmailChangeRequested { new_email } => {
+            if id {
+                (
+                    "Permintaan mengubah alamat email Soco Anda",
+                    format!(
+                        "Seseorang yang masuk ke akun Anda meminta alamat email diubah menjadi {new_email}. Perubahan terjadi hanya jika tautan yang dikirim ke alamat itu dibuka.\nJika bukan Anda, ubah kata sandi sekarang: itu membatalkan tautan tersebut dan mengakhiri semua sesi."
+                    ),
+                )
+            } else {
+                (
+                    "A change of your Soco email address was requested",
+                    format!(
+                        "Someone signed in to your account asked to change its email address to {new_email}. Nothing changes unless the link sent there is opened.\nIf this was not you, change your password now: that cancels the link and ends every session."
+                    ),
                 )
             }
         }
