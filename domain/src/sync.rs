@@ -407,7 +407,7 @@ async fn store_video(
     row.width = Set(video.width.map_or(0, |d| d as i32));
     row.height = Set(video.height.map_or(0, |d| d as i32));
     row.cover_url = Set(video.cover_image_url.clone());
-    row.share_url = Set(video.share_url.clone());
+    row.share_url = Set(video.share_url.as_deref().and_then(crate::tiktok::links::https_link));
     row.view_count = Set(count(video.view_count));
     row.like_count = Set(count(video.like_count));
     row.comment_count = Set(count(video.comment_count));

@@ -155,6 +155,9 @@ struct AddVideos {
     count: u32,
     #[serde(default)]
     description: Option<String>,
+    /// Replaces the videos' `share_url` (to try hostile or broken links).
+    #[serde(default)]
+    share_url: Option<String>,
 }
 
 fn one() -> u32 {
@@ -170,7 +173,10 @@ async fn add_videos(State(sandbox): State<Sandbox>, Path(open_id): Path<String>,
     let now = sandbox.clock.now();
     let description = request.description.unwrap_or_else(|| "New sandbox video #fyp".into());
     let ids: Vec<String> = (0..request.count)
-        .map(|i| sandbox.world.creators.add_video(creator, now - i64::from(i) * 60, &description, 30).id)
+        .map(|i| {
+            let at = now - i64::from(i) * 60;
+            sandbox.world.creators.add_video(creator, at, &description, 30, request.share_url.as_deref()).id
+        })
         .collect();
     Ok((StatusCode::CREATED, Json(json!({ "video_ids": ids }))).into_response())
 }

@@ -132,7 +132,10 @@ async fn user_info_data(
 /// The video object with only `fields`, at `now`.
 fn video_json(sandbox: &Sandbox, creator: &Creator, video: &Video, fields: &[&str], now: i64) -> Value {
     let metrics = video.metrics_at(now, sandbox.world.creators.boost_at(creator, now));
-    let share_url = format!("https://www.tiktok.com/@{}/video/{}", creator.username, video.id);
+    let share_url = video
+        .share_url
+        .clone()
+        .unwrap_or_else(|| format!("https://www.tiktok.com/@{}/video/{}", creator.username, video.id));
     let mut object = Map::new();
     for field in fields {
         let value = match *field {

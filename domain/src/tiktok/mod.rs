@@ -11,6 +11,7 @@
 
 pub mod display;
 pub mod http;
+pub mod links;
 pub mod login_kit;
 pub mod retry;
 pub mod scopes;

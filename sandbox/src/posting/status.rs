@@ -107,7 +107,7 @@ pub fn observe(sandbox: &Sandbox, post: &mut Post, now: i64) -> Observation {
         && public_at <= now
         && let Some(creator) = sandbox.world.creators.by_open_id(&post.open_id)
     {
-        let video = sandbox.world.creators.add_video(creator, public_at, &post.caption, post.duration);
+        let video = sandbox.world.creators.add_video(creator, public_at, &post.caption, post.duration, None);
         post.post_id = Some(video.id.clone());
         observation.transitions += 1;
         let content = json!({

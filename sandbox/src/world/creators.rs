@@ -98,6 +98,10 @@ pub struct Video {
     pub width: u32,
     /// Pixels.
     pub height: u32,
+    /// The `share_url` the Display API reports instead of the canonical
+    /// `https://www.tiktok.com/@<username>/video/<id>`: set through the control API to try how Soco
+    /// treats a hostile or broken link. `None` for every generated video.
+    pub share_url: Option<String>,
     /// Views it would reach after settling.
     settled_views: f64,
     like_rate: f64,
@@ -259,6 +263,7 @@ impl Creators {
                     duration: d.range(7.0, 180.0) as u32,
                     width: if portrait { 1080 } else { 1920 },
                     height: if portrait { 1920 } else { 1080 },
+                    share_url: None,
                     settled_views: d.log_normal(creator.median_views, 1.3),
                     like_rate: creator.like_rate * d.range(0.6, 1.5),
                     comment_rate: d.range(0.002, 0.008),
@@ -350,8 +355,16 @@ impl Creators {
     }
 
     /// Publishes a new video for `creator` at `at` (Content Posting, or the control API's activity)
-    /// and returns it. Its performance is drawn like any other video's.
-    pub fn add_video(&self, creator: &Creator, at: i64, description: &str, duration: u32) -> Video {
+    /// and returns it. Its performance is drawn like any other video's; `share_url` replaces its
+    /// canonical link (see [`Video::share_url`]).
+    pub fn add_video(
+        &self,
+        creator: &Creator,
+        at: i64,
+        description: &str,
+        duration: u32,
+        share_url: Option<&str>,
+    ) -> Video {
         let mut overlays = self.overlays.lock().unwrap_or_else(|e| e.into_inner());
         overlays.added += 1;
         let serial = overlays.added;
@@ -375,6 +388,7 @@ impl Creators {
             duration,
             width: 1080,
             height: 1920,
+            share_url: share_url.map(str::to_owned),
             settled_views: d.log_normal(creator.median_views, 1.3),
             like_rate: creator.like_rate * d.range(0.6, 1.5),
             comment_rate: d.range(0.002, 0.008),
@@ -507,7 +521,7 @@ mod tests {
     fn pages_by_time_cover_everything_once() {
         let creators = Creators::new(&scale(150), NOW - 120 * DAY);
         let creator = &creators.all[2];
-        let added = creators.add_video(creator, NOW - 3600, "hello #fyp", 30);
+        let added = creators.add_video(creator, NOW - 3600, "hello #fyp", 30, None);
         let all = creators.all_videos(creator, NOW);
         assert!(all.contains(&added));
         let mut seen = Vec::new();
