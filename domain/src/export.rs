@@ -10,6 +10,9 @@
 //!
 //! Times are UTC RFC 3339; counts are whole numbers. A date range limits videos by posting time
 //! and snapshots by the time they were taken.
+//!
+//! The CSV form of text that users or TikTok control (ids, titles, captions, links) is made safe
+//! for spreadsheets ([`text_cell`]); the JSON form carries it unchanged.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -45,8 +48,17 @@ pub const SNAPSHOT_COLUMNS: &[&str] =
 /// A row of any dataset: its values as text in its columns' order (for CSV), and serialisable
 /// with the same names (for JSON).
 pub trait Row: Serialize {
-    /// The values, in the dataset's column order.
+    /// The values, in the dataset's column order, as CSV cells: text through [`text_cell`],
+    /// numbers and times as Soco writes them.
     fn fields(&self) -> Vec<String>;
+}
+
+/// A text cell that spreadsheet software shows as text instead of evaluating it (OWASP's CSV
+/// injection guidance): a value starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets
+/// a leading `'`. Only for text: a number Soco writes (a negative count, say) stays a number.
+/// Quoting and escaping stay the CSV writer's job.
+pub fn text_cell(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() }
 }
 
 /// Column order of the `profile` dataset.
@@ -150,10 +162,10 @@ impl Row for VideoRow {
     /// The row's values in [`VIDEO_COLUMNS`] order, as text.
     fn fields(&self) -> Vec<String> {
         vec![
-            self.video_id.clone(),
+            text_cell(&self.video_id),
             self.posted_at.clone(),
-            self.title.clone(),
-            self.description.clone(),
+            text_cell(&self.title),
+            text_cell(&self.description),
             self.duration_seconds.to_string(),
             self.view_count.to_string(),
             self.like_count.to_string(),
@@ -161,7 +173,7 @@ impl Row for VideoRow {
             self.share_count.to_string(),
             format!("{:.4}", self.engagement_rate),
             self.metrics_at.clone().unwrap_or_default(),
-            self.share_url.clone().unwrap_or_default(),
+            text_cell(self.share_url.as_deref().unwrap_or_default()),
         ]
     }
 }
@@ -187,7 +199,7 @@ impl Row for SnapshotRow {
     /// The row's values in [`SNAPSHOT_COLUMNS`] order, as text.
     fn fields(&self) -> Vec<String> {
         vec![
-            self.video_id.clone(),
+            text_cell(&self.video_id),
             self.taken_at.clone(),
             self.view_count.to_string(),
             self.like_count.to_string(),
@@ -362,6 +374,78 @@ mod tests {
         assert_eq!(engagement_rate(1000, 50, 5, 5), 0.06);
         assert_eq!(engagement_rate(3, 1, 0, 0), 0.3333);
         assert_eq!(engagement_rate(0, 10, 0, 0), 0.0, "no views, no rate");
+    }
+
+    fn video(title: &str, description: &str, share_url: Option<&str>) -> VideoRow {
+        VideoRow {
+            video_id: "7301".into(),
+            posted_at: "2026-11-01T00:00:00+00:00".into(),
+            title: title.into(),
+            description: description.into(),
+            duration_seconds: 15,
+            view_count: 10,
+            like_count: 1,
+            comment_count: 0,
+            share_count: 0,
+            engagement_rate: 0.1,
+            metrics_at: None,
+            share_url: share_url.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn formulas_in_text_cells_stay_text() {
+        for (attack, safe) in [
+            ("=HYPERLINK(\"http://evil\",\"x\")", "'=HYPERLINK(\"http://evil\",\"x\")"),
+            ("-2+3", "'-2+3"),
+            ("+2+3", "'+2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+        ] {
+            let fields = video(attack, attack, Some(attack)).fields();
+            let (title, caption, link) = (&fields[2], &fields[3], &fields[11]);
+            assert_eq!((title.as_str(), caption.as_str(), link.as_str()), (safe, safe, safe), "{attack:?}");
+            let snapshot = SnapshotRow {
+                video_id: attack.into(),
+                taken_at: "t".into(),
+                view_count: 0,
+                like_count: 0,
+                comment_count: 0,
+                share_count: 0,
+            };
+            assert_eq!(snapshot.fields()[0], safe, "ids are TikTok's text too");
+        }
+        // Ordinary text is untouched, and so is JSON.
+        let plain = video("Resep sambal", "Pedas! #fyp = enak", Some("https://www.tiktok.com/@sari/video/1"));
+        assert_eq!(plain.fields()[3], "Pedas! #fyp = enak");
+        let json = serde_json::to_value(video("=1", "=1", None)).expect("json");
+        assert_eq!(json["description"], "=1");
+    }
+
+    #[test]
+    fn numbers_soco_writes_stay_numbers() {
+        let row = ProfileRow {
+            taken_at: "2026-11-01T00:00:00+00:00".into(),
+            follower_count: Some(-3),
+            following_count: None,
+            likes_count: Some(12),
+            video_count: Some(0),
+        };
+        assert_eq!(row.fields(), ["2026-11-01T00:00:00+00:00", "-3", "", "12", "0"]);
+        let totals = TotalsRow {
+            taken_at: "t".into(),
+            videos: 1,
+            view_count: -1,
+            like_count: 0,
+            comment_count: 0,
+            share_count: 0,
+        };
+        assert_eq!(totals.fields()[2], "-1");
+        let mut row = video("t", "c", None);
+        row.view_count = -5;
+        row.engagement_rate = -0.5;
+        assert_eq!((row.fields()[5].as_str(), row.fields()[9].as_str()), ("-5", "-0.5000"));
     }
 
     #[test]

@@ -226,8 +226,67 @@ async fn rate_limits_wait_for_retry_after(db: DatabaseConnection) {
     assert_eq!(stored_video_ids(&world, account.id).await.len(), sandbox_video_ids(&world, 2).len());
 }
 
+/// The stored row of TikTok video `video_id`.
+async fn stored_video(world: &World, video_id: &str) -> tiktok_video::Model {
+    tiktok_video::Entity::find()
+        .filter(tiktok_video::Column::VideoId.eq(video_id))
+        .one(&world.services.db)
+        .await
+        .expect("db")
+        .expect("the video was synced")
+}
+
+async fn a_video_link_that_is_not_https_is_not_stored(db: DatabaseConnection) {
+    let world = world(db).await;
+    let user = verified_user(&world.services, "dewi@example.id").await;
+    let creator = &world.sandbox.world.creators.all[0];
+    let now = world.sandbox.clock.now();
+    let hostile = ["javascript:alert(1)", "http://www.tiktok.com/@x/video/1", "data:text/html,<b>x</b>"];
+    let ids: Vec<String> = hostile
+        .iter()
+        .enumerate()
+        .map(|(i, link)| {
+            world.sandbox.world.creators.add_video(creator, now - 60 * i as i64, "clip", 30, Some(link)).id
+        })
+        .collect();
+    connect(&world, &user, &SecretString::from("s"), 0, ALL).await;
+    sync::run_due(&world.services, "w", Utc::now).await.expect("run");
+
+    for (id, link) in ids.iter().zip(hostile) {
+        assert_eq!(stored_video(&world, id).await.share_url, None, "{link} is not stored");
+    }
+    let ordinary = sandbox_video_ids(&world, 0).into_iter().find(|id| !ids.contains(id)).expect("a video");
+    let kept = stored_video(&world, &ordinary).await.share_url.expect("an https link is kept");
+    assert!(kept.starts_with("https://www.tiktok.com/@"), "{kept}");
+}
+
+async fn captions_that_are_formulas_export_as_text(db: DatabaseConnection) {
+    use domain::export::{self, Row};
+    let world = world(db).await;
+    let user = verified_user(&world.services, "eka@example.id").await;
+    let creator = &world.sandbox.world.creators.all[1];
+    let now = world.sandbox.clock.now();
+    let attacks = ["=HYPERLINK(\"http://evil\",\"x\")", "-2+3", "@SUM(A1)", "\t=1"];
+    for (i, caption) in attacks.iter().enumerate() {
+        world.sandbox.world.creators.add_video(creator, now - 60 * i as i64, caption, 30, None);
+    }
+    let account = connect(&world, &user, &SecretString::from("s"), 1, ALL).await;
+    sync::run_due(&world.services, "w", Utc::now).await.expect("run");
+
+    let (rows, _) =
+        export::videos_page(&world.services, account.id, export::Range::default(), 0).await.expect("export");
+    for caption in attacks {
+        let row = rows.iter().find(|r| r.description == caption).expect("the video is exported");
+        let fields = row.fields();
+        assert_eq!(fields[3], format!("'{caption}"), "the caption cell is text");
+        assert_eq!(fields[2], format!("'{}", row.title), "so is the title drawn from it");
+    }
+}
+
 db_tests!(
     the_first_sync_fills_profile_and_videos,
+    a_video_link_that_is_not_https_is_not_stored,
+    captions_that_are_formulas_export_as_text,
     a_worker_that_lost_its_lease_writes_nothing,
     a_sync_that_keeps_failing_is_shown_and_retry_revives_it,
     rate_limits_wait_for_retry_after,
