@@ -7,6 +7,7 @@
 #   make e2e     only the Playwright suite, against a release build
 #   make size    release wasm, JS and CSS sizes: raw, gzip and brotli
 #   make bench   benchmarks (figures only, never pass/fail on time): login latency at 20/s;
+#                sign-up and reset timing for known vs unknown addresses (200 pairs);
 #                TikTok analytics at 5 accounts x 1,000 videos x 365 days
 #   make help    this list
 
@@ -102,6 +103,8 @@ size: apt-packages build
 bench: setup-build
 	$(call say,Benchmark: login latency (release build))
 	cargo bench --locked -p server --bench login
+	$(call say,Benchmark: does answer timing reveal accounts? (200 pairs of sign-ups and reset requests))
+	cargo bench --locked -p server --bench enumeration
 	$(call say,Benchmark: TikTok analytics at scale (release build; about 25 minutes: a year of real sync))
 	cargo bench --locked -p server --bench analytics
 

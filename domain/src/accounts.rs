@@ -124,15 +124,57 @@ pub fn check_time_zone(zone: &str) -> Result<String> {
         .map_err(|_| Error::invalid("time_zone", "time_zone_invalid"))
 }
 
-/// Emails a security alert about `user`'s account to `to` (their address, or a former one).
-fn send_alert_to(services: &Services, to: &str, user: &user::Model, alert: Alert) {
-    let link = services.config.link("/account/security");
-    services.mailer.send_later(templates::alert(to, &user.locale, &user.display_name, &alert, &link));
+/// Emails a security alert about `user`'s account to `to` (their address, or a former one), at
+/// most five an hour per user: past that they are logged, not sent, so whoever holds a session
+/// cannot flood the owner's inbox with them.
+async fn send_alert_to(services: &Services, to: &str, user: &user::Model, alert: Alert, now: DateTime<Utc>) {
+    match throttle::reserve(&services.db, Key::AlertsFor(user.id), now).await {
+        Ok(Admission::Admitted { .. }) => {
+            let link = services.config.link("/account/security");
+            services.mailer.send_later(templates::alert(to, &user.locale, &user.display_name, &alert, &link));
+        }
+        Ok(Admission::Refused(_)) => {
+            tracing::warn!(user = user.id, ?alert, "alert not mailed: five this hour")
+        }
+        Err(err) => tracing::error!(user = user.id, error = %err, "alert not mailed"),
+    }
 }
 
 /// Emails a security alert to the account's own address.
-fn send_alert(services: &Services, user: &user::Model, alert: Alert) {
-    send_alert_to(services, &user.email, user, alert);
+async fn send_alert(services: &Services, user: &user::Model, alert: Alert, now: DateTime<Utc>) {
+    send_alert_to(services, &user.email, user, alert, now).await;
+}
+
+/// Inside a write transaction: refuses ([`Error::Unauthorized`]) unless `current`'s user still
+/// has the password this request checked and `current` is still live, and holds the user's row
+/// until the commit. A reset or password change that commits while a slower request is on its
+/// way therefore wins: the request finds the hash or its session gone instead of writing after
+/// it (a new session, a new link, an old password back).
+async fn ensure_unchanged(
+    txn: &sea_orm::DatabaseTransaction,
+    current: &session::Resolved,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    ensure_password_unchanged(txn, &current.user, now).await?;
+    if !session::is_live(txn, current.session.id).await? {
+        return Err(Error::Unauthorized);
+    }
+    Ok(())
+}
+
+/// The user part of [`ensure_unchanged`]: their password hash is still `user.password_hash`.
+async fn ensure_password_unchanged(
+    txn: &sea_orm::DatabaseTransaction,
+    user: &user::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let held = user::Entity::update_many()
+        .col_expr(user::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(user::Column::Id.eq(user.id))
+        .filter(user::Column::PasswordHash.eq(user.password_hash.clone()))
+        .exec(txn)
+        .await?;
+    if held.rows_affected == 1 { Ok(()) } else { Err(Error::Unauthorized) }
 }
 
 /// Checks a password a signed-in user typed to confirm a sensitive change. Attempts are counted
@@ -181,7 +223,7 @@ async fn end_for_guessing(
         now,
     )
     .await?;
-    Err(Error::Unauthorized)
+    Err(Error::invalid("password", "signed_out_after_guesses"))
 }
 
 fn limit(services: &Services, action: Action, meta: &RequestMeta) -> Result<()> {
@@ -431,7 +473,10 @@ async fn create_account(
     audit::record(&txn, Some(created.id), EventKind::Registered, meta, None, now).await?;
     txn.commit().await?;
 
-    reserve_mail(services, &email, None, now).await?;
+    if let Err(err) = reserve_mail(services, &email, None, now).await {
+        tracing::warn!(user = created.id, error = %err, "account created; verification link not mailed");
+        return Ok(());
+    }
     let link = services.config.link(&format!("/verify-email?token={}", token.expose_secret()));
     services.mailer.send_later(templates::verify_email(&email, locale, &display_name, &link));
     Ok(())
@@ -545,7 +590,11 @@ pub async fn login(
     // Whoever knows the password may start over the in-session checks a session used up.
     throttle::clear(db, Key::PasswordCheck(user.id)).await?;
     if user.totp_enabled_at.is_some() {
-        let pending = session::create(db, user.id, Stage::SecondFactor, meta, now).await?;
+        let txn = crate::db::begin_write(db).await?;
+        // A reset that committed while the hash was checked wins over this login.
+        ensure_password_unchanged(&txn, &user, now).await?;
+        let pending = session::create(&txn, user.id, Stage::SecondFactor, meta, now).await?;
+        txn.commit().await?;
         return Ok(LoginOutcome::SecondFactorNeeded(pending));
     }
     finish_login(services, &user, meta, now).await.map(LoginOutcome::SignedIn)
@@ -558,17 +607,20 @@ async fn finish_login(
     meta: &RequestMeta,
     now: DateTime<Utc>,
 ) -> Result<NewSession> {
-    let db = &services.db;
-    let known = session::known_user_agent(db, user.id, &meta.user_agent).await?;
-    let new_session = session::create(db, user.id, Stage::Active, meta, now).await?;
-    audit::record(db, Some(user.id), EventKind::Login, meta, None, now).await?;
+    let txn = crate::db::begin_write(&services.db).await?;
+    // The password checked is still the account's (no reset or change committed meanwhile).
+    ensure_password_unchanged(&txn, user, now).await?;
+    let known = session::known_user_agent(&txn, user.id, &meta.user_agent).await?;
+    let new_session = session::create(&txn, user.id, Stage::Active, meta, now).await?;
+    audit::record(&txn, Some(user.id), EventKind::Login, meta, None, now).await?;
+    txn.commit().await?;
     if !known {
         let alert = Alert::NewDevice {
             user_agent: meta.user_agent.clone(),
             ip: meta.ip.to_string(),
             when: now.format("%Y-%m-%d %H:%M UTC").to_string(),
         };
-        send_alert(services, user, alert);
+        send_alert(services, user, alert, now).await;
     }
     Ok(new_session)
 }
@@ -608,6 +660,8 @@ pub async fn complete_second_factor(
         audit::record(db, Some(user.id), EventKind::LoginFailed, meta, Some("second factor"), now).await?;
         if locks {
             audit::record(db, Some(user.id), EventKind::LockedOut, meta, Some("second factor"), now).await?;
+            // Whoever typed these knew the password: the owner should hear of it.
+            send_alert(services, user, Alert::SecondFactorFailures { ip: meta.ip.to_string() }, now).await;
         }
         return Err(Error::invalid("code", "code_invalid"));
     };
@@ -723,7 +777,9 @@ pub async fn request_password_reset(
 /// The part of [`request_password_reset`] that depends on whether the address has an account.
 async fn send_reset_link(services: &Services, email: &str, now: DateTime<Utc>) -> Result<()> {
     let Some(user) = find_user_by_email(&services.db, email).await? else { return Ok(()) };
-    reserve_mail(services, &user.email, None, now).await?;
+    if let Admission::Refused(wait) = throttle::reserve(&services.db, Key::ResetTo(&user.email), now).await? {
+        return Err(refused(wait));
+    }
     let token = issue_token(&services.db, user.id, Purpose::ResetPassword, None, now).await?;
     let link = services.config.link(&format!("/reset-password?token={}", token.expose_secret()));
     services.mailer.send_later(templates::reset_password(
@@ -780,13 +836,27 @@ pub async fn reset_password(
             .exec(&txn)
             .await?;
     }
+    if user.totp_enabled_at.is_none() {
+        drop_pending_setup(&mut active);
+    }
     active.update(&txn).await?;
     end_links(&txn, user.id, None, now).await?;
     session::revoke_all_except(&txn, user.id, None).await?;
     audit::record(&txn, Some(user.id), EventKind::PasswordReset, meta, None, now).await?;
     txn.commit().await?;
-    send_alert(services, &user, Alert::PasswordChanged);
+    // Proving the address lifts every lock others may have run the account into.
+    for key in [Key::Login(&user.email), Key::SecondFactor(user.id), Key::PasswordCheck(user.id)] {
+        throttle::clear(&services.db, key).await?;
+    }
+    send_alert(services, &user, Alert::PasswordChanged, now).await;
     Ok(())
+}
+
+/// Forgets a 2FA setup that was started but never confirmed.
+fn drop_pending_setup(active: &mut user::ActiveModel) {
+    active.totp_secret = Set(None);
+    active.totp_key_id = Set(None);
+    active.totp_setup_session_id = Set(None);
 }
 
 /// Changes the password of a signed-in user (the current one is required) and ends every other
@@ -804,15 +874,19 @@ pub async fn change_password(
     check_password("new_password", new_password, &user.email, &user.display_name)?;
     let hash = services.passwords.hash(new_password).await?;
     let txn = crate::db::begin_write(&services.db).await?;
+    ensure_unchanged(&txn, current, now).await?;
     let mut active = user.clone().into_active_model();
     active.password_hash = Set(hash);
     active.updated_at = Set(now);
+    if user.totp_enabled_at.is_none() {
+        drop_pending_setup(&mut active);
+    }
     active.update(&txn).await?;
     end_links(&txn, user.id, None, now).await?;
     session::revoke_all_except(&txn, user.id, Some(current.session.id)).await?;
     audit::record(&txn, Some(user.id), EventKind::PasswordChanged, meta, None, now).await?;
     txn.commit().await?;
-    send_alert(services, user, Alert::PasswordChanged);
+    send_alert(services, user, Alert::PasswordChanged, now).await;
     Ok(())
 }
 
@@ -868,6 +942,9 @@ pub async fn request_email_change(
     reserve_mail(services, &new_email, Some(user.id), now).await?;
     // Taken addresses get the same answer; the confirmation will fail for them.
     let txn = crate::db::begin_write(&services.db).await?;
+    // Holds the user's row: a reset committing meanwhile either ends this link or refuses it, and
+    // two requests at once cannot both leave a live link.
+    ensure_unchanged(&txn, current, now).await?;
     end_links(&txn, user.id, Some(Purpose::ChangeEmail), now).await?;
     let token = issue_token(&txn, user.id, Purpose::ChangeEmail, Some(new_email.clone()), now).await?;
     audit::record(&txn, Some(user.id), EventKind::EmailChangeRequested, meta, None, now).await?;
@@ -879,7 +956,7 @@ pub async fn request_email_change(
         &user.display_name,
         &link,
     ));
-    send_alert(services, user, Alert::EmailChangeRequested { new_email });
+    send_alert(services, user, Alert::EmailChangeRequested { new_email }, now).await;
     Ok(())
 }
 
@@ -905,18 +982,30 @@ pub async fn confirm_email_change(
     active.email = Set(new_email.clone());
     active.email_verified_at = Set(Some(now));
     active.updated_at = Set(now);
-    active.update(&txn).await?;
+    match active.update(&txn).await {
+        Ok(_) => {}
+        // Another account took the address after the check above.
+        Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(Error::invalid("email", "email_taken"));
+        }
+        Err(err) => return Err(err.into()),
+    }
     end_links(&txn, user.id, None, now).await?;
     let rotated = match current.filter(|current| current.user.id == user.id) {
-        Some(current) => Some(session::rotate(&txn, current, meta, now).await?),
-        None => {
-            session::revoke_all_except(&txn, user.id, None).await?;
-            None
-        }
+        Some(current) => match session::rotate(&txn, current, meta, now).await {
+            Ok(rotated) => Some(rotated),
+            // That session ended meanwhile: it gets no successor.
+            Err(Error::Unauthorized) => None,
+            Err(err) => return Err(err),
+        },
+        None => None,
     };
+    if rotated.is_none() {
+        session::revoke_all_except(&txn, user.id, None).await?;
+    }
     audit::record(&txn, Some(user.id), EventKind::EmailChanged, meta, None, now).await?;
     txn.commit().await?;
-    send_alert_to(services, &old_email, &user, Alert::EmailChanged { new_email });
+    send_alert_to(services, &old_email, &user, Alert::EmailChanged { new_email }, now).await;
     Ok(rotated)
 }
 
@@ -931,8 +1020,10 @@ pub struct TotpSetup {
     pub qr_svg: String,
 }
 
-/// Starts (or restarts) 2FA setup: the password is required (a browser left signed in must not
-/// enrol someone else's authenticator); a new secret is sealed and stored, not yet enabled.
+/// Starts (or restarts) 2FA setup: the address must be confirmed (an account set up by someone
+/// who does not own the address must not gain a factor its owner cannot remove by a reset) and
+/// the password is required (a browser left signed in must not enrol someone else's
+/// authenticator). A new secret is sealed and stored, not yet enabled, for this session only.
 pub async fn begin_totp_setup(
     services: &Services,
     current: &session::Resolved,
@@ -944,52 +1035,68 @@ pub async fn begin_totp_setup(
     if user.totp_enabled_at.is_some() {
         return Err(Error::invalid("code", "two_factor_already_on"));
     }
+    require_verified(user)?;
     require_password(services, current, password, "password", meta, now).await?;
     let secret = totp::new_secret()?;
     let sealed =
         services.vault.seal(&secret, totp_binding(user.id)).map_err(|e| Error::Internal(e.to_string()))?;
+    let txn = crate::db::begin_write(&services.db).await?;
+    ensure_unchanged(&txn, current, now).await?;
     let mut active = user.clone().into_active_model();
     active.totp_secret = Set(Some(sealed.bytes));
     active.totp_key_id = Set(Some(sealed.key_id));
+    active.totp_setup_session_id = Set(Some(current.session.id));
     active.totp_last_step = Set(None);
     active.updated_at = Set(now);
-    active.update(&services.db).await?;
+    active.update(&txn).await?;
+    txn.commit().await?;
     let uri = totp::provisioning_uri(&secret, &user.email)?;
     let qr_svg = totp::qr_svg(&uri)?;
     Ok(TotpSetup { secret, uri, qr_svg })
 }
 
-/// 2FA just turned on: the recovery codes (shown for [`RECOVERY_CODES_SHOWN_FOR`], stored only
-/// hashed) and the session that replaces the caller's.
+/// New recovery codes, as 2FA turns on or they are replaced: the codes (shown for
+/// [`RECOVERY_CODES_SHOWN_FOR`], stored only hashed) and the session that replaces the caller's.
 #[derive(Debug)]
-pub struct TwoFactorOn {
+pub struct RecoveryCodesIssued {
     /// The ten recovery codes.
     pub codes: Vec<SecretString>,
     /// The new session; every other one ended.
     pub session: NewSession,
 }
 
-/// Turns 2FA on once the user proves their app works (the code's step is the first accepted).
-/// Every other session ends and this one is replaced.
+/// Turns 2FA on once the user proves their app works (the code's step is the first accepted),
+/// from the session that started the setup only. Every other session ends and this one is
+/// replaced.
 pub async fn confirm_totp_setup(
     services: &Services,
     current: &session::Resolved,
     code: &str,
     meta: &RequestMeta,
     now: DateTime<Utc>,
-) -> Result<TwoFactorOn> {
+) -> Result<RecoveryCodesIssued> {
     let user = &current.user;
     if user.totp_enabled_at.is_some() {
         return Err(Error::invalid("code", "two_factor_already_on"));
+    }
+    if user.totp_setup_session_id != Some(current.session.id) {
+        return Err(Error::invalid("code", "two_factor_setup_elsewhere"));
     }
     let Some(step) = check_totp(services, user, code, now)? else {
         return Err(Error::invalid("code", "code_invalid"));
     };
     let txn = crate::db::begin_write(&services.db).await?;
+    ensure_unchanged(&txn, current, now).await?;
+    // The secret the code was checked against is still the one stored (no restart meanwhile).
+    let stored = user::Entity::find_by_id(user.id).one(&txn).await?.ok_or(Error::NotFound)?;
+    if stored.totp_secret != user.totp_secret || stored.totp_setup_session_id != Some(current.session.id) {
+        return Err(Error::invalid("code", "two_factor_setup_elsewhere"));
+    }
     let codes = replace_recovery_codes(&txn, user.id).await?;
     let shown = seal_codes(services, user.id, &codes)?;
     let mut active = user.clone().into_active_model();
     active.totp_enabled_at = Set(Some(now));
+    active.totp_setup_session_id = Set(None);
     active.totp_last_step = Set(Some(step));
     active.recovery_codes_shown = Set(Some(shown.bytes));
     active.recovery_codes_key_id = Set(Some(shown.key_id));
@@ -999,8 +1106,8 @@ pub async fn confirm_totp_setup(
     let session = session::rotate(&txn, current, meta, now).await?;
     audit::record(&txn, Some(user.id), EventKind::TwoFactorEnabled, meta, None, now).await?;
     txn.commit().await?;
-    send_alert(services, user, Alert::TwoFactorEnabled);
-    Ok(TwoFactorOn { codes, session })
+    send_alert(services, user, Alert::TwoFactorEnabled, now).await;
+    Ok(RecoveryCodesIssued { codes, session })
 }
 
 async fn replace_recovery_codes(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<SecretString>> {
@@ -1016,20 +1123,22 @@ async fn replace_recovery_codes(db: &impl ConnectionTrait, user_id: i64) -> Resu
     Ok(codes)
 }
 
-/// Replaces the recovery codes (the password is required); returns the new ones.
+/// Replaces the recovery codes (the password is required); returns the new ones and the session
+/// that replaces the caller's (every other one ends, so no other browser sees the new codes).
 pub async fn regenerate_recovery_codes(
     services: &Services,
     current: &session::Resolved,
     password: &SecretString,
     meta: &RequestMeta,
     now: DateTime<Utc>,
-) -> Result<Vec<SecretString>> {
+) -> Result<RecoveryCodesIssued> {
     let user = &current.user;
     if user.totp_enabled_at.is_none() {
         return Err(Error::Forbidden);
     }
     require_password(services, current, password, "password", meta, now).await?;
     let txn = crate::db::begin_write(&services.db).await?;
+    ensure_unchanged(&txn, current, now).await?;
     let codes = replace_recovery_codes(&txn, user.id).await?;
     let shown = seal_codes(services, user.id, &codes)?;
     let mut active = user.clone().into_active_model();
@@ -1038,9 +1147,10 @@ pub async fn regenerate_recovery_codes(
     active.recovery_codes_shown_until = Set(Some(now + RECOVERY_CODES_SHOWN_FOR));
     active.updated_at = Set(now);
     active.update(&txn).await?;
+    let session = session::rotate(&txn, current, meta, now).await?;
     audit::record(&txn, Some(user.id), EventKind::RecoveryCodesRegenerated, meta, None, now).await?;
     txn.commit().await?;
-    Ok(codes)
+    Ok(RecoveryCodesIssued { codes, session })
 }
 
 fn seal_codes(services: &Services, user_id: i64, codes: &[SecretString]) -> Result<Sealed> {
@@ -1088,8 +1198,10 @@ pub async fn acknowledge_recovery_codes(
 }
 
 /// The 2FA setup in progress (secret stored, not yet confirmed), for showing again.
-pub fn totp_setup_in_progress(services: &Services, user: &user::Model) -> Result<Option<TotpSetup>> {
-    if user.totp_enabled_at.is_some() {
+pub fn totp_setup_in_progress(services: &Services, current: &session::Resolved) -> Result<Option<TotpSetup>> {
+    let user = &current.user;
+    // Only the session that started it sees the secret.
+    if user.totp_enabled_at.is_some() || user.totp_setup_session_id != Some(current.session.id) {
         return Ok(None);
     }
     let Some(secret) = open_totp_secret(services, user)? else { return Ok(None) };
@@ -1117,9 +1229,14 @@ pub async fn disable_totp(
     now: DateTime<Utc>,
 ) -> Result<NewSession> {
     let user = &current.user;
+    if user.totp_enabled_at.is_none() {
+        return Err(Error::Forbidden);
+    }
     require_password(services, current, password, "password", meta, now).await?;
     let txn = crate::db::begin_write(&services.db).await?;
+    ensure_unchanged(&txn, current, now).await?;
     let mut active = user.clone().into_active_model();
+    active.totp_setup_session_id = Set(None);
     active.totp_secret = Set(None);
     active.totp_key_id = Set(None);
     active.totp_enabled_at = Set(None);
@@ -1133,7 +1250,7 @@ pub async fn disable_totp(
     let session = session::rotate(&txn, current, meta, now).await?;
     audit::record(&txn, Some(user.id), EventKind::TwoFactorDisabled, meta, None, now).await?;
     txn.commit().await?;
-    send_alert(services, user, Alert::TwoFactorDisabled);
+    send_alert(services, user, Alert::TwoFactorDisabled, now).await;
     Ok(session)
 }
 
@@ -1227,6 +1344,7 @@ mod tests {
             recovery_codes_key_id: None,
             totp_last_step: None,
             recovery_codes_shown_until: None,
+            totp_setup_session_id: None,
         };
         assert!(matches!(require_verified(&user), Err(Error::Invalid { code: "email_unverified", .. })));
         user.email_verified_at = Some(now);

@@ -75,12 +75,21 @@ async fn session_of(
     (token, current)
 }
 
-/// Turns 2FA on for the session's user; returns the secret and the replacing session.
+/// Confirms `email` with the link mailed at sign-up.
+async fn verify(services: &Services, email: &str) {
+    let link = link_to(services, email, "Konfirmasi").await;
+    accounts::verify_email(services, &link, &meta(), t0()).await.expect("verify");
+}
+
+/// Confirms the address, then turns 2FA on for the session's user; returns the secret and the
+/// replacing session.
 async fn enable_two_factor(
     services: &Services,
     current: &session::Resolved,
     now: DateTime<Utc>,
-) -> (SecretString, accounts::TwoFactorOn) {
+) -> (SecretString, accounts::RecoveryCodesIssued) {
+    verify(services, &current.user.email).await;
+    let current = &session::Resolved { user: user_by_id(services, current.user.id).await, ..current.clone() };
     let setup =
         accounts::begin_totp_setup(services, current, &secret(PASSWORD), &meta(), now).await.expect("setup");
     let current = session::Resolved { user: user_by_id(services, current.user.id).await, ..current.clone() };
@@ -295,6 +304,13 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
     register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
+    let unverified = accounts::begin_totp_setup(&services, &current, &secret(PASSWORD), &meta(), t0()).await;
+    assert!(
+        matches!(unverified, Err(Error::Invalid { code: "email_unverified", .. })),
+        "2FA needs a confirmed address: {unverified:?}"
+    );
+    verify(&services, "ayu@example.id").await;
+    let current = session::Resolved { user: user_by_id(&services, current.user.id).await, ..current };
     let wrong = accounts::begin_totp_setup(&services, &current, &secret("wrong"), &meta(), t0()).await;
     assert!(
         matches!(wrong, Err(Error::Invalid { field: "password", .. })),
@@ -305,7 +321,8 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
         .expect("setup");
     assert!(setup.qr_svg.starts_with("<svg"));
     let ayu = user_by_email(&services, "ayu@example.id").await;
-    let again = accounts::totp_setup_in_progress(&services, &ayu).expect("open").expect("in progress");
+    let current = session::Resolved { user: ayu.clone(), ..current };
+    let again = accounts::totp_setup_in_progress(&services, &current).expect("open").expect("in progress");
     assert_eq!(again.secret.expose_secret(), setup.secret.expose_secret());
     assert!(ayu.totp_secret.is_some() && ayu.totp_enabled_at.is_none());
     assert!(
@@ -317,7 +334,6 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
         "stored encrypted"
     );
 
-    let current = session::Resolved { user: ayu.clone(), ..current };
     let now_secs = secs(t0());
     let wrong = accounts::confirm_totp_setup(&services, &current, "000000", &meta(), t0()).await;
     assert!(matches!(wrong, Err(Error::Invalid { field: "code", .. })));
@@ -604,14 +620,14 @@ async fn every_link_ends_when_the_owner_changes_their_proof(db: DatabaseConnecti
     assert!(matches!(stale, Err(Error::Invalid { field: "token", .. })), "after an email change: {stale:?}");
 }
 
-/// Finding 1: whoever registered an address they do not own loses what they set up when the
-/// owner resets the password from their inbox.
+/// Finding 1: whoever registered an address they do not own cannot add a factor the owner could
+/// not remove, and loses their pending changes when the owner resets the password.
 async fn a_reset_of_an_unverified_account_clears_the_earlier_holders_setup(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
     register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("squatter registers");
     let (_, squatter) = session_of(&services, "ayu@example.id", t0()).await;
-    let (_, on) = enable_two_factor(&services, &squatter, t0()).await;
-    let squatter = resolved_new(&services, &on.session, t0()).await;
+    let refused = accounts::begin_totp_setup(&services, &squatter, &secret(PASSWORD), &meta(), t0()).await;
+    assert!(matches!(refused, Err(Error::Invalid { code: "email_unverified", .. })), "{refused:?}");
     accounts::request_email_change(
         &services,
         &squatter,
@@ -630,16 +646,21 @@ async fn a_reset_of_an_unverified_account_clears_the_earlier_holders_setup(db: D
 
     let ayu = user_by_email(&services, "ayu@example.id").await;
     assert!(ayu.email_verified_at.is_some());
-    assert!(
-        ayu.totp_enabled_at.is_none() && ayu.totp_secret.is_none(),
-        "the squatter's authenticator is gone"
-    );
-    assert_eq!(accounts::recovery_codes_left(&services.db, ayu.id).await.expect("count"), 0);
+    assert!(ayu.totp_enabled_at.is_none() && ayu.totp_secret.is_none());
+    assert!(resolved_new_opt(&services, &squatter).await.is_none(), "the squatter's session ended");
     let late = accounts::confirm_email_change(&services, &change, None, &meta(), t0()).await;
     assert!(matches!(late, Err(Error::Invalid { field: "token", .. })), "{late:?}");
-    // The owner signs in with the password alone.
     let outcome = accounts::login(&services, "ayu@example.id", &owners, &meta(), t0()).await.expect("login");
     assert!(matches!(outcome, LoginOutcome::SignedIn(_)));
+}
+
+async fn resolved_new_opt(services: &Services, current: &session::Resolved) -> Option<session::Resolved> {
+    use domain::sea_orm::EntityTrait as _;
+    domain::entities::session::Entity::find_by_id(current.session.id)
+        .one(&services.db)
+        .await
+        .expect("query")
+        .map(|_| current.clone())
 }
 
 /// Finding 3: failed logins "as" another namespace's key lock nothing there.
@@ -764,17 +785,17 @@ async fn mail_on_request_is_limited(db: DatabaseConnection) {
         }
     };
     for _ in 0..50 {
-        if to_citra().await >= 5 {
+        if to_citra().await >= 6 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    assert_eq!(to_citra().await, 5, "the sign-up mail and four reset links");
+    assert_eq!(to_citra().await, 6, "the sign-up mail and five reset links (their own budget)");
     // Two hours later the address gets mail again.
     request_reset(&services, "citra@example.id", t0() + Duration::hours(2)).await;
     for _ in 0..200 {
-        if to_citra().await == 6 {
+        if to_citra().await == 7 {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
@@ -857,12 +878,15 @@ async fn in_session_password_guesses_end_the_session(db: DatabaseConnection) {
         "{answers:?}"
     );
     assert!(resolved(&services, &token, t0()).await.is_some(), "four wrong tries are forgiven");
-    let fifth = accounts::disable_totp(&services, &current, &guess(4), &meta(), t0()).await;
-    assert!(matches!(fifth, Err(Error::Unauthorized)), "{fifth:?}");
+    let fifth =
+        accounts::request_email_change(&services, &current, "x@example.id", &guess(4), &meta(), t0()).await;
+    assert!(matches!(fifth, Err(Error::Invalid { code: "signed_out_after_guesses", .. })), "{fifth:?}");
     assert!(resolved(&services, &token, t0()).await.is_none(), "the session ended");
-    // Even the right password is refused while the lock holds.
-    let right = accounts::begin_totp_setup(&services, &current, &secret(PASSWORD), &meta(), t0()).await;
-    assert!(matches!(right, Err(Error::Unauthorized)), "{right:?}");
+    // Whoever can sign in again with the password starts afresh.
+    let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
+    accounts::change_password(&services, &current, &secret(PASSWORD), &guess(99), &meta(), t0())
+        .await
+        .expect("the owner, signed in again, may change it");
 }
 
 /// Finding 14: two first sign-ups at once make one operator.
@@ -932,6 +956,106 @@ async fn security_changes_replace_the_session(db: DatabaseConnection) {
     assert_eq!(resolved_new(&services, &rotated, t0()).await.user.email, "ayu@new.example.id");
 }
 
+/// Review: a request already on its way when a reset commits writes nothing after it.
+async fn a_request_in_flight_during_a_reset_changes_nothing(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    let (_, thief) = session_of(&services, "ayu@example.id", t0()).await;
+    // The thief's requests were checked against the old password and session...
+    request_reset(&services, "ayu@example.id", t0()).await;
+    let reset = link_to(&services, "ayu@example.id", "Atur ulang").await;
+    let owners = secret("teh manis dingin dua gelas");
+    accounts::reset_password(&services, &reset, &owners, &meta(), t0()).await.expect("reset");
+    // ...and arrive after the reset: each is refused, none leaves a session, link or password.
+    let changed = accounts::change_password(
+        &services,
+        &thief,
+        &secret(PASSWORD),
+        &secret("es teh manis pakai es batu"),
+        &meta(),
+        t0(),
+    )
+    .await;
+    assert!(matches!(changed, Err(Error::Unauthorized)), "{changed:?}");
+    let link = accounts::request_email_change(
+        &services,
+        &thief,
+        "thief@evil.example",
+        &secret(PASSWORD),
+        &meta(),
+        t0(),
+    )
+    .await;
+    assert!(matches!(link, Err(Error::Unauthorized)), "{link:?}");
+    let tokens = domain::entities::account_token::Entity::find().all(&services.db).await.expect("tokens");
+    assert!(tokens.iter().all(|t| t.used_at.is_some()), "no live link: {tokens:?}");
+    let sessions = domain::entities::session::Entity::find().all(&services.db).await.expect("sessions");
+    assert!(sessions.is_empty(), "no session after the reset: {sessions:?}");
+    let outcome = accounts::login(&services, "ayu@example.id", &owners, &meta(), t0()).await.expect("owner");
+    assert!(matches!(outcome, LoginOutcome::SignedIn(_)));
+}
+
+/// Review: a 2FA setup belongs to the session that started it.
+async fn a_two_factor_setup_is_seen_and_finished_by_its_session_only(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    verify(&services, "ayu@example.id").await;
+    let (_, owner) = session_of(&services, "ayu@example.id", t0()).await;
+    let (_, thief) = session_of(&services, "ayu@example.id", t0()).await;
+    let setup =
+        accounts::begin_totp_setup(&services, &owner, &secret(PASSWORD), &meta(), t0()).await.expect("setup");
+    let thief = session::Resolved { user: user_by_id(&services, thief.user.id).await, ..thief };
+    assert!(
+        accounts::totp_setup_in_progress(&services, &thief).expect("open").is_none(),
+        "the secret is not shown"
+    );
+    let code = totp::code_at(&setup.secret, "ayu@example.id", secs(t0())).expect("code");
+    let stolen = accounts::confirm_totp_setup(&services, &thief, &code, &meta(), t0()).await;
+    assert!(matches!(stolen, Err(Error::Invalid { code: "two_factor_setup_elsewhere", .. })), "{stolen:?}");
+    let owner = session::Resolved { user: user_by_id(&services, owner.user.id).await, ..owner };
+    assert!(accounts::totp_setup_in_progress(&services, &owner).expect("open").is_some());
+    accounts::confirm_totp_setup(&services, &owner, &code, &meta(), t0())
+        .await
+        .expect("the owner finishes it");
+}
+
+/// Review: a reset lifts the locks others ran the account into, and has a mail budget of its own.
+async fn a_reset_gets_through_locks_and_notices(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    for _ in 0..6 {
+        let _ = accounts::login(&services, "ayu@example.id", &secret("wrong password!"), &meta(), t0()).await;
+        // Sign-ups "as" the owner use up the notices to that address, not the reset links.
+        register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("same answer");
+    }
+    let locked = accounts::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), t0()).await;
+    assert!(matches!(locked, Err(Error::RateLimited { .. })), "{locked:?}");
+    request_reset(&services, "ayu@example.id", t0()).await;
+    let reset = link_to(&services, "ayu@example.id", "Atur ulang").await;
+    let owners = secret("teh manis dingin dua gelas");
+    accounts::reset_password(&services, &reset, &owners, &meta(), t0()).await.expect("reset");
+    let outcome =
+        accounts::login(&services, "ayu@example.id", &owners, &meta(), t0()).await.expect("unlocked");
+    assert!(matches!(outcome, LoginOutcome::SignedIn(_)));
+}
+
+/// Review: repeated wrong second-factor codes lock that step and tell the owner.
+async fn wrong_second_factor_codes_alert_the_owner(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
+    let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
+    enable_two_factor(&services, &current, t0()).await;
+    for _ in 0..5 {
+        let pending = owing_second_factor(&services, "ayu@example.id", t0()).await;
+        let wrong = accounts::complete_second_factor(&services, &pending, "000000", &meta(), t0()).await;
+        assert!(matches!(wrong, Err(Error::Invalid { .. })), "{wrong:?}");
+    }
+    let pending = owing_second_factor(&services, "ayu@example.id", t0()).await;
+    let locked = accounts::complete_second_factor(&services, &pending, "000000", &meta(), t0()).await;
+    assert!(matches!(locked, Err(Error::RateLimited { .. })), "{locked:?}");
+    mail_where(&services, |m| m.to == "ayu@example.id" && m.subject.contains("salah berulang kali")).await;
+}
+
 db_tests!(
     housekeeping_deletes_what_has_expired,
     register_verify_and_log_in,
@@ -955,4 +1079,8 @@ db_tests!(
     in_session_password_guesses_end_the_session,
     first_sign_ups_at_once_make_one_operator,
     security_changes_replace_the_session,
+    a_request_in_flight_during_a_reset_changes_nothing,
+    a_two_factor_setup_is_seen_and_finished_by_its_session_only,
+    a_reset_gets_through_locks_and_notices,
+    wrong_second_factor_codes_alert_the_owner,
 );

@@ -2,6 +2,8 @@
 //! - `users.totp_last_step`: the last TOTP time step accepted, so a code works once;
 //! - `users.recovery_codes_shown_until`: new recovery codes are shown for minutes, not until
 //!   acknowledged;
+//! - `users.totp_setup_session_id`: a 2FA setup in progress belongs to the session that started
+//!   it (no other session sees its secret or can finish it);
 //! - at most one operator (`users.role = 'admin'`), enforced by a unique partial index, so two
 //!   first sign-ups at once cannot both become it (extra operators an earlier race made are
 //!   turned back into members, keeping the oldest);
@@ -19,6 +21,7 @@ enum Users {
     Table,
     TotpLastStep,
     RecoveryCodesShownUntil,
+    TotpSetupSessionId,
 }
 
 #[async_trait::async_trait]
@@ -37,6 +40,14 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(Users::Table)
                     .add_column(timestamp_with_time_zone_null(Users::RecoveryCodesShownUntil))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .add_column(big_integer_null(Users::TotpSetupSessionId))
                     .to_owned(),
             )
             .await?;
@@ -61,7 +72,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.get_connection().execute_unprepared("DROP INDEX idx_users_one_operator").await?;
-        for column in [Users::RecoveryCodesShownUntil, Users::TotpLastStep] {
+        for column in [Users::TotpSetupSessionId, Users::RecoveryCodesShownUntil, Users::TotpLastStep] {
             manager.alter_table(Table::alter().table(Users::Table).drop_column(column).to_owned()).await?;
         }
         Ok(())

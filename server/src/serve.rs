@@ -66,6 +66,7 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
     }
     spawn_housekeeping(services.clone());
     tokio::spawn(crate::worker::run(services.clone()));
+    let finishing = services.clone();
     let state = AppState { leptos_options, services };
     let router = crate::router::build(state, sandbox).context("cannot build the router")?;
 
@@ -74,6 +75,10 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {addr} (is another server running there?)"))?;
     tracing::info!("Soco is listening on http://{addr}");
     crate::listen::serve(listener, router, header_read_timeout, shutdown_signal()).await;
+    // Sign-ups and reset requests answered just before the signal still do their account work.
+    if tokio::time::timeout(std::time::Duration::from_secs(10), finishing.settle()).await.is_err() {
+        tracing::warn!("background work still running after 10 s; stopping anyway");
+    }
     db.close().await.context("cannot close the database")?;
     tracing::info!("stopped");
     Ok(())

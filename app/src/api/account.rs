@@ -177,7 +177,7 @@ pub async fn get_security_overview() -> Result<SecurityOverview, AppError> {
     let session = crate::ssr::require_session()?;
     let user = &session.user;
     let now = chrono::Utc::now();
-    let setup = domain::accounts::totp_setup_in_progress(&services, user)?.map(|setup| TotpSetupView {
+    let setup = domain::accounts::totp_setup_in_progress(&services, &session)?.map(|setup| TotpSetupView {
         secret: setup
             .secret
             .expose_secret()
@@ -229,7 +229,8 @@ pub async fn begin_two_factor(password: String) -> Result<(), AppError> {
 #[server]
 pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
     let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
-    let on = domain::accounts::confirm_totp_setup(&services, &session, &code, &meta, chrono::Utc::now()).await?;
+    let on =
+        domain::accounts::confirm_totp_setup(&services, &session, &code, &meta, chrono::Utc::now()).await?;
     crate::ssr::set_session_cookie(&services, &on.session)?;
     crate::ssr::redirect_local("/account/recovery-codes");
     Ok(())
@@ -240,17 +241,18 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
 pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
     let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
     let replaced =
-        domain::accounts::disable_totp(&services, &session, &password.into(), &meta, chrono::Utc::now()).await?;
+        domain::accounts::disable_totp(&services, &session, &password.into(), &meta, chrono::Utc::now())
+            .await?;
     crate::ssr::set_session_cookie(&services, &replaced)?;
     crate::ssr::redirect_local("/account/security?two_factor_off=1");
     Ok(())
 }
 
-/// Replaces the recovery codes (password required).
+/// Replaces the recovery codes (password required; this session is replaced, every other one ends).
 #[server]
 pub async fn regenerate_recovery_codes(password: String) -> Result<(), AppError> {
     let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
-    domain::accounts::regenerate_recovery_codes(
+    let issued = domain::accounts::regenerate_recovery_codes(
         &services,
         &session,
         &password.into(),
@@ -258,6 +260,7 @@ pub async fn regenerate_recovery_codes(password: String) -> Result<(), AppError>
         chrono::Utc::now(),
     )
     .await?;
+    crate::ssr::set_session_cookie(&services, &issued.session)?;
     crate::ssr::redirect_local("/account/recovery-codes");
     Ok(())
 }

@@ -101,13 +101,23 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Confirms a new email address from its link.
+/// Confirms a new email address from its link. Every session of the account ends; a browser
+/// signed in to it gets a new one, any other signs in again.
 #[server]
 pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     let services = crate::ssr::services()?;
     let context = crate::ssr::request_context()?;
-    domain::accounts::confirm_email_change(&services, &token, &context.meta, chrono::Utc::now()).await?;
-    crate::ssr::redirect_local("/account?email_changed=1");
+    let current = context.session.as_ref().filter(|s| s.stage == domain::auth::session::Stage::Active);
+    let rotated =
+        domain::accounts::confirm_email_change(&services, &token, current, &context.meta, chrono::Utc::now())
+            .await?;
+    match rotated {
+        Some(session) => {
+            crate::ssr::set_session_cookie(&services, &session)?;
+            crate::ssr::redirect_local("/account?email_changed=1");
+        }
+        None => crate::ssr::redirect_local("/login?email_changed=1"),
+    }
     Ok(())
 }
 

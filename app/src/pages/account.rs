@@ -175,6 +175,9 @@ fn SecurityDetails(overview: SecurityOverview) -> impl IntoView {
     let two_factor = if overview.two_factor {
         view! {
             <p>{t.two_factor_on_text}" "{t.recovery_left}": "<strong>{overview.recovery_codes_left}</strong></p>
+            {(overview.recovery_codes_left == 0).then(|| view! {
+                <div class="notice notice--error" role="alert"><p>{t.no_recovery_codes_left}</p></div>
+            })}
             <FormAlert error=regenerate_error fields=&[] />
             <ActionForm action=regenerate>
                 <Field label=t.password_label name="password" kind="password" autocomplete="current-password" required=true error=regenerate_error />

@@ -103,16 +103,26 @@ pub async fn create(
 }
 
 /// Ends every session of the user and starts a new one in place of `current` (same stage), so a
-/// session id seen before a security change is worth nothing after it. The caller sets the new
-/// cookie.
+/// session id seen before a security change is worth nothing after it. `current` must still be
+/// live: a session ended meanwhile (by a reset, say) gets [`Error::Unauthorized`](crate::Error),
+/// never a successor. The caller sets the new cookie.
 pub async fn rotate(
     db: &impl ConnectionTrait,
     current: &Resolved,
     meta: &RequestMeta,
     now: DateTime<Utc>,
 ) -> Result<NewSession> {
+    let ended = session::Entity::delete_by_id(current.session.id).exec(db).await?;
+    if ended.rows_affected != 1 {
+        return Err(crate::Error::Unauthorized);
+    }
     revoke_all_except(db, current.user.id, None).await?;
     create(db, current.user.id, current.stage, meta, now).await
+}
+
+/// Whether the session `id` still exists (inside a transaction: not ended by another one).
+pub async fn is_live(db: &impl ConnectionTrait, id: i64) -> Result<bool> {
+    Ok(session::Entity::find_by_id(id).one(db).await?.is_some())
 }
 
 /// Finds the live session for a cookie value; expired ones are deleted on sight.

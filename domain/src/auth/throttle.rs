@@ -3,9 +3,9 @@
 //! Each [`Key`] names what is counted in its own namespace (logins per address, second-factor
 //! codes per user, in-session password checks per user, mail sent to an address or asked for by
 //! a user), and each namespace has its [`Policy`]: so many attempts in a window, then a lock that
-//! doubles with each attempt after (logins: 5 in 15 minutes, then 1 minute, 2, 4, ... up to an
-//! hour). Keys are stored as the SHA-256 of `namespace \n value`, so a typed string can never
-//! count against another namespace, and a lockout says nothing about whether an account exists.
+//! doubles with each attempt after (logins: 5 in a day, then 1 minute, 2, 4, ... up to an hour).
+//! Keys are stored as the SHA-256 of `namespace \n value`, so a typed string can never count
+//! against another namespace, and a lockout says nothing about whether an account exists.
 //!
 //! An attempt is [`reserve`]d, atomically, *before* the slow check it guards: it counts as a
 //! failure from the moment it is admitted, so concurrent attempts cannot all pass a limit that
@@ -34,12 +34,24 @@ pub struct Policy {
     pub max_lock: Duration,
 }
 
-/// Password logins, second-factor codes and in-session password checks.
+/// Password logins and in-session password checks: five failures in a day lock for a minute,
+/// each one after doubles the lock up to an hour, and only a success or a quiet day starts over
+/// (a window shorter than the longest lock would let a patient guesser start over every time).
 pub const SIGN_IN: Policy = Policy {
     max_attempts: 5,
-    window: Duration::minutes(15),
+    window: Duration::hours(24),
     first_lock: Duration::minutes(1),
     max_lock: Duration::hours(1),
+};
+
+/// Second-factor codes, which come after a right password: the count lasts a week and the lock
+/// doubles up to a day, so a guesser who has the password gets a few dozen tries a week (the
+/// owner is alerted when the lock first falls).
+pub const SECOND_FACTOR: Policy = Policy {
+    max_attempts: 5,
+    window: Duration::days(7),
+    first_lock: Duration::minutes(1),
+    max_lock: Duration::hours(24),
 };
 
 /// Mail Soco sends on request (links, notices): five an hour per address and per user.
@@ -51,7 +63,7 @@ pub const MAIL: Policy = Policy {
 };
 
 /// The longest window of any policy: counters older than this, and unlocked, are swept.
-const LONGEST_WINDOW: Duration = Duration::hours(1);
+const LONGEST_WINDOW: Duration = Duration::days(7);
 
 /// What one counter counts. Each variant is its own namespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,10 +74,15 @@ pub enum Key<'a> {
     SecondFactor(i64),
     /// Passwords typed by a signed-in user to confirm a sensitive change.
     PasswordCheck(i64),
-    /// Mail sent to a normalised address.
+    /// Mail sent to a normalised address (sign-up links and notices, change links).
     MailTo(&'a str),
+    /// Reset links sent to a normalised address: a budget of their own, so notices others
+    /// trigger cannot use up the owner's way back in.
+    ResetTo(&'a str),
     /// Mail sent because this user asked.
     MailFor(i64),
+    /// Security alerts to a user (so a session holder cannot flood the owner with them).
+    AlertsFor(i64),
 }
 
 impl Key<'_> {
@@ -76,15 +93,18 @@ impl Key<'_> {
             Key::SecondFactor(user_id) => hash_str(&format!("second_factor\n{user_id}")),
             Key::PasswordCheck(user_id) => hash_str(&format!("password_check\n{user_id}")),
             Key::MailTo(email) => hash_str(&format!("mail_to\n{email}")),
+            Key::ResetTo(email) => hash_str(&format!("reset_to\n{email}")),
             Key::MailFor(user_id) => hash_str(&format!("mail_for\n{user_id}")),
+            Key::AlertsFor(user_id) => hash_str(&format!("alerts_for\n{user_id}")),
         }
     }
 
     /// The policy of this key's namespace.
     pub fn policy(&self) -> Policy {
         match self {
-            Key::Login(_) | Key::SecondFactor(_) | Key::PasswordCheck(_) => SIGN_IN,
-            Key::MailTo(_) | Key::MailFor(_) => MAIL,
+            Key::Login(_) | Key::PasswordCheck(_) => SIGN_IN,
+            Key::SecondFactor(_) => SECOND_FACTOR,
+            Key::MailTo(_) | Key::ResetTo(_) | Key::MailFor(_) | Key::AlertsFor(_) => MAIL,
         }
     }
 }
@@ -151,6 +171,16 @@ pub enum Admission {
 /// taken first (`BEGIN IMMEDIATE`), on PostgreSQL the row is locked (`FOR UPDATE`), so two
 /// processes reserving at once are counted one after the other.
 pub async fn reserve(db: &DatabaseConnection, key: Key<'_>, now: DateTime<Utc>) -> Result<Admission> {
+    // A success or the sweep may delete the row between its insert and its lock: start again.
+    for _ in 0..3 {
+        if let Some(admission) = try_reserve(db, key, now).await? {
+            return Ok(admission);
+        }
+    }
+    Err(crate::Error::Internal(format!("throttle row {} keeps vanishing", key.hash())))
+}
+
+async fn try_reserve(db: &DatabaseConnection, key: Key<'_>, now: DateTime<Utc>) -> Result<Option<Admission>> {
     let key_hash = key.hash();
     let txn = crate::db::begin_write(db).await?;
     let fresh = Throttle::fresh(now);
@@ -163,15 +193,13 @@ pub async fn reserve(db: &DatabaseConnection, key: Key<'_>, now: DateTime<Utc>) 
     .on_conflict_do_nothing()
     .exec(&txn)
     .await?;
-    let row = login_throttle::Entity::find_by_id(key_hash.clone())
-        .lock_exclusive()
-        .one(&txn)
-        .await?
-        .ok_or_else(|| crate::Error::Internal(format!("throttle row {key_hash} vanished")))?;
+    let Some(row) = login_throttle::Entity::find_by_id(key_hash).lock_exclusive().one(&txn).await? else {
+        return Ok(None);
+    };
     let state = Throttle::from(row.clone());
     if let Some(wait) = state.locked_for(now) {
         txn.commit().await?;
-        return Ok(Admission::Refused(wait));
+        return Ok(Some(Admission::Refused(wait)));
     }
     let next = state.after_attempt(key.policy(), now);
     let mut active = row.into_active_model();
@@ -180,7 +208,7 @@ pub async fn reserve(db: &DatabaseConnection, key: Key<'_>, now: DateTime<Utc>) 
     active.locked_until = Set(next.locked_until);
     active.update(&txn).await?;
     txn.commit().await?;
-    Ok(Admission::Admitted { locks: next.locked_until.is_some() })
+    Ok(Some(Admission::Admitted { locks: next.locked_until.is_some() }))
 }
 
 /// Forgets the attempts of `key` (after a success).
@@ -238,9 +266,35 @@ mod tests {
 
     #[test]
     fn failures_spread_beyond_the_window_start_over() {
-        let t = attempts(SIGN_IN, &[0, 1, 2, 3, 20]);
+        let day = 24 * 60;
+        let t = attempts(SIGN_IN, &[0, 1, 2, 3, day + 1]);
         assert_eq!(t.failures, 1);
-        assert_eq!(t.locked_for(at(20)), None);
+        assert_eq!(t.locked_for(at(day + 1)), None);
+    }
+
+    #[test]
+    fn a_patient_guesser_does_not_start_over_when_each_lock_ends() {
+        // The attack: wait out each lock, then a quarter of an hour more, and guess again.
+        let mut t = attempts(SIGN_IN, &[0, 0, 0, 0, 0]);
+        let mut minute = 0;
+        let mut guesses = 5;
+        while minute < 24 * 60 - 90 {
+            let wait = t.locked_for(at(minute)).map_or(0, |d| d.num_minutes());
+            minute += wait + 16;
+            t = t.after_attempt(SIGN_IN, at(minute));
+            guesses += 1;
+        }
+        assert!(t.locked_for(at(minute)) >= Some(Duration::minutes(60)), "{t:?}");
+        assert!(guesses < 40, "{guesses} guesses in a day");
+        // Second-factor codes: fewer still, over a week.
+        let mut t = attempts(SECOND_FACTOR, &[0, 0, 0, 0, 0]);
+        let (mut minute, mut guesses) = (0, 5);
+        while minute < 7 * 24 * 60 {
+            minute += t.locked_for(at(minute)).map_or(0, |d| d.num_minutes()) + 1;
+            t = t.after_attempt(SECOND_FACTOR, at(minute));
+            guesses += 1;
+        }
+        assert!(guesses < 30, "{guesses} second-factor guesses in a week");
     }
 
     #[test]
@@ -254,6 +308,8 @@ mod tests {
     fn namespaces_never_share_a_key() {
         // The attack: log in "as" the string another namespace would hash.
         let keys = [
+            Key::ResetTo("2fa:17").hash(),
+            Key::AlertsFor(17).hash(),
             Key::Login("2fa:17").hash(),
             Key::SecondFactor(17).hash(),
             Key::PasswordCheck(17).hash(),

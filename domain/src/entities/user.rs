@@ -48,6 +48,8 @@ pub struct Model {
     pub totp_last_step: Option<i64>,
     /// `recovery_codes_shown` is shown until then, and no longer.
     pub recovery_codes_shown_until: Option<DateTimeUtc>,
+    /// The session that started the 2FA setup in progress; only it may see and finish it.
+    pub totp_setup_session_id: Option<i64>,
 }
 
 /// `users` is the owner of most other rows.

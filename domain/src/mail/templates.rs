@@ -199,6 +199,11 @@ pub enum Alert {
     PasswordChanged,
     /// 2FA was turned on.
     TwoFactorEnabled,
+    /// The password was right but the second step failed often enough to lock it.
+    SecondFactorFailures {
+        /// The address the attempts came from.
+        ip: String,
+    },
     /// 2FA was turned off.
     TwoFactorDisabled,
     /// A change of the account's address to another was asked for (sent to the current one
@@ -259,6 +264,23 @@ pub fn alert(to: &str, lang: &str, name: &str, alert: &Alert, security_link: &st
                 (
                     "Two-step verification turned on",
                     "Two-step verification is now on for your account.".into(),
+                )
+            }
+        }
+        Alert::SecondFactorFailures { ip } => {
+            if id {
+                (
+                    "Kode verifikasi dua langkah yang salah berulang kali",
+                    format!(
+                        "Seseorang memasukkan kata sandi Anda dengan benar, lalu kode verifikasi dua langkah yang salah lima kali (dari {ip}). Langkah itu dikunci sementara.\nJika bukan Anda, ubah kata sandi sekarang."
+                    ),
+                )
+            } else {
+                (
+                    "Repeated wrong two-step verification codes",
+                    format!(
+                        "Someone entered your password correctly, then a wrong two-step verification code five times (from {ip}). That step is locked for a while.\nIf this was not you, change your password now."
+                    ),
                 )
             }
         }
