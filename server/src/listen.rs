@@ -21,7 +21,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::serve::Listener as _;
+use axum::serve::Listener;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
@@ -46,7 +46,8 @@ pub async fn serve(
     let (close_tx, close_rx) = watch::channel(());
     loop {
         let (stream, remote) = tokio::select! {
-            accepted = listener.accept() => accepted,
+            // axum's accept: it retries (and backs off) on errors such as too many open files.
+            accepted = Listener::accept(&mut listener) => accepted,
             () = signal_tx.closed() => break,
         };
         let (router, signal_tx, close_rx) = (router.clone(), signal_tx.clone(), close_rx.clone());

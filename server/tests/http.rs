@@ -172,6 +172,7 @@ impl TestApp {
         domain::accounts::register(&self.services, registration, &meta, chrono::Utc::now())
             .await
             .expect("register");
+        self.services.settle().await;
         match domain::accounts::login(
             &self.services,
             email,
@@ -189,7 +190,6 @@ impl TestApp {
         }
     }
 
-    async fn request(&self, request: Request<Body>) -> Reply {
     /// `request` as a browser on this machine sends it, unless the test says otherwise: addressed
     /// to Soco's public host, from a loopback peer.
     fn from_browser(&self, mut request: Request<Body>) -> Request<Body> {
@@ -207,12 +207,13 @@ impl TestApp {
         request
     }
 
-        let response = self.router.clone().oneshot(request).await.expect("response");
+    async fn request(&self, request: Request<Body>) -> Reply {
         self.request_as_is(self.from_browser(request)).await
     }
 
     /// Sends `request` without adding a `Host` header or a peer address.
     async fn request_as_is(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.expect("response");
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
@@ -655,7 +656,6 @@ async fn sandbox_control_answers_this_machine_only() {
         .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([203, 0, 113, 7], 5000))));
     assert_eq!(app.request(request).await.status, StatusCode::OK, "the APIs themselves answer anyone");
     assert_eq!(app.get("/sandbox/control/state").await.status, StatusCode::OK);
-}
     // A reverse proxy on this machine, an unknown peer, a rebound name: all refused.
     let relayed = get_from("/sandbox/control/state", Some([127, 0, 0, 1]), &[("x-forwarded-for", "203.0.113.9")]);
     assert_eq!(app.request(relayed).await.status, StatusCode::FORBIDDEN);
@@ -663,6 +663,7 @@ async fn sandbox_control_answers_this_machine_only() {
     assert_eq!(app.request_as_is(unknown).await.status, StatusCode::FORBIDDEN);
     let rebound = get_from("/sandbox/control/state", Some([127, 0, 0, 1]), &[("host", "evil.example:3000")]);
     assert_eq!(app.request(rebound).await.status, StatusCode::MISDIRECTED_REQUEST);
+}
 
 /// A connected account with two videos and three snapshots, inserted directly.
 async fn account_with_history(app: &TestApp, email: &str) -> i64 {
@@ -998,7 +999,6 @@ async fn form_posts_may_redirect_to_the_consent_pages_and_nowhere_else() {
     assert_eq!(directive(&local.get("/login").await), "form-action 'self'");
 }
 
-on_both_databases!(
 async fn login_redirects_never_leave_soco_nor_panic() {
     let app = TestApp::new().await;
     app.signed_in("ayu@example.id").await;
@@ -1176,6 +1176,7 @@ async fn an_oversized_body_gets_413() {
     assert!(!reply.status.is_success() && !reply.status.is_redirection(), "{}", reply.status);
 }
 
+on_both_databases!(
     healthz_reports_ok_when_the_database_answers,
     healthz_reports_503_when_the_database_is_gone,
     the_shell_is_server_rendered_with_navigation_and_hydration,
@@ -1203,7 +1204,6 @@ async fn an_oversized_body_gets_413() {
     analytics_pages_render_for_the_owner_only,
     pictures_are_relayed_for_the_owner_only,
     form_posts_may_redirect_to_the_consent_pages_and_nowhere_else,
-);
     login_redirects_never_leave_soco_nor_panic,
     picture_links_outside_tiktoks_cdn_are_never_fetched,
     relayed_pictures_are_private_and_cleared_at_logout,
@@ -1211,3 +1211,4 @@ async fn an_oversized_body_gets_413() {
     slow_request_headers_are_cut_off,
     a_request_that_takes_too_long_gets_408,
     an_oversized_body_gets_413,
+);
