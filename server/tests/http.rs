@@ -1163,17 +1163,33 @@ async fn an_oversized_body_gets_413() {
         .body(Body::from(form))
         .expect("request");
     assert_eq!(app.request(request).await.status, StatusCode::PAYLOAD_TOO_LARGE);
-    // Without a length, the body is cut off where the limit is: the form is never read.
-    let chunked = Request::post(app::api::auth::Login::PATH)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "text/html")
-        .header(header::ORIGIN, "http://127.0.0.1:3000")
-        .body(Body::from_stream(futures_util::stream::iter(
-            (0..8).map(|_| Ok::<_, std::io::Error>(axum::body::Bytes::from(vec![b'x'; 1024]))),
-        )))
-        .expect("request");
-    let reply = app.request(chunked).await;
-    assert!(!reply.status.is_success() && !reply.status.is_redirection(), "{}", reply.status);
+    // Without a length, the body is cut off where the limit is: a valid login padded past it
+    // (in `next`) signs nobody in.
+    app.signed_in("ayu@example.id").await;
+    let padded = format!(
+        "email=ayu%40example.id&password={}&next=%2F{}",
+        PASSWORD.replace(' ', "+"),
+        "a".repeat(4096)
+    );
+    let chunked = || {
+        let chunks: Vec<Result<axum::body::Bytes, std::io::Error>> =
+            padded.as_bytes().chunks(512).map(|c| Ok(axum::body::Bytes::copy_from_slice(c))).collect();
+        Request::post(app::api::auth::Login::PATH)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header(header::ORIGIN, "http://127.0.0.1:3000")
+            .header(header::REFERER, "http://127.0.0.1:3000/login")
+            .body(Body::from_stream(futures_util::stream::iter(chunks)))
+            .expect("request")
+    };
+    let reply = app.request(chunked()).await;
+    assert!(!header(&reply, header::SET_COOKIE).contains("soco_session="), "{} {:?}", reply.status, reply.headers);
+    drop(app);
+    // The same login under the default limit signs in: the limit, not the form, refused it.
+    let roomy = TestApp::new().await;
+    roomy.signed_in("ayu@example.id").await;
+    let reply = roomy.request(chunked()).await;
+    assert!(header(&reply, header::SET_COOKIE).contains("soco_session="), "{} {}", reply.status, reply.body);
 }
 
 on_both_databases!(
