@@ -184,7 +184,10 @@ mod tests {
     fn own_paths_are_kept() {
         assert_eq!(local("/").as_deref(), Some("/"));
         assert_eq!(local("/settings").as_deref(), Some("/settings"));
-        assert_eq!(local("/accounts/tiktok/3?from=2026-01-01#top").as_deref(), Some("/accounts/tiktok/3?from=2026-01-01#top"));
+        assert_eq!(
+            local("/accounts/tiktok/3?from=2026-01-01#top").as_deref(),
+            Some("/accounts/tiktok/3?from=2026-01-01#top")
+        );
         assert_eq!(local("/a/../b").as_deref(), Some("/b"), "re-serialised");
         assert_eq!(local("/caf\u{e9}").as_deref(), Some("/caf%C3%A9"), "always ASCII, a valid header");
     }

@@ -73,7 +73,9 @@ impl AllowedHosts {
 /// Whether `authority` (a `Host` value) is a loopback name, any port.
 pub fn is_loopback_authority(authority: &str) -> bool {
     !authority.contains('@')
-        && authority.parse::<Authority>().is_ok_and(|parsed| is_loopback_name(&parsed.host().to_ascii_lowercase()))
+        && authority
+            .parse::<Authority>()
+            .is_ok_and(|parsed| is_loopback_name(&parsed.host().to_ascii_lowercase()))
 }
 
 /// `localhost`, an address in 127.0.0.0/8, or `[::1]`.
@@ -92,7 +94,8 @@ pub async fn check(allowed: Arc<AllowedHosts>, request: Request<Body>, next: Nex
     }
     // HTTP/1.1 sends `Host`; HTTP/2 (and an absolute-form HTTP/1.1 target) the URI's authority.
     // Each one present must be Soco's.
-    let header = request.headers().get_all(HOST).iter().map(|v| v.to_str().unwrap_or("\0")).collect::<Vec<_>>();
+    let header =
+        request.headers().get_all(HOST).iter().map(|v| v.to_str().unwrap_or("\0")).collect::<Vec<_>>();
     let from_uri = request.uri().authority().map(Authority::as_str);
     let named: Vec<&str> = header.into_iter().chain(from_uri).collect();
     if named.is_empty() {
@@ -158,7 +161,9 @@ mod tests {
         for ok in ["127.0.0.1:3000", "localhost:3000", "[::1]:3000", "127.0.0.1:41234", "localhost"] {
             assert!(local.allows(ok), "{ok}");
         }
-        for bad in ["evil.example:3000", "127.0.0.1.nip.io:3000", "localhost.evil.example:3000", "0.0.0.0:3000"] {
+        for bad in
+            ["evil.example:3000", "127.0.0.1.nip.io:3000", "localhost.evil.example:3000", "0.0.0.0:3000"]
+        {
             assert!(!local.allows(bad), "{bad}: a name a page can rebind");
         }
         let v6 = hosts("http://[::1]:3000");

@@ -66,10 +66,16 @@ impl Relay {
             TikTokMode::Production => Vec::new(),
             TikTokMode::Sandbox => {
                 let endpoints = config.tiktok_endpoints();
-                [endpoints.login, endpoints.open_api, endpoints.shop_api, endpoints.shop_auth, endpoints.shop_services]
-                    .iter()
-                    .filter_map(|base| reqwest::Url::parse(base).ok()?.host_str().map(str::to_ascii_lowercase))
-                    .collect()
+                [
+                    endpoints.login,
+                    endpoints.open_api,
+                    endpoints.shop_api,
+                    endpoints.shop_auth,
+                    endpoints.shop_services,
+                ]
+                .iter()
+                .filter_map(|base| reqwest::Url::parse(base).ok()?.host_str().map(str::to_ascii_lowercase))
+                .collect()
             }
         };
         let mut builder = reqwest::Client::builder()
@@ -175,7 +181,9 @@ pub fn is_public(ip: IpAddr) -> bool {
                 return is_public(IpAddr::V4(v4));
             }
             let s = v6.segments();
-            let embedded = |hi: u16, lo: u16| IpAddr::V4(std::net::Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo)));
+            let embedded = |hi: u16, lo: u16| {
+                IpAddr::V4(std::net::Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo)))
+            };
             if s[0] == 0x64 && s[1] == 0xff9b {
                 return is_public(embedded(s[6], s[7]));
             }
@@ -242,7 +250,10 @@ impl Relay {
             return StatusCode::NOT_FOUND.into_response();
         };
         if !self.allowed(&url) {
-            tracing::warn!(host = url.host_str().unwrap_or_default(), "picture link outside SOCO_MEDIA_HOSTS refused");
+            tracing::warn!(
+                host = url.host_str().unwrap_or_default(),
+                "picture link outside SOCO_MEDIA_HOSTS refused"
+            );
             return StatusCode::NOT_FOUND.into_response();
         }
         let Ok(_permit) = self.permits.acquire().await else {

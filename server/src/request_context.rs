@@ -54,7 +54,8 @@ pub const FORWARDING_HEADERS: &[&str] = &[
 /// Whether a request from `peer` (when known) with these headers came straight from a program on
 /// this machine: a loopback peer, no forwarding header. An unknown peer fails closed.
 pub fn from_this_machine(peer: Option<IpAddr>, headers: &HeaderMap) -> bool {
-    peer.is_some_and(|ip| ip.is_loopback()) && !FORWARDING_HEADERS.iter().any(|name| headers.contains_key(*name))
+    peer.is_some_and(|ip| ip.is_loopback())
+        && !FORWARDING_HEADERS.iter().any(|name| headers.contains_key(*name))
 }
 
 /// Files that never depend on who asks: no session lookup for them.

@@ -52,7 +52,9 @@ pub fn build(state: AppState, sandbox: Option<sandbox::Sandbox>) -> std::io::Res
             crate::csrf::check(public_origin.clone(), scheme, req, next)
         }))
         // Before the CSRF check, which counts `scheme://Host` as Soco's origin.
-        .layer(axum::middleware::from_fn(move |req, next| crate::host::check(allowed_hosts.clone(), req, next)))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            crate::host::check(allowed_hosts.clone(), req, next)
+        }))
         // Until the response starts: body upload and handler together (streamed downloads go on).
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         .layer(axum::middleware::from_fn(move |req, next| {

@@ -71,8 +71,7 @@ pub async fn serve_alone(config: &Config, addr: SocketAddr) -> anyhow::Result<()
 /// rebound to 127.0.0.1 sends its own).
 async fn peer_on_this_machine_for_control(request: Request<Body>, next: Next) -> Response {
     let control = request.uri().path().starts_with(sandbox::paths::CONTROL);
-    let peer =
-        request.extensions().get::<axum::extract::ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    let peer = request.extensions().get::<axum::extract::ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
     let loopback_host = request
         .headers()
         .get(axum::http::header::HOST)

@@ -578,12 +578,19 @@ async fn requests_for_another_host_are_refused() {
     assert_eq!(app.get_as(&cookie, "/account").await.status, StatusCode::OK, "still signed in");
     // Every loopback name is this install's (on any port), so local tools keep working.
     for host in ["localhost:3000", "[::1]:3000", "127.0.0.1:4000"] {
-        assert_eq!(app.request(get_from("/login", None, &[("host", host)])).await.status, StatusCode::OK, "{host}");
+        assert_eq!(
+            app.request(get_from("/login", None, &[("host", host)])).await.status,
+            StatusCode::OK,
+            "{host}"
+        );
     }
     let nameless = app.request_as_is(get_from("/login", Some([127, 0, 0, 1]), &[])).await;
     assert_eq!(nameless.status, StatusCode::BAD_REQUEST, "no Host: {}", nameless.body);
     // Health probes address the machine however they like.
-    assert_eq!(app.request(get_from("/healthz", None, &[("host", "10.0.0.5:3000")])).await.status, StatusCode::OK);
+    assert_eq!(
+        app.request(get_from("/healthz", None, &[("host", "10.0.0.5:3000")])).await.status,
+        StatusCode::OK
+    );
     drop(app);
 
     let public = TestApp::with_vars(&[("SOCO_PUBLIC_URL", "https://soco.example.id")]).await;
@@ -657,7 +664,8 @@ async fn sandbox_control_answers_this_machine_only() {
     assert_eq!(app.request(request).await.status, StatusCode::OK, "the APIs themselves answer anyone");
     assert_eq!(app.get("/sandbox/control/state").await.status, StatusCode::OK);
     // A reverse proxy on this machine, an unknown peer, a rebound name: all refused.
-    let relayed = get_from("/sandbox/control/state", Some([127, 0, 0, 1]), &[("x-forwarded-for", "203.0.113.9")]);
+    let relayed =
+        get_from("/sandbox/control/state", Some([127, 0, 0, 1]), &[("x-forwarded-for", "203.0.113.9")]);
     assert_eq!(app.request(relayed).await.status, StatusCode::FORBIDDEN);
     let unknown = get_from("/sandbox/control/state", None, &[("host", "127.0.0.1:3000")]);
     assert_eq!(app.request_as_is(unknown).await.status, StatusCode::FORBIDDEN);
@@ -1022,7 +1030,8 @@ async fn login_redirects_never_leave_soco_nor_panic() {
 
 /// A stand-in for TikTok's CDN on this machine: `/avatar.svg`, slow enough that concurrent
 /// fetches overlap; returns its origin, how many fetches it served, and the most at once.
-async fn picture_server() -> (String, Arc<std::sync::atomic::AtomicUsize>, Arc<std::sync::atomic::AtomicUsize>) {
+async fn picture_server() -> (String, Arc<std::sync::atomic::AtomicUsize>, Arc<std::sync::atomic::AtomicUsize>)
+{
     use std::sync::atomic::{AtomicUsize, Ordering};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("address").port();
@@ -1051,7 +1060,8 @@ async fn picture_server() -> (String, Arc<std::sync::atomic::AtomicUsize>, Arc<s
 async fn set_avatar(app: &TestApp, id: i64, link: &str) {
     use domain::entities::tiktok_account;
     use domain::sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
-    let account = tiktok_account::Entity::find_by_id(id).one(&app.services.db).await.expect("db").expect("row");
+    let account =
+        tiktok_account::Entity::find_by_id(id).one(&app.services.db).await.expect("db").expect("row");
     let mut account = account.into_active_model();
     account.avatar_url = Set(Some(link.to_owned()));
     account.update(&app.services.db).await.expect("avatar");
@@ -1120,7 +1130,8 @@ async fn slow_request_headers_are_cut_off() {
     /// Reads until the server closes; `None` when it is still open after two seconds.
     async fn closed(stream: &mut tokio::net::TcpStream) -> Option<String> {
         let mut seen = Vec::new();
-        let read = tokio::time::timeout(std::time::Duration::from_secs(2), stream.read_to_end(&mut seen)).await;
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(2), stream.read_to_end(&mut seen)).await;
         read.ok().map(|_| String::from_utf8_lossy(&seen).into_owned())
     }
     let mut silent = tokio::net::TcpStream::connect(addr).await.expect("connect");
@@ -1139,7 +1150,9 @@ async fn a_request_that_takes_too_long_gets_408() {
     let app = TestApp::with_vars(&[("SOCO_REQUEST_TIMEOUT_MS", "300")]).await;
     // A body that starts and never ends (a slow upload holding a worker).
     let never_ends = futures_util::stream::StreamExt::chain(
-        futures_util::stream::once(async { Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"email=")) }),
+        futures_util::stream::once(async {
+            Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"email="))
+        }),
         futures_util::stream::pending(),
     );
     let request = Request::post(app::api::auth::Login::PATH)
@@ -1183,7 +1196,12 @@ async fn an_oversized_body_gets_413() {
             .expect("request")
     };
     let reply = app.request(chunked()).await;
-    assert!(!header(&reply, header::SET_COOKIE).contains("soco_session="), "{} {:?}", reply.status, reply.headers);
+    assert!(
+        !header(&reply, header::SET_COOKIE).contains("soco_session="),
+        "{} {:?}",
+        reply.status,
+        reply.headers
+    );
     drop(app);
     // The same login under the default limit signs in: the limit, not the form, refused it.
     let roomy = TestApp::new().await;

@@ -177,7 +177,8 @@ mod tests {
         store(&dir, &email(), b"Subject: Reset").await.expect("store");
         let mode = |path: &Path| std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777;
         assert_eq!(mode(&dir), 0o700, "the folder");
-        let files: Vec<_> = std::fs::read_dir(&dir).expect("list").map(|e| e.expect("entry").path()).collect();
+        let files: Vec<_> =
+            std::fs::read_dir(&dir).expect("list").map(|e| e.expect("entry").path()).collect();
         assert_eq!(files.len(), 2, "{files:?}");
         for file in files {
             assert_eq!(mode(&file), 0o600, "{}", file.display());
