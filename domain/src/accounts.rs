@@ -824,17 +824,7 @@ pub async fn reset_password(
     if user.email_verified_at.is_none() {
         // Receiving the link proves the address; nothing the earlier holder set up survives.
         active.email_verified_at = Set(Some(now));
-        active.totp_secret = Set(None);
-        active.totp_key_id = Set(None);
-        active.totp_enabled_at = Set(None);
-        active.totp_last_step = Set(None);
-        active.recovery_codes_shown = Set(None);
-        active.recovery_codes_key_id = Set(None);
-        active.recovery_codes_shown_until = Set(None);
-        recovery_code::Entity::delete_many()
-            .filter(recovery_code::Column::UserId.eq(user.id))
-            .exec(&txn)
-            .await?;
+        clear_second_factor(&txn, &mut active, user.id).await?;
     }
     if user.totp_enabled_at.is_none() {
         drop_pending_setup(&mut active);
@@ -849,6 +839,22 @@ pub async fn reset_password(
         throttle::clear(&services.db, key).await?;
     }
     send_alert(services, &user, Alert::PasswordChanged, now).await;
+    Ok(())
+}
+
+/// Turns 2FA off in `active` (saved by the caller) and deletes the recovery codes.
+async fn clear_second_factor(
+    db: &impl ConnectionTrait,
+    active: &mut user::ActiveModel,
+    user_id: i64,
+) -> Result<()> {
+    drop_pending_setup(active);
+    active.totp_enabled_at = Set(None);
+    active.totp_last_step = Set(None);
+    active.recovery_codes_shown = Set(None);
+    active.recovery_codes_key_id = Set(None);
+    active.recovery_codes_shown_until = Set(None);
+    recovery_code::Entity::delete_many().filter(recovery_code::Column::UserId.eq(user_id)).exec(db).await?;
     Ok(())
 }
 
@@ -1236,17 +1242,9 @@ pub async fn disable_totp(
     let txn = crate::db::begin_write(&services.db).await?;
     ensure_unchanged(&txn, current, now).await?;
     let mut active = user.clone().into_active_model();
-    active.totp_setup_session_id = Set(None);
-    active.totp_secret = Set(None);
-    active.totp_key_id = Set(None);
-    active.totp_enabled_at = Set(None);
-    active.totp_last_step = Set(None);
-    active.recovery_codes_shown = Set(None);
-    active.recovery_codes_key_id = Set(None);
-    active.recovery_codes_shown_until = Set(None);
+    clear_second_factor(&txn, &mut active, user.id).await?;
     active.updated_at = Set(now);
     active.update(&txn).await?;
-    recovery_code::Entity::delete_many().filter(recovery_code::Column::UserId.eq(user.id)).exec(&txn).await?;
     let session = session::rotate(&txn, current, meta, now).await?;
     audit::record(&txn, Some(user.id), EventKind::TwoFactorDisabled, meta, None, now).await?;
     txn.commit().await?;

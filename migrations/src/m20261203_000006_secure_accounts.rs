@@ -27,30 +27,13 @@ enum Users {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Users::Table)
-                    .add_column(big_integer_null(Users::TotpLastStep))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Users::Table)
-                    .add_column(timestamp_with_time_zone_null(Users::RecoveryCodesShownUntil))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Users::Table)
-                    .add_column(big_integer_null(Users::TotpSetupSessionId))
-                    .to_owned(),
-            )
-            .await?;
+        for column in [
+            big_integer_null(Users::TotpLastStep),
+            timestamp_with_time_zone_null(Users::RecoveryCodesShownUntil),
+            big_integer_null(Users::TotpSetupSessionId),
+        ] {
+            manager.alter_table(Table::alter().table(Users::Table).add_column(column).to_owned()).await?;
+        }
         let db = manager.get_connection();
         db.execute_unprepared(
             "UPDATE users SET role = 'member' WHERE role = 'admin' \
