@@ -7,6 +7,8 @@
 //! - at most one operator (`users.role = 'admin'`), enforced by a unique partial index, so two
 //!   first sign-ups at once cannot both become it (extra operators an earlier race made are
 //!   turned back into members, keeping the oldest);
+//! - video links stored before only `https://` ones were kept (`javascript:`, `data:`, ...) are
+//!   forgotten;
 //! - the short recovery codes of before (50 bits, unsalted SHA-256) are deleted: users make new
 //!   ones (123 bits) from the Security page, which shows that none are left.
 
@@ -45,6 +47,8 @@ impl MigrationTrait for Migration {
         )
         .await?;
         db.execute_unprepared("DELETE FROM recovery_codes").await?;
+        db.execute_unprepared("UPDATE tiktok_videos SET share_url = NULL WHERE share_url NOT LIKE 'https://%'")
+            .await?;
         db.execute_unprepared(
             "UPDATE users SET recovery_codes_shown = NULL, recovery_codes_key_id = NULL \
              WHERE recovery_codes_shown IS NOT NULL",

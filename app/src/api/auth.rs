@@ -107,7 +107,7 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
 pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     let services = crate::ssr::services()?;
     let context = crate::ssr::request_context()?;
-    let current = context.session.as_ref().filter(|s| s.stage == domain::auth::session::Stage::Active);
+    let current = context.session.as_deref().filter(|s| s.stage == domain::auth::session::Stage::Active);
     let rotated =
         domain::accounts::confirm_email_change(&services, &token, current, &context.meta, chrono::Utc::now())
             .await?;
