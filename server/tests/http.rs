@@ -192,7 +192,7 @@ impl TestApp {
 
     /// `request` as a browser on this machine sends it, unless the test says otherwise: addressed
     /// to Soco's public host, from a loopback peer.
-    fn from_browser(&self, mut request: Request<Body>) -> Request<Body> {
+    fn as_browser_sends(&self, mut request: Request<Body>) -> Request<Body> {
         if !request.headers().contains_key(header::HOST) {
             let url = &self.services.config.public_url;
             let host = match url.port() {
@@ -208,7 +208,7 @@ impl TestApp {
     }
 
     async fn request(&self, request: Request<Body>) -> Reply {
-        self.request_as_is(self.from_browser(request)).await
+        self.request_as_is(self.as_browser_sends(request)).await
     }
 
     /// Sends `request` without adding a `Host` header or a peer address.
@@ -387,7 +387,7 @@ async fn pages_are_compressed_when_the_browser_accepts_it() {
         .header(header::ACCEPT_ENCODING, "br, gzip")
         .body(Body::empty())
         .expect("request");
-    let response = app.router.clone().oneshot(app.from_browser(request)).await.expect("response");
+    let response = app.router.clone().oneshot(app.as_browser_sends(request)).await.expect("response");
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
 }
 
