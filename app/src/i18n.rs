@@ -513,8 +513,14 @@ pub static EN: Messages = Messages {
         ("code_invalid", "That code is not right. Check your app's current code or use a recovery code."),
         ("two_factor_already_on", "Two-step verification is already on."),
         ("email_unverified", "Confirm your email address first: we sent you a link."),
-        ("signed_out_after_guesses", "Too many wrong passwords: you have been signed out. Sign in again to go on."),
-        ("two_factor_setup_elsewhere", "This setup was started or restarted in another window. Start it again here."),
+        (
+            "signed_out_after_guesses",
+            "Too many wrong passwords: you have been signed out. Sign in again to go on.",
+        ),
+        (
+            "two_factor_setup_elsewhere",
+            "This setup was started or restarted in another window. Start it again here.",
+        ),
         ("connect_expired", "That connection attempt expired or was started elsewhere. Please try again."),
         ("connect_denied", "You cancelled on TikTok, so nothing was connected."),
         ("tiktok_grant_refused", "TikTok refused Soco's access. Connect the account again."),
@@ -833,8 +839,14 @@ pub static ID: Messages = Messages {
         ),
         ("two_factor_already_on", "Verifikasi dua langkah sudah aktif."),
         ("email_unverified", "Konfirmasi alamat email Anda terlebih dahulu: kami telah mengirim tautan."),
-        ("signed_out_after_guesses", "Terlalu banyak kata sandi yang salah: Anda telah dikeluarkan. Masuk lagi untuk melanjutkan."),
-        ("two_factor_setup_elsewhere", "Pengaturan ini dimulai atau dimulai ulang di jendela lain. Mulai lagi di sini."),
+        (
+            "signed_out_after_guesses",
+            "Terlalu banyak kata sandi yang salah: Anda telah dikeluarkan. Masuk lagi untuk melanjutkan.",
+        ),
+        (
+            "two_factor_setup_elsewhere",
+            "Pengaturan ini dimulai atau dimulai ulang di jendela lain. Mulai lagi di sini.",
+        ),
         (
             "connect_expired",
             "Percobaan menghubungkan sudah kedaluwarsa atau dimulai di tempat lain. Coba lagi.",

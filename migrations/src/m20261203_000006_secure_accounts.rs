@@ -47,8 +47,10 @@ impl MigrationTrait for Migration {
         )
         .await?;
         db.execute_unprepared("DELETE FROM recovery_codes").await?;
-        db.execute_unprepared("UPDATE tiktok_videos SET share_url = NULL WHERE share_url NOT LIKE 'https://%'")
-            .await?;
+        db.execute_unprepared(
+            "UPDATE tiktok_videos SET share_url = NULL WHERE share_url NOT LIKE 'https://%'",
+        )
+        .await?;
         db.execute_unprepared(
             "UPDATE users SET recovery_codes_shown = NULL, recovery_codes_key_id = NULL \
              WHERE recovery_codes_shown IS NOT NULL",
