@@ -152,7 +152,13 @@ pub fn redirect_local(path: &str) {
 /// outright; the rest is resolved against the public URL, and the result must keep its origin
 /// and not start with `//` (what `/.//evil.example` becomes).
 pub fn local_path(public: &url::Url, target: &str) -> Option<String> {
-    if !target.starts_with('/') || target.bytes().any(|b| b.is_ascii_control() || b == b'\\' || b == b' ') {
+    // Longer than any page of Soco's: a proxy would refuse the `Location` header (a 502 after
+    // signing in).
+    const LONGEST: usize = 2048;
+    if !target.starts_with('/')
+        || target.len() > LONGEST
+        || target.bytes().any(|b| b.is_ascii_control() || b == b'\\' || b == b' ')
+    {
         return None;
     }
     let resolved = public.join(target).ok()?;
@@ -190,6 +196,8 @@ mod tests {
         );
         assert_eq!(local("/a/../b").as_deref(), Some("/b"), "re-serialised");
         assert_eq!(local("/caf\u{e9}").as_deref(), Some("/caf%C3%A9"), "always ASCII, a valid header");
+        assert!(local(&format!("/{}", "a".repeat(2000))).is_some());
+        assert!(local(&format!("/{}", "a".repeat(5000))).is_none(), "too long for a Location header");
     }
 
     #[test]

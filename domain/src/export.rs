@@ -56,9 +56,17 @@ pub trait Row: Serialize {
 /// A text cell that spreadsheet software shows as text instead of evaluating it (OWASP's CSV
 /// injection guidance): a value starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets
 /// a leading `'`. Only for text: a number Soco writes (a negative count, say) stays a number.
-/// Quoting and escaping stay the CSV writer's job.
+/// Quoting and escaping stay the CSV writer's job. Leading spaces do not hide a formula (some
+/// spreadsheets skip them), and the full-width forms of the four signs count too.
 pub fn text_cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() }
+    const TRIGGERS: [char; 10] =
+        ['=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}'];
+    let first = value.trim_start_matches([' ', '\n']).chars().next();
+    if first.is_some_and(|c| TRIGGERS.contains(&c)) || value.starts_with(['\t', '\r', '\n']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    }
 }
 
 /// Column order of the `profile` dataset.
@@ -395,6 +403,10 @@ mod tests {
 
     #[test]
     fn formulas_in_text_cells_stay_text() {
+        for hostile in [" =1+2", "\n=1", "\u{FF1D}1+2", "  @SUM(A1)"] {
+            assert!(text_cell(hostile).starts_with('\''), "{hostile:?}");
+        }
+        assert_eq!(text_cell(" hello"), " hello");
         for (attack, safe) in [
             ("=HYPERLINK(\"http://evil\",\"x\")", "'=HYPERLINK(\"http://evil\",\"x\")"),
             ("-2+3", "'-2+3"),

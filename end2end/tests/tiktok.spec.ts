@@ -50,12 +50,15 @@ test("connect a TikTok account through the consent page, then disconnect it", as
     await expect(page.locator(".account-item .as-of")).toContainText(/as of \d{4}-\d\d-\d\d \d\d:\d\d/, { timeout: 1_000 });
   }).toPass({ timeout: 30_000 });
 
-  // Download the videos as CSV: the documented header, then one line per video.
+  // Download the videos as CSV: the documented header (every cell quoted), then one line per video.
   const download = page.waitForEvent("download");
   await item.getByRole("link", { name: "Videos (CSV)" }).click();
   const csv = readFileSync((await (await download).path())!, "utf8");
   expect(csv.split("\n")[0]).toBe(
-    "video_id,posted_at,title,description,duration_seconds,view_count,like_count,comment_count,share_count,engagement_rate,metrics_at,share_url",
+    "video_id,posted_at,title,description,duration_seconds,view_count,like_count,comment_count,share_count,engagement_rate,metrics_at,share_url"
+      .split(",")
+      .map((column) => `"${column}"`)
+      .join(","),
   );
   expect(csv.trim().split("\n").length).toBeGreaterThan(1);
 

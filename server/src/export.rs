@@ -241,7 +241,9 @@ fn encode<R: export::Row>((rows, last): (Vec<R>, i64)) -> Encoded {
 
 /// One CSV record (RFC 4180 quoting by the `csv` crate).
 fn csv_line(fields: &[&str]) -> Result<Vec<u8>, std::io::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    // Every cell quoted: spreadsheets that split on `;` (Excel in Indonesian, among others) keep a
+    // caption such as `x;=cmd` in one cell only when it is quoted.
+    let mut writer = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).from_writer(Vec::new());
     writer.write_record(fields).map_err(std::io::Error::other)?;
     writer.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
 }

@@ -81,13 +81,10 @@ async fn connection(
             tower::Service::call(&mut router, request.map(Body::new))
         })
     };
-    let mut builder = Builder::new(TokioExecutor::new());
+    // HTTP/1.1 only: hyper's header-read timeout covers HTTP/1 alone, and a cleartext HTTP/2
+    // connection kept alive by pings would never time out. A TLS proxy in front speaks HTTP/2.
+    let mut builder = Builder::new(TokioExecutor::new()).http1_only();
     builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .keep_alive_interval(Duration::from_secs(20))
-        .keep_alive_timeout(Duration::from_secs(20));
     let mut conn = pin!(builder.serve_connection_with_upgrades(TokioIo::new(stream), service));
     let mut first_headers = pin!(tokio::time::sleep(header_read_timeout));
     let mut awaiting_first = true;

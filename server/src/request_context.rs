@@ -56,6 +56,12 @@ pub const FORWARDING_HEADERS: &[&str] = &[
 pub fn from_this_machine(peer: Option<IpAddr>, headers: &HeaderMap) -> bool {
     peer.is_some_and(|ip| ip.is_loopback())
         && !FORWARDING_HEADERS.iter().any(|name| headers.contains_key(*name))
+        // A proxy on this machine that adds no forwarding header still passes the public host
+        // on (the host check insists): only a loopback name is a program here.
+        && headers
+            .get(axum::http::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(crate::host::is_loopback_authority)
 }
 
 /// Files that never depend on who asks: no session lookup for them.
@@ -144,13 +150,20 @@ mod tests {
     #[test]
     fn only_a_direct_loopback_peer_is_this_machine() {
         let loopback: IpAddr = "127.0.0.1".parse().expect("ip");
-        let none = HeaderMap::new();
+        let mut none = HeaderMap::new();
+        none.insert(axum::http::header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
         assert!(from_this_machine(Some(loopback), &none));
         assert!(from_this_machine(Some("::1".parse().expect("ip")), &none));
         assert!(!from_this_machine(Some("192.0.2.1".parse().expect("ip")), &none));
         assert!(!from_this_machine(None, &none), "an unknown peer fails closed");
+        // The attack: nginx on this machine, proxying `demo.example` with `Host` passed on and
+        // no forwarding header added.
+        let mut proxied = HeaderMap::new();
+        proxied.insert(axum::http::header::HOST, HeaderValue::from_static("demo.example"));
+        assert!(!from_this_machine(Some(loopback), &proxied), "a proxy that names the public host");
+        assert!(!from_this_machine(Some(loopback), &HeaderMap::new()), "no Host at all");
         for name in FORWARDING_HEADERS {
-            let mut relayed = HeaderMap::new();
+            let mut relayed = none.clone();
             relayed.insert(*name, HeaderValue::from_static("203.0.113.9"));
             assert!(!from_this_machine(Some(loopback), &relayed), "a proxy on this machine ({name})");
         }

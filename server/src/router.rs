@@ -39,7 +39,9 @@ pub fn build(state: AppState, sandbox: Option<sandbox::Sandbox>) -> std::io::Res
         .fallback(file_and_error_handler::<AppState, _>(shell))
         // Soco's own limit (413 past it), not the one a server_fn or axum release happens to
         // carry. The sandbox, nested below, keeps TikTok's sizes for its uploads.
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes));
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        // Server functions read their bodies through axum's own limit (2 MiB unless set): the same.
+        .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes));
     if let Some(sandbox) = sandbox.filter(|_| config.tiktok_mode == TikTokMode::Sandbox) {
         router = router.nest(crate::sandbox_mount::MOUNT, crate::sandbox_mount::router(sandbox));
     }

@@ -757,14 +757,16 @@ async fn exports_stream_csv_and_json_for_the_owner_only() {
         "attachment; filename=\"tiktok-dapursari.id-videos.csv\""
     );
     let lines: Vec<&str> = csv.body.lines().collect();
-    assert_eq!(lines[0], domain::export::VIDEO_COLUMNS.join(","));
+    // Every cell quoted, so a spreadsheet that splits on `;` cannot split a caption either.
+    let quoted: Vec<String> = domain::export::VIDEO_COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
+    assert_eq!(lines[0], quoted.join(","));
     assert_eq!(lines.len(), 3);
     assert!(
-        lines[1].starts_with("7001,2026-10-30T12:00:00+00:00,\"Nasi goreng, pedas \"\"level 5\"\"\""),
+        lines[1].starts_with("\"7001\",\"2026-10-30T12:00:00+00:00\",\"Nasi goreng, pedas \"\"level 5\"\"\""),
         "{}",
         lines[1]
     );
-    assert!(lines[1].contains(",0.0600,"), "engagement rate: {}", lines[1]);
+    assert!(lines[1].contains(",\"0.0600\","), "engagement rate: {}", lines[1]);
 
     // Compressed, as browsers ask for it.
     let gzipped = app
