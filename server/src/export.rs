@@ -274,8 +274,11 @@ mod tests {
     }
 
     #[test]
-    fn csv_quotes_what_needs_quoting() {
-        let line = csv_line(&["a", "b,c", "say \"hi\""]).expect("line");
-        assert_eq!(String::from_utf8(line).expect("utf-8"), "a,\"b,c\",\"say \"\"hi\"\"\"\n");
+    fn csv_quotes_every_cell() {
+        let line = csv_line(&["a", "b,c", "say \"hi\"", "x;=cmd|' /C calc'!A0"]).expect("line");
+        assert_eq!(
+            String::from_utf8(line).expect("utf-8"),
+            "\"a\",\"b,c\",\"say \"\"hi\"\"\",\"x;=cmd|' /C calc'!A0\"\n"
+        );
     }
 }
