@@ -797,7 +797,8 @@ async fn exports_stream_csv_and_json_for_the_owner_only() {
     assert_eq!(empty.body, "[]");
 
     let profile = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/export/profile.csv")).await;
-    assert_eq!(profile.body.lines().next(), Some(domain::export::PROFILE_COLUMNS.join(",").as_str()));
+    let quoted: Vec<String> = domain::export::PROFILE_COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
+    assert_eq!(profile.body.lines().next(), Some(quoted.join(",").as_str()));
 
     let bad = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/export/videos.csv?from=yesterday")).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
@@ -827,7 +828,7 @@ async fn exports_stream_csv_and_json_for_the_owner_only() {
     }
     let in_jakarta = app.get_as(&cookie, &sixth).await;
     assert_eq!(in_jakarta.body.lines().count(), 2, "in Jakarta, 7002 is on the 6th: {}", in_jakarta.body);
-    assert!(in_jakarta.body.lines().nth(1).is_some_and(|l| l.starts_with("7002,")));
+    assert!(in_jakarta.body.lines().nth(1).is_some_and(|l| l.starts_with("\"7002\",")));
 
     // Another site cannot start a download (the cookie is SameSite=Lax): refused, not logged.
     let cross_site = app
