@@ -10,19 +10,26 @@ import { expect, test, type APIRequestContext, type Route } from "@playwright/te
 import { productionData, productionURL, sandboxURL } from "../playwright.config";
 import { logIn, register, uniqueEmail } from "./helpers";
 
-/** The first link of the newest message in Soco's outbox folder to `email` with `subject`. */
-function outboxLink(email: string, subject: string): string {
+/**
+ * The first link of the newest message in Soco's outbox folder to `email` with `subject`. Sign-ups
+ * and reset requests mail after they answer, so look again until the message is there.
+ */
+async function outboxLink(email: string, subject: string): Promise<string> {
   const folder = join(productionData, "outbox");
-  const messages = readdirSync(folder)
-    .filter((name) => name.endsWith(".json"))
-    .sort()
-    .reverse()
-    .map((name) => JSON.parse(readFileSync(join(folder, name), "utf8")) as { to: string; subject: string; text: string });
-  const message = messages.find((m) => m.to === email && m.subject === subject);
-  expect(message, `a message "${subject}" to ${email}`).toBeTruthy();
-  const link = message!.text.match(/https?:\/\/\S+/);
-  expect(link).toBeTruthy();
-  return link![0];
+  let link = "";
+  await expect(() => {
+    const messages = readdirSync(folder)
+      .filter((name) => name.endsWith(".json"))
+      .sort()
+      .reverse()
+      .map((name) => JSON.parse(readFileSync(join(folder, name), "utf8")) as { to: string; subject: string; text: string });
+    const message = messages.find((m) => m.to === email && m.subject === subject);
+    expect(message, `a message "${subject}" to ${email}`).toBeTruthy();
+    const found = message!.text.match(/https?:\/\/\S+/);
+    expect(found).toBeTruthy();
+    link = found![0];
+  }).toPass({ timeout: 15_000 });
+  return link;
 }
 
 async function control(request: APIRequestContext, method: "GET" | "POST" | "DELETE", path: string, data?: object) {
@@ -35,7 +42,7 @@ test("connect and disconnect against TikTok on its own origin", async ({ page, r
   test.setTimeout(120_000);
   const email = uniqueEmail("wulan", testInfo.project.name);
   await register(page, email, "Wulan Sari");
-  const verify = outboxLink(email, "Confirm your email address for Soco");
+  const verify = await outboxLink(email, "Confirm your email address for Soco");
   expect(verify.startsWith(productionURL)).toBeTruthy();
   await logIn(page, email);
   await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
