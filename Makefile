@@ -6,7 +6,8 @@
 #                (SQLite, and PostgreSQL when SOCO_TEST_POSTGRES_URL is set), Playwright
 #   make e2e     only the Playwright suite, against a release build
 #   make size    release wasm, JS and CSS sizes: raw, gzip and brotli
-#   make bench   benchmarks (figures only, never pass/fail on time): login latency at 20/s;
+#   make bench   benchmarks (figures only, never pass/fail on time): page answers at 1 and 16
+#                connections; login latency at 20/s;
 #                sign-up and reset timing for known vs unknown addresses (200 pairs);
 #                TikTok analytics at 5 accounts x 1,000 videos x 365 days
 #   make help    this list
@@ -101,6 +102,8 @@ size: apt-packages build
 	done
 
 bench: setup-build
+	$(call say,Benchmark: pages at 1 and 16 connections (release build))
+	cargo bench --locked -p server --bench pages
 	$(call say,Benchmark: login latency (release build))
 	cargo bench --locked -p server --bench login
 	$(call say,Benchmark: does answer timing reveal accounts? (200 pairs of sign-ups and reset requests))

@@ -1,6 +1,6 @@
 //! `make bench`: TikTok analytics at scale.
 //!
-//! The real router with the sandbox mounted, on a loopback port (SQLite in a temporary folder).
+//! The real router with the sandbox mounted, on Soco's own listener on a loopback port (SQLite in a temporary folder).
 //! Five sandbox creators with about 1,000 videos each over the 365 days before they connect,
 //! then:
 //! 1. the initial sync runs through the worker's own code, paced as in production: wall time,
@@ -81,11 +81,8 @@ async fn main() {
         .build();
     let state = AppState { leptos_options: options, services: services.clone() };
     let router = server::router::build(state, Some(sandbox.clone())).expect("router");
-    tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-            .await
-            .expect("serve");
-    });
+    let header_read_timeout = services.config.header_read_timeout;
+    tokio::spawn(server::listen::serve(listener, router, header_read_timeout, std::future::pending()));
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
 

@@ -1,66 +1,32 @@
 //! `make bench`: can the time of an answer tell whether an address has an account?
 //!
-//! Starts the real router on a loopback port (SQLite in a temporary folder) with one account,
+//! Starts the real router on Soco's own listener on a loopback port (SQLite in a temporary folder) with one account,
 //! then posts 200 pairs of sign-ups (the taken address, then a fresh one, or the other way round,
 //! alternating) and 200 pairs of reset requests (known address, unknown one), as a browser
 //! without JavaScript would. Prints the medians of each side and the mean of the paired
 //! differences Δ with its 95% interval: an interval that holds 0 means the answers' timing gives
 //! nothing away at this sample size. Figures, not a test: nothing here fails on time.
 
-use std::sync::Arc;
+mod support;
+
 use std::time::{Duration, Instant};
 
-use app::ssr::AppState;
-use leptos::config::LeptosOptions;
 use server_fn::ServerFn;
 
 const PAIRS: usize = 200;
 const WARM_UP: usize = 10;
-const PASSWORD: &str = "kopi susu gula aren tiga";
+const PASSWORD: &str = support::PASSWORD;
 const KNOWN: &str = "known@example.com";
 
 #[tokio::main]
 async fn main() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let origin = format!("http://{addr}");
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let data_dir = dir.path().to_string_lossy().to_string();
-    let vars = std::collections::HashMap::from([
-        ("SOCO_DATA_DIR", data_dir.as_str()),
-        ("SOCO_PUBLIC_URL", origin.as_str()),
-        ("SOCO_AUTH_BURST", "100000"),
-        ("SOCO_AUTH_PER_MINUTE", "100000"),
-        ("SOCO_LOG", "warn"),
-    ]);
-    let config = domain::config::Config::from_map(&vars).expect("configuration");
-    let db = domain::db::connect(&config.database).await.expect("database");
-    domain::db::migrate_up(&db).await.expect("migrations");
-    let keys = domain::keyring::KeyRing::generate("bench").expect("key");
-    let services = domain::services::Services::new(db, Arc::new(config), keys).await.expect("services");
-    let meta = domain::auth::RequestMeta::new("127.0.0.1".parse().expect("ip"), "bench");
-    domain::accounts::register(&services, registration(KNOWN), &meta, chrono::Utc::now())
+    let site = support::Site::start(&[("SOCO_AUTH_BURST", "100000"), ("SOCO_AUTH_PER_MINUTE", "100000")], None).await;
+    let services = &site.services;
+    domain::accounts::register(services, registration(KNOWN), &support::meta(), chrono::Utc::now())
         .await
         .expect("register");
     services.settle().await;
-
-    let site = tempfile::tempdir().expect("site folder");
-    let options = LeptosOptions::builder()
-        .output_name("soco")
-        .site_root(site.path().to_string_lossy().to_string())
-        .build();
-    let router =
-        server::router::build(AppState { leptos_options: options, services: services.clone() }, None)
-            .expect("router");
-    tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-            .await
-            .expect("serve");
-    });
-    let client = Client {
-        http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
-        origin,
-    };
+    let client = Client { http: site.http.clone(), origin: site.origin.clone() };
 
     println!("account enumeration by timing: {PAIRS} pairs each, over HTTP on loopback, alternating order");
     let sign_up = |email: String| {
@@ -129,15 +95,7 @@ async fn main() {
 }
 
 fn registration(email: &str) -> domain::accounts::Registration {
-    domain::accounts::Registration {
-        email: email.to_owned(),
-        display_name: "Bench User".into(),
-        password: PASSWORD.to_owned().into(),
-        adult: true,
-        accept_terms: true,
-        locale: "en".into(),
-        time_zone: "UTC".into(),
-    }
+    domain::accounts::Registration { time_zone: "UTC".into(), ..support::registration(email) }
 }
 
 #[derive(Clone)]

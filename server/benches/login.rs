@@ -1,73 +1,37 @@
 //! `make bench`: login latency under a steady load.
 //!
-//! Starts the real router on a loopback port (SQLite in a temporary folder), registers users,
+//! Starts the real router on Soco's own listener on a loopback port (SQLite in a temporary folder), registers users,
 //! then sends 20 password logins a second for 15 seconds, each at its scheduled time whatever
 //! the previous ones are doing (an open loop, so queueing shows in the figures), as a browser
 //! without JavaScript would (form post, 302 answer). Prints p50, p95, p99 and max. Figures, not a
 //! test: nothing here fails on time.
 
-use std::sync::Arc;
+mod support;
+
 use std::time::{Duration, Instant};
 
-use app::ssr::AppState;
-use leptos::config::LeptosOptions;
 use server_fn::ServerFn;
 
 const RATE_PER_SECOND: u64 = 20;
 const SECONDS: u64 = 15;
 const USERS: usize = 20;
-const PASSWORD: &str = "kopi susu gula aren tiga";
+const PASSWORD: &str = support::PASSWORD;
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let data_dir = dir.path().to_string_lossy().to_string();
-    let vars = std::collections::HashMap::from([
-        ("SOCO_DATA_DIR", data_dir.as_str()),
-        ("SOCO_AUTH_BURST", "100000"),
-        ("SOCO_AUTH_PER_MINUTE", "100000"),
-        ("SOCO_LOG", "warn"),
-    ]);
-    let config = domain::config::Config::from_map(&vars).expect("configuration");
-    let db = domain::db::connect(&config.database).await.expect("database");
-    domain::db::migrate_up(&db).await.expect("migrations");
-    let keys = domain::keyring::KeyRing::generate("bench").expect("key");
-    let services = domain::services::Services::new(db, Arc::new(config), keys).await.expect("services");
-
-    let meta = domain::auth::RequestMeta::new("127.0.0.1".parse().expect("ip"), "bench");
+    let site = support::Site::start(&[("SOCO_AUTH_BURST", "100000"), ("SOCO_AUTH_PER_MINUTE", "100000")], None).await;
+    let meta = support::meta();
     for i in 0..USERS {
-        let registration = domain::accounts::Registration {
-            email: format!("user{i}@example.com"),
-            display_name: format!("User {i}"),
-            password: PASSWORD.to_owned().into(),
-            adult: true,
-            accept_terms: true,
-            locale: "en".into(),
-            time_zone: "UTC".into(),
-        };
-        domain::accounts::register(&services, registration, &meta, chrono::Utc::now())
+        let registration = support::registration(&format!("user{i}@example.com"));
+        domain::accounts::register(&site.services, registration, &meta, chrono::Utc::now())
             .await
             .expect("register");
     }
-    services.settle().await;
+    site.services.settle().await;
+    let origin = site.origin.clone();
 
-    let site = tempfile::tempdir().expect("site folder");
-    let options = LeptosOptions::builder()
-        .output_name("soco")
-        .site_root(site.path().to_string_lossy().to_string())
-        .build();
-    let router = server::router::build(AppState { leptos_options: options, services }, None).expect("router");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("address");
-    tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-            .await
-            .expect("serve");
-    });
-
-    let client =
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    let url = format!("http://{addr}{}", app::api::auth::Login::PATH);
+    let client = site.http.clone();
+    let url = format!("{origin}{}", app::api::auth::Login::PATH);
     let total = RATE_PER_SECOND * SECONDS;
     let interval = Duration::from_micros(1_000_000 / RATE_PER_SECOND);
     println!(
@@ -77,7 +41,7 @@ async fn main() {
     let mut tasks = Vec::new();
     for i in 0..total {
         let at = start + interval * u32::try_from(i).expect("small");
-        let (client, url) = (client.clone(), url.clone());
+        let (client, url, origin) = (client.clone(), url.clone(), origin.clone());
         let email = format!("user{}@example.com", usize::try_from(i).expect("small") % USERS);
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep_until(at.into()).await;
@@ -85,8 +49,8 @@ async fn main() {
             let response = client
                 .post(&url)
                 .header("accept", "text/html")
-                .header("origin", "http://127.0.0.1:3000")
-                .header("referer", "http://127.0.0.1:3000/login")
+                .header("origin", &origin)
+                .header("referer", format!("{origin}/login"))
                 .form(&[("email", email.as_str()), ("password", PASSWORD)])
                 .send()
                 .await

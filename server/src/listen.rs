@@ -10,6 +10,10 @@
 //! after its headers is the router's `TimeoutLayer` (`SOCO_REQUEST_TIMEOUT_MS`).
 //!
 //! Each request carries `ConnectInfo<SocketAddr>` as with `into_make_service_with_connect_info`.
+//!
+//! Every accepted socket has `TCP_NODELAY` set: hyper writes a response's head and body in
+//! separate pieces, and with Nagle's algorithm on, the second waits for the client's delayed ACK
+//! (about 40 ms on Linux) before it leaves. [`no_delay`] is the one place that sets it.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -50,6 +54,7 @@ pub async fn serve(
             accepted = Listener::accept(&mut listener) => accepted,
             () = signal_tx.closed() => break,
         };
+        no_delay(&stream);
         let (router, signal_tx, close_rx) = (router.clone(), signal_tx.clone(), close_rx.clone());
         tokio::spawn(async move {
             connection(stream, remote, router, header_read_timeout, signal_tx).await;
@@ -59,6 +64,13 @@ pub async fn serve(
     drop(close_rx);
     drop(listener);
     close_tx.closed().await;
+}
+
+/// Sends every write at once (`TCP_NODELAY`). A socket that refuses still serves, only slower.
+pub fn no_delay(stream: &tokio::net::TcpStream) {
+    if let Err(error) = stream.set_nodelay(true) {
+        tracing::debug!(error = %error, "TCP_NODELAY could not be set");
+    }
 }
 
 /// Serves one connection: hyper's header read timeout for every request, and a deadline for the

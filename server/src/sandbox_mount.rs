@@ -60,6 +60,10 @@ pub async fn serve_alone(config: &Config, addr: SocketAddr) -> anyhow::Result<()
     );
     // Alone, the peer's own address decides (no proxy stands in front of a test sandbox).
     let router = sandbox::router(sandbox).layer(axum::middleware::from_fn(peer_on_this_machine_for_control));
+    // Soco's own listener sets TCP_NODELAY (server::listen); the sandbox answers as promptly.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |stream: &mut tokio::net::TcpStream| {
+        crate::listen::no_delay(stream)
+    });
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(crate::serve::shutdown_signal())
         .await?;

@@ -1149,6 +1149,51 @@ async fn slow_request_headers_are_cut_off() {
     assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
 }
 
+/// Nagle's algorithm holds a response's second write until the client's delayed ACK (about
+/// 40 ms): the serving socket must have `TCP_NODELAY`. Read back from the accepted socket itself,
+/// found in this process's descriptors by its port pair.
+async fn accepted_connections_send_without_delay() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let timeout = app.services.config.header_read_timeout;
+    tokio::spawn(server::listen::serve(listener, app.router.clone(), timeout, std::future::pending()));
+    let mut client = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    client.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:3000\r\n\r\n").await.expect("write");
+    let mut answer = [0u8; 12];
+    client.read_exact(&mut answer).await.expect("an answer");
+    assert_eq!(&answer, b"HTTP/1.1 200");
+    let accepted = served_socket(addr.port(), client.local_addr().expect("address").port());
+    assert!(rustix::net::sockopt::tcp_nodelay(&accepted).expect("getsockopt"), "TCP_NODELAY is off");
+    // The check itself can fail: the client's own socket never had the option set.
+    assert!(!rustix::net::sockopt::tcp_nodelay(&client).expect("getsockopt"));
+}
+
+/// This process's socket for the TCP connection from local port `server` to peer port `peer`,
+/// duplicated through a pidfd (no raw descriptor handling).
+fn served_socket(server: u16, peer: u16) -> std::os::fd::OwnedFd {
+    let table = std::fs::read_to_string("/proc/self/net/tcp").expect("/proc/self/net/tcp");
+    let port = |field: &str| field.rsplit(':').next().and_then(|hex| u16::from_str_radix(hex, 16).ok());
+    let inode = table
+        .lines()
+        .skip(1)
+        .map(|line| line.split_whitespace().collect::<Vec<_>>())
+        .find(|cols| port(cols[1]) == Some(server) && port(cols[2]) == Some(peer))
+        .map(|cols| cols[9].to_owned())
+        .expect("the accepted connection is in the TCP table");
+    let target = format!("socket:[{inode}]");
+    let fd = std::fs::read_dir("/proc/self/fd")
+        .expect("/proc/self/fd")
+        .filter_map(Result::ok)
+        .find(|entry| std::fs::read_link(entry.path()).is_ok_and(|link| link.as_os_str() == target.as_str()))
+        .and_then(|entry| entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()))
+        .expect("the accepted socket is one of this process's descriptors");
+    let me = rustix::process::getpid();
+    let pidfd = rustix::process::pidfd_open(me, rustix::process::PidfdFlags::empty()).expect("pidfd_open");
+    rustix::process::pidfd_getfd(&pidfd, fd, rustix::process::PidfdGetfdFlags::empty()).expect("pidfd_getfd")
+}
+
 async fn a_request_that_takes_too_long_gets_408() {
     let app = TestApp::with_vars(&[("SOCO_REQUEST_TIMEOUT_MS", "300")]).await;
     // A body that starts and never ends (a slow upload holding a worker).
@@ -1246,6 +1291,7 @@ on_both_databases!(
     relayed_pictures_are_private_and_cleared_at_logout,
     relay_fetches_are_bounded,
     slow_request_headers_are_cut_off,
+    accepted_connections_send_without_delay,
     a_request_that_takes_too_long_gets_408,
     an_oversized_body_gets_413,
 );

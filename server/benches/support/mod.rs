@@ -1,0 +1,138 @@
+//! What the benchmarks share: the real router served by Soco's own listener on a loopback port
+//! (SQLite in a temporary folder), users registered and signed in the way a browser does, and
+//! sandbox creators connected through the consent page.
+
+#![allow(dead_code)] // Each benchmark uses its own part of this.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use app::ssr::AppState;
+use domain::entities::user;
+use domain::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use leptos::config::LeptosOptions;
+use secrecy::SecretString;
+use server_fn::ServerFn;
+
+pub const PASSWORD: &str = "kopi susu gula aren tiga";
+
+/// A running Soco: its services, its origin and a client that does not follow redirects.
+pub struct Site {
+    pub services: domain::services::Services,
+    pub origin: String,
+    pub http: reqwest::Client,
+    pub sandbox: Option<sandbox::Sandbox>,
+    _folders: (tempfile::TempDir, tempfile::TempDir),
+}
+
+impl Site {
+    /// Serves Soco with `vars` on top of a temporary data folder and this origin; with the
+    /// sandbox mounted when `sandbox` makes one (it gets the origin).
+    pub async fn start(
+        vars: &[(&str, &str)],
+        sandbox: Option<&dyn Fn(&str) -> sandbox::SandboxConfig>,
+    ) -> Site {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let origin = format!("http://{}", listener.local_addr().expect("address"));
+        let data = tempfile::tempdir().expect("temporary folder");
+        let data_dir = data.path().to_string_lossy().to_string();
+        let mut all = HashMap::from([
+            ("SOCO_DATA_DIR", data_dir.as_str()),
+            ("SOCO_PUBLIC_URL", origin.as_str()),
+            ("SOCO_LOG", "warn"),
+        ]);
+        all.extend(vars.iter().copied());
+        let config = domain::config::Config::from_map(&all).expect("configuration");
+        let db = domain::db::connect(&config.database).await.expect("database");
+        domain::db::migrate_up(&db).await.expect("migrations");
+        let keys = domain::keyring::KeyRing::generate("bench").expect("key");
+        let header_read_timeout = config.header_read_timeout;
+        let services = domain::services::Services::new(db, Arc::new(config), keys).await.expect("services");
+        let sandbox = sandbox.map(|make| sandbox::Sandbox::new(make(&origin)));
+        let site = tempfile::tempdir().expect("site folder");
+        let options = LeptosOptions::builder()
+            .output_name("soco")
+            .site_root(site.path().to_string_lossy().to_string())
+            .build();
+        let state = AppState { leptos_options: options, services: services.clone() };
+        let router = server::router::build(state, sandbox.clone()).expect("router");
+        tokio::spawn(server::listen::serve(listener, router, header_read_timeout, std::future::pending()));
+        let http =
+            reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        Site { services, origin, http, sandbox, _folders: (data, site) }
+    }
+
+    /// Registers `email` (its mail sent) and marks the address verified.
+    pub async fn verified_user(&self, email: &str) -> user::Model {
+        let meta = meta();
+        domain::accounts::register(&self.services, registration(email), &meta, chrono::Utc::now())
+            .await
+            .expect("register");
+        self.services.settle().await;
+        let user = user::Entity::find()
+            .filter(user::Column::Email.eq(email))
+            .one(&self.services.db)
+            .await
+            .expect("db")
+            .expect("registered");
+        let mut verified = user.into_active_model();
+        verified.email_verified_at = Set(Some(chrono::Utc::now()));
+        verified.update(&self.services.db).await.expect("verify")
+    }
+
+    /// Signs in over HTTP as a browser without JavaScript; the session cookie (`name=value`).
+    pub async fn sign_in(&self, email: &str) -> String {
+        let login = self
+            .http
+            .post(format!("{}{}", self.origin, app::api::auth::Login::PATH))
+            .header("accept", "text/html")
+            .header("origin", &self.origin)
+            .form(&[("email", email), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("login");
+        let cookie = login.headers().get("set-cookie").expect("signed in").to_str().expect("ascii");
+        cookie.split(';').next().expect("pair").to_owned()
+    }
+
+    /// Connects the sandbox creator `open_id` to `user` through the consent page, every scope
+    /// granted; the new account's id. `now` is the time on Soco's side.
+    pub async fn connect(&self, user: &user::Model, open_id: &str, now: chrono::DateTime<chrono::Utc>) -> i64 {
+        let session = SecretString::from("bench");
+        let url = domain::connections::start(&self.services, user, &session, now).await.expect("start");
+        let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        form.push(("open_id".into(), open_id.to_owned()));
+        form.push(("decision".into(), "approve".into()));
+        for scope in ["user.info.basic", "user.info.profile", "user.info.stats", "video.list"] {
+            form.push(("granted".into(), scope.into()));
+        }
+        let reply = self.http.post(url.as_str()).form(&form).send().await.expect("consent");
+        let location = reply.headers()["location"].to_str().expect("redirect").to_owned();
+        let query = reqwest::Url::parse(&location).expect("url").query().unwrap_or_default().to_owned();
+        domain::connections::complete(&self.services, user, &session, &query, &meta(), now)
+            .await
+            .unwrap_or_else(|e| panic!("connect {open_id}: {e}"))
+            .id
+    }
+}
+
+pub fn meta() -> domain::auth::RequestMeta {
+    domain::auth::RequestMeta::new("127.0.0.1".parse().expect("ip"), "bench")
+}
+
+pub fn registration(email: &str) -> domain::accounts::Registration {
+    domain::accounts::Registration {
+        email: email.to_owned(),
+        display_name: "Bench User".into(),
+        password: PASSWORD.to_owned().into(),
+        adult: true,
+        accept_terms: true,
+        locale: "en".into(),
+        time_zone: "Asia/Jakarta".into(),
+    }
+}
+
+/// The `q` quantile of sorted `values`.
+pub fn quantile<T: Copy>(sorted: &[T], q: f64) -> T {
+    sorted[((sorted.len() as f64 - 1.0) * q).round() as usize]
+}
