@@ -4,8 +4,9 @@
 #   make run     build a release and serve Soco at http://127.0.0.1:3000 (SQLite in ./data)
 #   make test    every check: fmt, clippy (server and wasm), unit and integration tests
 #                (SQLite, and PostgreSQL when SOCO_TEST_POSTGRES_URL is set), Playwright
-#   make e2e     only the Playwright suite, against a release build
-#   make size    release wasm, JS and CSS sizes: raw, gzip and brotli
+#   make e2e     only the Playwright suite: the release site, served by the test build's server
+#   make site    only the release site (wasm, JS, CSS, charts; hashed, precompressed) in target/site
+#   make size    what a first page and the chart code cost (raw, gzip, brotli) against budgets.json
 #   make bench   benchmarks (figures only, never pass/fail on time): page answers at 1 and 16
 #                connections; login latency at 20/s;
 #                sign-up and reset timing for known vs unknown addresses (200 pairs);
@@ -20,23 +21,18 @@ MAKEFLAGS += --no-print-directory
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 # One cargo target folder outside the work tree, shared by every clone on this machine.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/soco-target
-# wasm-opt from the npm package `binaryen` (Debian's is too old and breaks hydration) and the
-# cargo-installed tools come first on PATH; cargo-leptos uses what it finds there.
-export PATH := $(ROOT)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
-
-CARGO_LEPTOS_VERSION := 0.3.11
-WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' $(ROOT)/Cargo.lock)
-ECHARTS_VERSION := $(shell sed -n 's/^ *"echarts": "\(.*\)".*/\1/p' $(ROOT)/package.json)
-ECHARTS_VENDORED := public/vendor/echarts-$(ECHARTS_VERSION).min.js
 SITE := $(ROOT)/target/site
 SERVER_BIN := $(CARGO_TARGET_DIR)/release/server
-APT_PACKAGES := chromium brotli
+# Playwright drives the server `cargo test` already built (same code, test profile): the suite
+# needs no second compile of the workspace. `make run` serves the release build.
+E2E_SERVER_BIN := $(CARGO_TARGET_DIR)/debug/server
+APT_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null && echo sudo)
 
-say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
+say = @printf '\n\033[1m==> [%s] %s\033[0m\n' "$$(date +%T)" "$(1)"
 
 .PHONY: bench help run build test lint fmt-check clippy clippy-wasm unit e2e size setup setup-build setup-test \
-	prerequisites rust-tools npm-build npm-e2e apt-packages vendor clean
+	prerequisites rust-tools npm-build npm-e2e apt-packages site clean
 
 help:
 	@sed -n 's/^#   //p' $(ROOT)/Makefile
@@ -53,17 +49,13 @@ test: setup-test lint unit e2e
 
 # --- building ---------------------------------------------------------------------------------
 
-build: setup-build vendor
-	$(call say,Building the release (server + wasm; wasm-opt -Oz))
-	cd $(ROOT) && cargo leptos build --release --precompress
+build: site
+	$(call say,Building the release server)
+	cd $(ROOT) && cargo build --release --locked -p server --bin server
 
-vendor: $(ECHARTS_VENDORED)
-
-$(ECHARTS_VENDORED): node_modules/.package-lock.json
-	$(call say,Copying ECharts $(ECHARTS_VERSION) from npm into public/vendor)
-	mkdir -p public/vendor
-	rm -f public/vendor/echarts-*.min.js
-	cp node_modules/echarts/dist/echarts.min.js $@
+site: setup-build
+	$(call say,Building the release site (wasm-release + wasm-opt -Oz, esbuild, hashed, precompressed))
+	cd $(ROOT) && cargo xtask site
 
 # --- checks -----------------------------------------------------------------------------------
 
@@ -86,20 +78,17 @@ unit:
 	mkdir -p $(CARGO_TARGET_DIR)/soco-test-logs
 	cargo test --locked 2>&1 | tee $(CARGO_TARGET_DIR)/soco-test-logs/cargo-test.log
 
-e2e: setup-test build
-	$(call say,Playwright: hydrated and JavaScript-off projects against the release build)
+e2e: setup-test site
+	$(call say,Playwright: hydrated and JavaScript-off projects against the release site)
+	cd $(ROOT) && cargo build --locked -p server --bin server
 	mkdir -p $(CARGO_TARGET_DIR)/soco-test-logs
-	cd end2end && SOCO_E2E_SERVER=$(SERVER_BIN) SOCO_E2E_SITE=$(SITE) \
+	cd end2end && SOCO_E2E_SERVER=$(E2E_SERVER_BIN) SOCO_E2E_SITE=$(SITE) \
 		PLAYWRIGHT_JSON_OUTPUT_NAME=$(CARGO_TARGET_DIR)/soco-test-logs/playwright.json \
 		npx playwright test --reporter=list,json
 
-size: apt-packages build
-	$(call say,Release asset sizes (bytes))
-	@printf '%-44s %10s %10s %10s\n' file raw gzip brotli
-	@for f in $(SITE)/pkg/*.wasm $(SITE)/pkg/*.js $(SITE)/pkg/*.css $(SITE)/$(ECHARTS_VENDORED:public/%=%); do \
-		printf '%-44s %10d %10d %10d\n' "$${f#$(SITE)/}" "$$(stat -c %s "$$f")" \
-			"$$(gzip -9 -c "$$f" | wc -c)" "$$(brotli -q 11 -c "$$f" | wc -c)"; \
-	done
+size: site
+	$(call say,Release asset sizes against budgets.json (bytes))
+	cd $(ROOT) && cargo xtask size
 
 bench: setup-build
 	$(call say,Benchmark: pages at 1 and 16 connections (release build))
@@ -122,21 +111,17 @@ prerequisites:
 	@command -v rustup >/dev/null || { echo "Soco needs rustup to add the wasm32 target (https://rustup.rs)." >&2; exit 1; }
 	@command -v node >/dev/null && command -v npm >/dev/null || { echo "Soco needs Node.js 20+ with npm (for wasm-opt, ECharts and Playwright)." >&2; exit 1; }
 
+# Nothing to `cargo install`: the site is built by the workspace's own xtask (wasm-bindgen as a
+# library, wasm-opt and esbuild from npm).
 rust-tools:
 	@if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then \
 		printf '\n==> Adding the wasm32-unknown-unknown target\n'; rustup target add wasm32-unknown-unknown; fi
-	@if [ "$$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $(CARGO_LEPTOS_VERSION)" ]; then \
-		printf '\n==> Installing cargo-leptos $(CARGO_LEPTOS_VERSION) (once; about 15-22 minutes on 2 cores)\n'; \
-		cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --ignore-rust-version --features no_downloads; fi
-	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
-		printf '\n==> Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (once; about 3-5 minutes)\n'; \
-		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; fi
 
 npm-build: node_modules/.package-lock.json
 npm-e2e: end2end/node_modules/.package-lock.json
 
 node_modules/.package-lock.json: package.json package-lock.json
-	$(call say,Installing build tools from npm (binaryen, echarts))
+	$(call say,Installing build tools from npm (binaryen, esbuild, echarts))
 	npm ci --no-audit --no-fund
 
 end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lock.json
@@ -153,4 +138,4 @@ apt-packages:
 	fi
 
 clean:
-	rm -rf target/site public/vendor
+	rm -rf target/site target/site.new

@@ -1,5 +1,6 @@
 // Soco's end-to-end suite: every journey runs twice, hydrated and with JavaScript disabled,
-// in Debian's Chromium against the release server (started here on a throwaway database).
+// in Debian's Chromium against the release site, served by the test build's server (started here
+// on a throwaway database).
 //
 // The cross-origin projects run the TikTok journey as production does: Soco in production mode
 // (its real CSP, no built-in sandbox, no outbox page) on one origin, and the TikTok sandbox as its
@@ -12,7 +13,7 @@ import { join, resolve } from "node:path";
 const port = Number(process.env.SOCO_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const repo = resolve(__dirname, "..");
-const server = process.env.SOCO_E2E_SERVER ?? resolve(process.env.HOME ?? "", ".cache/soco-target/release/server");
+const server = process.env.SOCO_E2E_SERVER ?? resolve(process.env.HOME ?? "", ".cache/soco-target/debug/server");
 const dataDir = mkdtempSync(join(tmpdir(), "soco-e2e-"));
 const productionPort = Number(process.env.SOCO_E2E_PRODUCTION_PORT ?? 3200);
 export const productionURL = `http://127.0.0.1:${productionPort}`;

@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod assets;
 pub mod charts;
 pub mod components;
 pub mod error;
@@ -67,6 +68,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
                 <HashedStylesheet options=options.clone() id="leptos" />
+                <meta name=assets::CHARTS_META content=charts_url(&options) />
                 {hydrate.then(|| view! { <HydrationScripts options /> })}
                 <MetaTags />
             </head>
@@ -74,6 +76,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The charts bundle's URL for the page's `<meta>` (the server knows the build's names).
+fn charts_url(options: &LeptosOptions) -> String {
+    #[cfg(feature = "ssr")]
+    return assets::url(options, "charts");
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = options;
+        String::new()
     }
 }
 

@@ -26,6 +26,27 @@ test("the table sizes chart draws on a canvas", async ({ page, javaScriptEnabled
   await expect(page.getByRole("table", { name: "Rows per table (Data table)" })).toBeAttached();
 });
 
+test("only a page with a chart loads the charts bundle: hashed, cached for a year, brotli", async ({
+  page,
+  javaScriptEnabled,
+}) => {
+  test.skip(!javaScriptEnabled, "the bundle is loaded by the hydrated chart");
+  const charts: import("@playwright/test").Response[] = [];
+  page.on("response", (response) => {
+    if (new URL(response.url()).pathname.startsWith("/pkg/charts.")) charts.push(response);
+  });
+  await page.goto("/account/security");
+  await page.waitForLoadState("networkidle");
+  expect(charts, "a page without a chart").toHaveLength(0);
+  await page.goto("/settings");
+  await expect(page.locator("#table-sizes-chart canvas")).toBeVisible();
+  expect(charts).toHaveLength(1);
+  expect(new URL(charts[0].url()).pathname).toMatch(/^\/pkg\/charts\.[A-Za-z0-9_-]{16}\.js$/);
+  const headers = await charts[0].allHeaders();
+  expect(headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+  expect(headers["content-encoding"]).toBe("br");
+});
+
 test("the chart resizes with its container", async ({ page, javaScriptEnabled }) => {
   test.skip(!javaScriptEnabled, "resizing is the browser's drawing");
   await page.setViewportSize({ width: 1280, height: 800 });

@@ -20,7 +20,9 @@ const KNOWN: &str = "known@example.com";
 
 #[tokio::main]
 async fn main() {
-    let site = support::Site::start(&[("SOCO_AUTH_BURST", "100000"), ("SOCO_AUTH_PER_MINUTE", "100000")], None).await;
+    let site =
+        support::Site::start(&[("SOCO_AUTH_BURST", "100000"), ("SOCO_AUTH_PER_MINUTE", "100000")], None)
+            .await;
     let services = &site.services;
     domain::accounts::register(services, registration(KNOWN), &support::meta(), chrono::Utc::now())
         .await

@@ -19,7 +19,9 @@ const PASSWORD: &str = support::PASSWORD;
 
 #[tokio::main]
 async fn main() {
-    let site = support::Site::start(&[("SOCO_AUTH_BURST", "100000"), ("SOCO_AUTH_PER_MINUTE", "100000")], None).await;
+    let site =
+        support::Site::start(&[("SOCO_AUTH_BURST", "100000"), ("SOCO_AUTH_PER_MINUTE", "100000")], None)
+            .await;
     let meta = support::meta();
     for i in 0..USERS {
         let registration = support::registration(&format!("user{i}@example.com"));

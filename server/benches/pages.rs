@@ -49,7 +49,10 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
-    println!("page benchmark: closed loop over HTTP/1.1 keep-alive on loopback, {}s per figure", MEASURED.as_secs());
+    println!(
+        "page benchmark: closed loop over HTTP/1.1 keep-alive on loopback, {}s per figure",
+        MEASURED.as_secs()
+    );
     let pages = [
         ("/login (signed out)", "/login".to_owned(), None),
         ("/accounts", "/accounts".to_owned(), Some(cookie.clone())),

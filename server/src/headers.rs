@@ -15,7 +15,7 @@ const NO_STORE: &str = "no-store";
 
 /// Chooses `Cache-Control` for a path, unless the handler chose one.
 pub fn cache_policy(path: &str, hashed_assets: bool) -> &'static str {
-    if path.starts_with("/vendor/") || (hashed_assets && path.starts_with("/pkg/")) {
+    if hashed_assets && path.starts_with("/pkg/") {
         IMMUTABLE
     } else if path == "/sw.js" || path.starts_with("/pkg/") {
         "no-cache"
@@ -66,7 +66,7 @@ mod tests {
     #[test]
     fn hashed_and_versioned_assets_are_immutable() {
         assert_eq!(cache_policy("/pkg/soco.abc123.wasm", true), IMMUTABLE);
-        assert_eq!(cache_policy("/vendor/echarts-5.5.1.min.js", false), IMMUTABLE);
+        assert_eq!(cache_policy("/pkg/charts.abc123.js", true), IMMUTABLE);
     }
 
     #[test]

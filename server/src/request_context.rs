@@ -66,7 +66,7 @@ pub fn from_this_machine(peer: Option<IpAddr>, headers: &HeaderMap) -> bool {
 
 /// Files that never depend on who asks: no session lookup for them.
 fn is_static(path: &str) -> bool {
-    ["/pkg/", "/vendor/", "/icons/"].iter().any(|prefix| path.starts_with(prefix))
+    ["/pkg/", "/icons/"].iter().any(|prefix| path.starts_with(prefix))
         || matches!(path, "/favicon.ico" | "/manifest.webmanifest" | "/sw.js" | "/healthz")
 }
 

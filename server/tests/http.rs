@@ -95,14 +95,13 @@ impl TestApp {
         let data = tempfile::tempdir().expect("data folder");
         let site = tempfile::tempdir().expect("site folder");
         copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../public"), site.path());
-        // What cargo-leptos would have built (unhashed names, as in a debug build).
+        // What `cargo xtask site` would have built, with unhashed names.
         std::fs::create_dir_all(site.path().join("pkg")).expect("pkg");
-        std::fs::create_dir_all(site.path().join("vendor")).expect("vendor");
         for (file, content) in [
             ("pkg/soco.js", "export default function init() {}"),
             ("pkg/soco.wasm", "\0asm"),
             ("pkg/soco.css", "body{}"),
-            (&app::components::chart::echarts_url()[1..], "window.echarts = {};"),
+            ("pkg/charts.js", "var echarts = {};"),
         ] {
             std::fs::write(site.path().join(file), content).expect("write asset");
         }
@@ -354,13 +353,13 @@ async fn the_service_worker_precaches_this_build() {
         "/pkg/soco.js",
         "/pkg/soco.wasm",
         "/pkg/soco.css",
-        "/vendor/echarts-5.5.1.min.js",
         "/manifest.webmanifest",
         "/icons/icon-192.png",
         "/icons/icon-maskable-512.png",
     ] {
         assert!(script.contains(&format!("\"{url}\"")), "{url} precached");
     }
+    assert!(!script.contains("/pkg/charts"), "only pages with a chart fetch the charts bundle");
     assert!(script.contains(r#"const OFFLINE_URL = "/offline";"#));
 }
 
@@ -373,9 +372,9 @@ async fn static_files_are_served_with_their_types_and_cache_rules() {
     let manifest: serde_json::Value = serde_json::from_str(&manifest.body).expect("manifest is JSON");
     assert_eq!(manifest["display"], "standalone");
 
-    let vendor = app.get("/vendor/echarts-5.5.1.min.js").await;
-    assert_eq!(vendor.status, StatusCode::OK);
-    assert_eq!(header(&vendor, header::CACHE_CONTROL), "public, max-age=31536000, immutable");
+    let charts = app.get("/pkg/charts.js").await;
+    assert_eq!(charts.status, StatusCode::OK);
+    assert!(header(&charts, header::CONTENT_TYPE).starts_with("text/javascript"));
 
     let wasm = app.get("/pkg/soco.wasm").await;
     assert_eq!(header(&wasm, header::CACHE_CONTROL), "no-cache", "unhashed names revalidate");

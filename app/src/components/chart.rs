@@ -2,7 +2,9 @@
 //! the same numbers as an accessible table.
 //!
 //! The server renders a `<figure>` holding an empty canvas box and the data table. Once hydrated,
-//! the browser loads ECharts (once per page, only where a chart is shown), draws into the box,
+//! the browser loads the charts bundle (ECharts' parts Soco draws, built by `cargo xtask site`;
+//! once per page, only where a chart is shown, from the URL in the page's
+//! `<meta name="soco-charts">`), draws into the box,
 //! keeps the drawing sized to its container and moves the table off screen, where screen readers
 //! still find it. Without JavaScript the table is what people see.
 
@@ -10,15 +12,6 @@ use leptos::prelude::*;
 
 use crate::components::chart_table::ChartTable;
 use crate::i18n::{use_locale, use_messages};
-
-/// Where the site serves ECharts from; the file is copied from the pinned npm package at build
-/// time (see the Makefile), never committed.
-pub const ECHARTS_VERSION: &str = "5.5.1";
-
-/// Path of the ECharts script on the site.
-pub fn echarts_url() -> String {
-    format!("/vendor/echarts-{ECHARTS_VERSION}.min.js")
-}
 
 /// Draws `chart` in the browser and shows its data as a table everywhere.
 #[component]
@@ -166,7 +159,11 @@ mod browser {
             None => {
                 let script = document.create_element("script")?;
                 script.set_id("echarts-script");
-                script.set_attribute("src", &super::echarts_url())?;
+                let url = document
+                    .query_selector(&format!("meta[name={}]", crate::assets::CHARTS_META))?
+                    .and_then(|meta| meta.get_attribute("content"))
+                    .ok_or("the page names no charts bundle")?;
+                script.set_attribute("src", &url)?;
                 document.head().ok_or("no head")?.append_child(&script)?;
                 script
             }
@@ -180,18 +177,5 @@ mod browser {
             return Ok(());
         }
         JsFuture::from(loaded).await.map(|_| ())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn echarts_version_matches_the_pinned_npm_package() {
-        let manifest: serde_json::Value =
-            serde_json::from_str(include_str!("../../../package.json")).expect("package.json parses");
-        assert_eq!(manifest["devDependencies"]["echarts"], ECHARTS_VERSION);
-        assert_eq!(echarts_url(), format!("/vendor/echarts-{ECHARTS_VERSION}.min.js"));
     }
 }

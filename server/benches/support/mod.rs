@@ -97,7 +97,12 @@ impl Site {
 
     /// Connects the sandbox creator `open_id` to `user` through the consent page, every scope
     /// granted; the new account's id. `now` is the time on Soco's side.
-    pub async fn connect(&self, user: &user::Model, open_id: &str, now: chrono::DateTime<chrono::Utc>) -> i64 {
+    pub async fn connect(
+        &self,
+        user: &user::Model,
+        open_id: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> i64 {
         let session = SecretString::from("bench");
         let url = domain::connections::start(&self.services, user, &session, now).await.expect("start");
         let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();

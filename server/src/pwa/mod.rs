@@ -1,6 +1,6 @@
 //! The service worker, `GET /sw.js`: generated at start-up from the assets this build serves.
 //!
-//! It precaches exactly the current build's files (hashed JS, wasm and CSS, ECharts, icons,
+//! It precaches exactly the current build's files (hashed JS, wasm and CSS, icons,
 //! manifest) plus the `/offline` page, and names its cache after a digest of their contents, so a
 //! new build replaces the old cache. Pages and data are never cached (see `sw.js`).
 
@@ -31,8 +31,9 @@ impl ServiceWorker {
     /// Lists the build's assets under the site root and renders the script.
     pub fn build(options: &LeptosOptions) -> std::io::Result<Self> {
         let site_root = Path::new(options.site_root.as_ref());
-        let mut candidates = build_assets(options);
-        candidates.push(app::components::chart::echarts_url());
+        // The charts bundle is left out: only pages with a chart need it, and they fetch it.
+        let mut candidates: Vec<String> =
+            ["js", "wasm", "css"].iter().map(|kind| app::assets::url(options, kind)).collect();
         candidates.push("/manifest.webmanifest".into());
         candidates.push("/favicon.ico".into());
         let icons = site_root.join("icons");
@@ -67,31 +68,6 @@ impl ServiceWorker {
             .replace("[] /* __SOCO_PRECACHE__ */", &list);
         Ok(Self { script, precache, version })
     }
-}
-
-/// The hydration script, wasm and stylesheet of this build, named as the pages link them.
-fn build_assets(options: &LeptosOptions) -> Vec<String> {
-    let name = options.output_name.as_ref();
-    let pkg = options.site_pkg_dir.as_ref();
-    let (mut js, mut wasm, mut css) = (name.to_owned(), name.to_owned(), name.to_owned());
-    if options.hash_files {
-        let hashes = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
-            .and_then(|path| std::fs::read_to_string(path).ok())
-            .unwrap_or_default();
-        for (kind, hash) in hashes.lines().filter_map(|line| line.split_once(':')) {
-            let target = match kind.trim() {
-                "js" => &mut js,
-                "wasm" => &mut wasm,
-                "css" => &mut css,
-                _ => continue,
-            };
-            target.push('.');
-            target.push_str(hash.trim());
-        }
-    }
-    vec![format!("/{pkg}/{js}.js"), format!("/{pkg}/{wasm}.wasm"), format!("/{pkg}/{css}.css")]
 }
 
 impl ServiceWorker {

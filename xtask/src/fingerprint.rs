@@ -1,0 +1,69 @@
+//! Content-hashed names: `pkg/soco.js` becomes `pkg/soco.<hash>.js`, so a year-long immutable
+//! cache is safe and a new build is fetched at once. `hash.txt` in the site root lists the hashes
+//! as `kind: hash` lines; Leptos reads it (js, wasm, css) to link the files, the service worker
+//! to precache them, and the chart component's loader (charts) through the page.
+
+use std::path::Path;
+
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
+/// The file Leptos and Soco read the hashes from, in the site root.
+pub const HASH_FILE: &str = "hash.txt";
+
+/// Renames each `(kind, file)` under `pkg/` of `site` to its hashed name and writes the list;
+/// returns the new names.
+pub fn apply(site: &Path, files: &[(&str, String)]) -> anyhow::Result<Vec<String>> {
+    let pkg = site.join("pkg");
+    let mut list = String::new();
+    let mut names = Vec::new();
+    for (kind, file) in files {
+        let path = pkg.join(file);
+        let hash = digest(&std::fs::read(&path)?);
+        let (stem, extension) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
+        let hashed = format!("{stem}.{hash}.{extension}");
+        std::fs::rename(&path, pkg.join(&hashed))?;
+        list.push_str(&format!("{kind}: {hash}\n"));
+        names.push(hashed);
+    }
+    std::fs::write(site.join(HASH_FILE), list)?;
+    Ok(names)
+}
+
+/// 16 characters of base64url (96 bits) of the SHA-256 of `bytes`.
+pub fn digest(bytes: &[u8]) -> String {
+    let full = Sha256::digest(bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&full[..12])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_change_with_the_content_and_stay_url_safe() {
+        let (a, b) = (digest(b"soco"), digest(b"soco!"));
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 16);
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'), "{a}");
+    }
+
+    #[test]
+    fn files_are_renamed_and_listed() {
+        let site = std::env::temp_dir().join(format!("xtask-fingerprint-{}", std::process::id()));
+        let pkg = site.join("pkg");
+        std::fs::create_dir_all(&pkg).expect("folder");
+        std::fs::write(pkg.join("soco.js"), "glue").expect("write");
+        std::fs::write(pkg.join("charts.js"), "charts").expect("write");
+        let names =
+            apply(&site, &[("js", "soco.js".into()), ("charts", "charts.js".into())]).expect("hashed");
+        assert_eq!(
+            names,
+            [format!("soco.{}.js", digest(b"glue")), format!("charts.{}.js", digest(b"charts"))]
+        );
+        assert!(pkg.join(&names[0]).exists() && !pkg.join("soco.js").exists());
+        let list = std::fs::read_to_string(site.join(HASH_FILE)).expect("list");
+        assert_eq!(list, format!("js: {}\ncharts: {}\n", digest(b"glue"), digest(b"charts")));
+        std::fs::remove_dir_all(&site).expect("clean up");
+    }
+}
