@@ -7,8 +7,8 @@
 #   make e2e     only the Playwright suite: the release site, served by the test build's server
 #   make site    only the release site (wasm, JS, CSS, charts; hashed, precompressed) in target/site
 #   make size    what a first page and the chart code cost (raw, gzip, brotli) against budgets.json
-#   make bench   benchmarks (figures only, never pass/fail on time): page answers at 1 and 16
-#                connections; login latency at 20/s;
+#   make bench   benchmarks (figures only, never pass/fail on time): a million sandbox orders
+#                paged in bounded memory; page answers at 1 and 16 connections; login latency at 20/s;
 #                sign-up and reset timing for known vs unknown addresses (200 pairs);
 #                TikTok analytics at 5 accounts x 1,000 videos x 365 days
 #   make help    this list
@@ -91,6 +91,8 @@ size: site
 	cd $(ROOT) && cargo xtask size
 
 bench: setup-build
+	$(call say,Benchmark: a million TikTok Shop orders paged through the sandbox (bounded memory))
+	cargo bench --locked -p sandbox --bench million_orders
 	$(call say,Benchmark: pages at 1 and 16 connections (release build))
 	cargo bench --locked -p server --bench pages
 	$(call say,Benchmark: login latency (release build))

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod connect;
 pub mod csrf;
 pub mod export;
+pub mod fn_status;
 pub mod headers;
 pub mod health;
 pub mod host;

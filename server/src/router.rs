@@ -37,6 +37,8 @@ pub fn build(state: AppState, sandbox: Option<sandbox::Sandbox>) -> std::io::Res
         .merge(crate::media::routes(&config)?)
         .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell))
+        // A server function's error answers with its own status, not leptos_axum's 500.
+        .layer(axum::middleware::from_fn(crate::fn_status::apply))
         // Soco's own limit (413 past it), not the one a server_fn or axum release happens to
         // carry. The sandbox, nested below, keeps TikTok's sizes for its uploads.
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))

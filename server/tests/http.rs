@@ -1193,6 +1193,39 @@ fn served_socket(server: u16, peer: u16) -> std::os::fd::OwnedFd {
     rustix::process::pidfd_getfd(&pidfd, fd, rustix::process::PidfdGetfdFlags::empty()).expect("pidfd_getfd")
 }
 
+/// A server function called by the hydrated client (no `text/html` in Accept) answers an error
+/// with the error's own status and the same JSON body; leptos_axum alone says 500 for all.
+async fn server_function_errors_answer_with_their_own_status() {
+    let app = TestApp::new().await;
+    let call = |path: &'static str, form: &'static str, cookie: Option<String>| {
+        let mut request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header(header::ORIGIN, "http://127.0.0.1:3000");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        app.request(request.body(Body::from(form)).expect("request"))
+    };
+    let bad_field = call(
+        app::api::auth::Register::PATH,
+        "email=not-an-address&display_name=Ayu&password=kopi+susu+gula+aren+tiga&adult=on&accept_terms=on",
+        None,
+    )
+    .await;
+    assert_eq!(bad_field.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad_field.body);
+    let error: app::error::AppError = serde_json::from_str(&bad_field.body).expect("the error, as before");
+    assert_eq!(error.field(), Some("email"));
+    // Signed out, a signed-in call is 401, not a server failure.
+    let signed_out = call(app::api::account::ResendVerification::PATH, "", None).await;
+    assert_eq!(signed_out.status, StatusCode::UNAUTHORIZED, "{}", signed_out.body);
+    // Success is untouched.
+    let cookie = app.signed_in("ayu@example.id").await;
+    let ok = app.get_as(&cookie, app::api::account::GetMe::PATH).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert!(ok.body.contains("ayu@example.id"), "{}", ok.body);
+}
+
 async fn a_request_that_takes_too_long_gets_408() {
     let app = TestApp::with_vars(&[("SOCO_REQUEST_TIMEOUT_MS", "300")]).await;
     // A body that starts and never ends (a slow upload holding a worker).
@@ -1291,6 +1324,7 @@ on_both_databases!(
     relay_fetches_are_bounded,
     slow_request_headers_are_cut_off,
     accepted_connections_send_without_delay,
+    server_function_errors_answer_with_their_own_status,
     a_request_that_takes_too_long_gets_408,
     an_oversized_body_gets_413,
 );

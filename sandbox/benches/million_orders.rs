@@ -43,8 +43,8 @@ struct OrderKey {
     create_time: i64,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_million_orders_page_through_with_bounded_memory() {
+#[tokio::main]
+async fn main() {
     let mut settings = config(1370, 730);
     settings.scale.local_shops = 1;
     settings.scale.cross_border_shops = 0;
