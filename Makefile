@@ -92,7 +92,7 @@ size: site
 
 bench: setup-build
 	$(call say,Benchmark: a million TikTok Shop orders paged through the sandbox (bounded memory))
-	cargo bench --locked -p sandbox --bench million_orders
+	cargo test --locked --release -p sandbox --test million_orders -- --ignored --nocapture
 	$(call say,Benchmark: pages at 1 and 16 connections (release build))
 	cargo bench --locked -p server --bench pages
 	$(call say,Benchmark: login latency (release build))

@@ -43,8 +43,9 @@ struct OrderKey {
     create_time: i64,
 }
 
-#[tokio::main]
-async fn main() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: `make bench` runs it, optimised"]
+async fn a_million_orders_page_through_with_bounded_memory() {
     let mut settings = config(1370, 730);
     settings.scale.local_shops = 1;
     settings.scale.cross_border_shops = 0;
