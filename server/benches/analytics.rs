@@ -16,6 +16,8 @@
 //!
 //! Figures, not a test: nothing here fails on time.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,7 +28,6 @@ use domain::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, Set, Statement,
 };
-use leptos::config::LeptosOptions;
 use secrecy::SecretString;
 use server_fn::ServerFn;
 
@@ -75,11 +76,7 @@ async fn main() {
     let clock = || Utc::now() + chrono::Duration::seconds(offset.load(std::sync::atomic::Ordering::Relaxed));
 
     let site = tempfile::tempdir().expect("site folder");
-    let options = LeptosOptions::builder()
-        .output_name("soco")
-        .site_root(site.path().to_string_lossy().to_string())
-        .build();
-    let state = AppState { leptos_options: options, services: services.clone() };
+    let state = AppState { leptos_options: support::site_options(site.path()), services: services.clone() };
     let router = server::router::build(state, Some(sandbox.clone())).expect("router");
     let header_read_timeout = services.config.header_read_timeout;
     tokio::spawn(server::listen::serve(listener, router, header_read_timeout, std::future::pending()));

@@ -318,12 +318,13 @@ async fn the_status_server_function_answers_get() {
     let app = TestApp::new().await;
     assert_eq!(
         app.get(app::api::system::GetDatabaseStatus::PATH).await.status,
-        StatusCode::INTERNAL_SERVER_ERROR,
+        StatusCode::UNAUTHORIZED,
         "signed-out callers are refused"
     );
     let operator = app.signed_in("operator@example.id").await;
     let member = app.signed_in("member@example.id").await;
     let refused = app.get_as(&member, app::api::system::GetDatabaseStatus::PATH).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "members are refused: {}", refused.body);
     assert!(refused.body.contains("Forbidden"), "members are refused: {}", refused.body);
     let reply = app.get_as(&operator, app::api::system::GetDatabaseStatus::PATH).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);

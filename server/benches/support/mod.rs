@@ -50,11 +50,7 @@ impl Site {
         let services = domain::services::Services::new(db, Arc::new(config), keys).await.expect("services");
         let sandbox = sandbox.map(|make| sandbox::Sandbox::new(make(&origin)));
         let site = tempfile::tempdir().expect("site folder");
-        let options = LeptosOptions::builder()
-            .output_name("soco")
-            .site_root(site.path().to_string_lossy().to_string())
-            .build();
-        let state = AppState { leptos_options: options, services: services.clone() };
+        let state = AppState { leptos_options: site_options(site.path()), services: services.clone() };
         let router = server::router::build(state, sandbox.clone()).expect("router");
         tokio::spawn(server::listen::serve(listener, router, header_read_timeout, std::future::pending()));
         let http =
@@ -119,6 +115,11 @@ impl Site {
             .unwrap_or_else(|e| panic!("connect {open_id}: {e}"))
             .id
     }
+}
+
+/// Leptos' settings for a site in `folder` (empty: the benchmarks fetch pages, not assets).
+pub fn site_options(folder: &std::path::Path) -> LeptosOptions {
+    LeptosOptions::builder().output_name("soco").site_root(folder.to_string_lossy().to_string()).build()
 }
 
 pub fn meta() -> domain::auth::RequestMeta {
