@@ -80,7 +80,8 @@ unit:
 
 e2e: setup-test site
 	$(call say,Playwright: hydrated and JavaScript-off projects against the release site)
-	cd $(ROOT) && cargo build --locked -p server --bin server
+	@# The very build `make unit` ran (same features as every test; nothing to do after it).
+	cd $(ROOT) && cargo test --locked --no-run
 	mkdir -p $(CARGO_TARGET_DIR)/soco-test-logs
 	cd end2end && SOCO_E2E_SERVER=$(E2E_SERVER_BIN) SOCO_E2E_SITE=$(SITE) \
 		PLAYWRIGHT_JSON_OUTPUT_NAME=$(CARGO_TARGET_DIR)/soco-test-logs/playwright.json \
