@@ -33,10 +33,12 @@ pub struct Paths {
 
 impl Paths {
     fn discover() -> Self {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("."));
+        // `cargo run` names this checkout's xtask folder at run time. The compile-time value can
+        // name another clone: clones share one target folder, and cargo may reuse the binary.
+        let manifest_dir =
+            std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
+        let root =
+            PathBuf::from(manifest_dir).parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
         let target = std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
             .map(|dir| if dir.is_absolute() { dir } else { root.join(dir) })
