@@ -7,7 +7,8 @@
 #   make e2e     only the Playwright suite: the release site, served by the test build's server
 #   make site    only the release site (wasm, JS, CSS, charts; hashed, precompressed) in target/site
 #   make size    what a first page and the chart code cost (raw, gzip, brotli) against budgets.json
-#   make bench   benchmarks (figures only, never pass/fail on time): a million sandbox orders
+#   make bench   benchmarks (figures only, never pass/fail on time): Lighthouse mobile and
+#                desktop on /login and an account page; a million sandbox orders
 #                paged in bounded memory; page answers at 1 and 16 connections; login latency at 20/s;
 #                sign-up and reset timing for known vs unknown addresses (200 pairs);
 #                TikTok analytics at 5 accounts x 1,000 videos x 365 days
@@ -32,7 +33,7 @@ SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null && echo sudo)
 say = @printf '\n\033[1m==> [%s] %s\033[0m\n' "$$(date +%T)" "$(1)"
 
 .PHONY: bench help run build test lint fmt-check clippy clippy-wasm unit e2e size setup setup-build setup-test \
-	prerequisites rust-tools npm-build npm-e2e apt-packages site clean
+	prerequisites rust-tools npm-build npm-e2e npm-lighthouse apt-packages site clean
 
 help:
 	@sed -n 's/^#   //p' $(ROOT)/Makefile
@@ -91,7 +92,9 @@ size: site
 	$(call say,Release asset sizes against budgets.json (bytes))
 	cd $(ROOT) && cargo xtask size
 
-bench: setup-build
+bench: setup-build npm-lighthouse apt-packages site
+	$(call say,Benchmark: Lighthouse mobile and desktop on /login and a TikTok account page (release site))
+	cargo bench --locked -p server --bench lighthouse
 	$(call say,Benchmark: a million TikTok Shop orders paged through the sandbox (bounded memory))
 	cargo test --locked --release -p sandbox --test million_orders -- --ignored --nocapture
 	$(call say,Benchmark: pages at 1 and 16 connections (release build))
@@ -122,6 +125,7 @@ rust-tools:
 
 npm-build: node_modules/.package-lock.json
 npm-e2e: end2end/node_modules/.package-lock.json
+npm-lighthouse: end2end/lighthouse/node_modules/.package-lock.json
 
 node_modules/.package-lock.json: package.json package-lock.json
 	$(call say,Installing build tools from npm (binaryen, esbuild, echarts))
@@ -130,6 +134,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lock.json
 	$(call say,Installing Playwright from npm (browser: Debian's Chromium, never downloaded))
 	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+
+end2end/lighthouse/node_modules/.package-lock.json: end2end/lighthouse/package.json end2end/lighthouse/package-lock.json
+	$(call say,Installing Lighthouse from npm (make bench only))
+	cd end2end/lighthouse && npm ci --no-audit --no-fund
 
 apt-packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

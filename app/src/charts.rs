@@ -1,6 +1,7 @@
-//! Chart option builders: pure functions from the numbers a server function returns to a
-//! charming [`Chart`]. They run on both sides (the server renders the table from the result, the
-//! browser draws it), so they must be deterministic. Their JSON is snapshot-tested.
+//! Chart option builders: pure functions from a page's numbers to a charming [`Chart`]. They run
+//! on the server only: server functions send the result as a
+//! [`ChartView`](crate::components::chart::ChartView) (option JSON and table), so the browser
+//! build carries no chart code. Their JSON is snapshot-tested.
 
 use charming::Chart;
 use charming::component::{Axis, Grid, Legend};

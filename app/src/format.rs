@@ -38,11 +38,16 @@ pub fn percent(rate: Option<f64>, locale: Locale) -> String {
     match rate {
         None => MISSING.to_owned(),
         Some(rate) => {
-            let text = format!("{:.2}%", rate * 100.0);
-            match locale {
-                Locale::En => text,
-                Locale::Id => text.replace('.', ","),
-            }
+            // Whole hundredths of a percent, written with integer formatting only: the float
+            // formatter is a sizeable part of a wasm build and nothing else needs it.
+            let hundredths = (rate * 10_000.0).round() as i64;
+            let mark = match locale {
+                Locale::En => '.',
+                Locale::Id => ',',
+            };
+            let sign = if hundredths < 0 { "-" } else { "" };
+            let hundredths = hundredths.unsigned_abs();
+            format!("{sign}{}{mark}{:02}%", hundredths / 100, hundredths % 100)
         }
     }
 }
@@ -60,6 +65,10 @@ mod tests {
         assert_eq!(percent(Some(0.0813), Locale::Id), "8,13%");
         assert_eq!(percent(Some(0.5), Locale::En), "50.00%");
         assert_eq!(percent(None, Locale::En), "–");
+        assert_eq!(percent(Some(0.000_04), Locale::En), "0.00%", "rounds to hundredths");
+        assert_eq!(percent(Some(0.123_456), Locale::En), "12.35%");
+        assert_eq!(percent(Some(-0.0105), Locale::Id), "-1,05%");
+        assert_eq!(percent(Some(12.0), Locale::En), "1200.00%");
     }
 
     #[test]

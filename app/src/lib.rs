@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod assets;
+#[cfg(feature = "ssr")]
 pub mod charts;
 pub mod components;
 pub mod error;
@@ -157,8 +158,9 @@ pub fn content_security_policy(nonce: &str, consent_origins: &[String]) -> Strin
     )
 }
 
-/// The language of this request: the signed-in user's choice, else `Accept-Language`.
-fn request_locale() -> Locale {
+/// The language of this request: the signed-in user's choice, else `Accept-Language`. Pages and
+/// the server functions they call (chart labels, table numbers) agree on it.
+pub(crate) fn request_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
         if let Some(locale) = crate::ssr::current_session().and_then(|s| Locale::from_tag(&s.user.locale)) {

@@ -1,6 +1,8 @@
 //! Who is signed in, for every component: one resource per page load, refetched whenever the
 //! address changes (logins, logouts and profile changes all end in a redirect).
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
@@ -29,15 +31,21 @@ pub fn use_current_user() -> CurrentUser {
 #[component]
 pub fn RequireUser<F, IV>(children: F) -> impl IntoView
 where
-    F: Fn(Me) -> IV + Send + Sync + Clone + 'static,
+    F: Fn(Me) -> IV + Send + Sync + 'static,
     IV: IntoView + 'static,
 {
+    // Only this boxing is generic: the waiting and redirecting below is compiled once for all
+    // the pages that use it, not once per page (it is a good part of the browser build).
+    require_user(Arc::new(move |me| children(me).into_any()))
+}
+
+fn require_user(children: Arc<dyn Fn(Me) -> AnyView + Send + Sync>) -> AnyView {
     let CurrentUser(user) = use_current_user();
     let location = use_location();
     view! {
         <Transition>
             {move || {
-                let children = children.clone();
+                let children = Arc::clone(&children);
                 Suspend::new(async move {
                     match user.await {
                         Ok(Some(me)) => children(me).into_any(),
@@ -52,6 +60,7 @@ where
             }}
         </Transition>
     }
+    .into_any()
 }
 
 /// Percent-encodes a path for a query value.

@@ -12,9 +12,6 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use domain::entities::tiktok_account;
-use domain::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-
 const WARM_UP: Duration = Duration::from_secs(1);
 const MEASURED: Duration = Duration::from_secs(5);
 
@@ -36,18 +33,7 @@ async fn main() {
     let cookie = site.sign_in("pages@example.id").await;
     let creator = site.sandbox.as_ref().expect("sandbox").world.creators.all[0].open_id.clone();
     let account = site.connect(&user, &creator, chrono::Utc::now()).await;
-    loop {
-        domain::sync::run_due(&site.services, "bench", chrono::Utc::now).await.expect("sync");
-        let done = tiktok_account::Entity::find()
-            .filter(tiktok_account::Column::BackfillDone.eq(true))
-            .count(&site.services.db)
-            .await
-            .expect("count");
-        if done == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    site.sync_until_backfilled(1).await;
 
     println!(
         "page benchmark: closed loop over HTTP/1.1 keep-alive on loopback, {}s per figure",

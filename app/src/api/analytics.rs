@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::GetUrl;
 
+use crate::components::chart::ChartView;
 use crate::error::AppError;
 
 /// The date range a page shows, as the range picker needs it.
@@ -18,8 +19,6 @@ pub struct RangeView {
     pub to: String,
     /// Today in the user's zone (for the presets).
     pub today: String,
-    /// Every day of the range, in order (chart categories).
-    pub days: Vec<String>,
     /// The user's time zone name.
     pub zone: String,
 }
@@ -96,15 +95,6 @@ impl CardView {
     }
 }
 
-/// One line of a comparison chart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SeriesView {
-    /// Its name.
-    pub name: String,
-    /// One value per day of the range; `None` where there is no reading.
-    pub values: Vec<Option<i64>>,
-}
-
 /// The accounts overview.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OverviewView {
@@ -112,23 +102,19 @@ pub struct OverviewView {
     pub cards: Vec<CardView>,
     /// The range of the comparison.
     pub range: RangeView,
-    /// Followers per day, one series per account with stats.
-    pub followers: Vec<SeriesView>,
+    /// Followers per day compared, one line per account with stats; `None` when none has them.
+    pub followers: Option<ChartView>,
 }
 
-/// What an account's videos gained in a day.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct DayView {
-    /// Views gained.
-    pub views: Option<i64>,
-    /// Likes gained.
-    pub likes: Option<i64>,
-    /// Comments gained.
-    pub comments: Option<i64>,
-    /// Shares gained.
-    pub shares: Option<i64>,
-    /// Interactions per view that day.
-    pub engagement_rate: Option<f64>,
+/// The charts of what an account's videos gained each day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityCharts {
+    /// Views gained per day.
+    pub views: ChartView,
+    /// Likes, comments and shares gained per day.
+    pub interactions: ChartView,
+    /// Interactions per view, per day.
+    pub engagement: ChartView,
 }
 
 /// A video row.
@@ -182,10 +168,10 @@ pub struct AccountView {
     pub card: CardView,
     /// The range shown.
     pub range: RangeView,
-    /// Followers at each day's end.
-    pub followers: Vec<Option<i64>>,
-    /// What its videos gained each day.
-    pub days: Vec<DayView>,
+    /// Followers at each day's end; `None` when no day of the range has a reading.
+    pub followers: Option<ChartView>,
+    /// What its videos gained each day; `None` when no day of the range has a reading.
+    pub activity: Option<ActivityCharts>,
     /// When the daily figures were last read (local).
     pub activity_as_of: Option<String>,
     /// The videos that gained most views in the range.
@@ -223,19 +209,13 @@ pub struct VideosView {
     pub search: String,
 }
 
-/// A snapshot of one video.
+/// One video's counters over time, at each snapshot within the range.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VideoPoint {
-    /// When (local, `YYYY-MM-DD HH:MM`).
-    pub at: String,
+pub struct VideoCharts {
     /// Views.
-    pub views: i64,
-    /// Likes.
-    pub likes: i64,
-    /// Comments.
-    pub comments: i64,
-    /// Shares.
-    pub shares: i64,
+    pub views: ChartView,
+    /// Likes, comments and shares.
+    pub interactions: ChartView,
 }
 
 /// One video's page.
@@ -247,8 +227,8 @@ pub struct VideoDetailView {
     pub video: VideoView,
     /// The range of the history.
     pub range: RangeView,
-    /// Its snapshots within the range.
-    pub history: Vec<VideoPoint>,
+    /// Its snapshots within the range, drawn; `None` when there are none.
+    pub charts: Option<VideoCharts>,
 }
 
 /// Videos per page of the videos table.
@@ -267,13 +247,12 @@ pub async fn accounts_overview(from: Option<String>, to: Option<String>) -> Resu
         if card.status != "disconnected" && card.has_stats() {
             let values =
                 domain::analytics::queries::followers(&caller.services.db, card.id, &ctx.range).await?;
-            followers.push(SeriesView {
-                name: card.heading(),
-                values: values.into_iter().map(|(_, v)| v).collect(),
-            });
+            followers.push((card.heading(), values.into_iter().map(|(_, v)| v).collect()));
         }
         cards.push(card);
     }
+    let followers =
+        (!followers.is_empty()).then(|| ctx.chart(&crate::charts::lines(&ctx.days(), &followers)));
     Ok(OverviewView { cards, range: ctx.range_view(), followers })
 }
 
@@ -290,18 +269,31 @@ pub async fn account_analytics(
     let account = domain::connections::find(&caller.services, &caller.session.user, id).await?;
     let db = &caller.services.db;
     let card = ctx.card(&caller.services, account).await?;
-    let followers = queries::followers(db, id, &ctx.range).await?.into_iter().map(|(_, v)| v).collect();
-    let (activity, activity_as_of) = queries::daily_activity(db, id, &ctx.range).await?;
-    let days = activity
+    let days = ctx.days();
+    let t = ctx.locale.messages();
+    let followers: Vec<Option<i64>> =
+        queries::followers(db, id, &ctx.range).await?.into_iter().map(|(_, v)| v).collect();
+    let followers = followers
         .iter()
-        .map(|day| DayView {
-            views: day.gained.map(|g| g.views),
-            likes: day.gained.map(|g| g.likes),
-            comments: day.gained.map(|g| g.comments),
-            shares: day.gained.map(|g| g.shares),
-            engagement_rate: day.gained.and_then(|g| g.engagement_rate()),
-        })
-        .collect();
+        .any(Option::is_some)
+        .then(|| ctx.chart(&crate::charts::lines(&days, &[(t.analytics_followers.to_owned(), followers)])));
+    let (daily, activity_as_of) = queries::daily_activity(db, id, &ctx.range).await?;
+    let activity = daily.iter().any(|d| d.gained.is_some()).then(|| {
+        let gained =
+            |f: fn(&Counters) -> i64| daily.iter().map(|d| d.gained.as_ref().map(f)).collect::<Vec<_>>();
+        let interactions = [
+            (t.analytics_likes.to_owned(), gained(|g| g.likes)),
+            (t.analytics_comments.to_owned(), gained(|g| g.comments)),
+            (t.analytics_shares.to_owned(), gained(|g| g.shares)),
+        ];
+        let rates: Vec<Option<f64>> =
+            daily.iter().map(|d| d.gained.and_then(|g| g.engagement_rate())).collect();
+        ActivityCharts {
+            views: ctx.chart(&crate::charts::bars(&days, t.analytics_views, &gained(|g| g.views))),
+            interactions: ctx.chart(&crate::charts::lines(&days, &interactions)),
+            engagement: ctx.chart(&crate::charts::percent_line(&days, t.analytics_engagement, &rates)),
+        }
+    });
     let top_query =
         VideoQuery { sort: VideoSort::Growth, descending: true, per_page: 10, ..VideoQuery::default() };
     let top = queries::videos(db, id, &ctx.range, &top_query).await?.rows;
@@ -326,7 +318,7 @@ pub async fn account_analytics(
         card,
         range: ctx.range_view(),
         followers,
-        days,
+        activity,
         activity_as_of: activity_as_of.map(|t| ctx.local(t)),
         top: top.iter().filter(|v| v.growth > 0).map(|v| ctx.video(id, v)).collect(),
         heatmap: heat.cells,
@@ -399,21 +391,30 @@ pub async fn video_detail(
     let growth = history.growth();
     let row = VideoRow::new(history.video, growth);
     let snapshots = history.snapshots;
-    let history = snapshots
-        .iter()
-        .map(|s| VideoPoint {
-            at: ctx.local(s.taken_at),
-            views: s.view_count,
-            likes: s.like_count,
-            comments: s.comment_count,
-            shares: s.share_count,
-        })
-        .collect();
+    let charts = (!snapshots.is_empty()).then(|| {
+        let t = ctx.locale.messages();
+        let times: Vec<String> = snapshots.iter().map(|s| ctx.local(s.taken_at)).collect();
+        let counter = |f: fn(&domain::entities::tiktok_video_snapshot::Model) -> i64| {
+            snapshots.iter().map(|s| Some(f(s))).collect::<Vec<_>>()
+        };
+        let interactions = [
+            (t.analytics_likes.to_owned(), counter(|s| s.like_count)),
+            (t.analytics_comments.to_owned(), counter(|s| s.comment_count)),
+            (t.analytics_shares.to_owned(), counter(|s| s.share_count)),
+        ];
+        VideoCharts {
+            views: ctx.chart(&crate::charts::lines(
+                &times,
+                &[(t.analytics_views.to_owned(), counter(|s| s.view_count))],
+            )),
+            interactions: ctx.chart(&crate::charts::lines(&times, &interactions)),
+        }
+    });
     Ok(VideoDetailView {
         card: ctx.card(&caller.services, account).await?,
         video: ctx.video(id, &row),
         range: ctx.range_view(),
-        history,
+        charts,
     })
 }
 
@@ -427,20 +428,35 @@ mod server {
     use domain::services::Services;
 
     use super::{CardView, RangeView, TroubleView, VideoView};
+    use crate::components::chart::ChartView;
     use crate::error::AppError;
+    use crate::i18n::Locale;
     use crate::ssr::Caller;
 
-    /// The range and zone of one request.
+    /// The range, zone and language of one request.
     pub struct Ctx {
         pub range: DateRange,
         pub now: DateTime<Utc>,
+        /// The caller's language: chart labels and table numbers are written in it.
+        pub locale: Locale,
     }
 
     impl Ctx {
         pub fn new(caller: &Caller, from: Option<&str>, to: Option<&str>) -> Result<Self, AppError> {
-            let zone: Tz = caller.session.user.time_zone.parse().unwrap_or(chrono_tz::UTC);
+            let user = &caller.session.user;
+            let zone: Tz = user.time_zone.parse().unwrap_or(chrono_tz::UTC);
             let now = Utc::now();
-            Ok(Ctx { range: DateRange::parse(from, to, now, zone)?, now })
+            Ok(Ctx { range: DateRange::parse(from, to, now, zone)?, now, locale: crate::request_locale() })
+        }
+
+        /// Every day of the range, in order: the categories of its charts.
+        pub fn days(&self) -> Vec<String> {
+            self.range.days().map(|d| d.to_string()).collect()
+        }
+
+        /// `chart`, ready for the page.
+        pub fn chart(&self, chart: &charming::Chart) -> ChartView {
+            ChartView::new(chart, self.locale)
         }
 
         pub fn local(&self, at: DateTime<Utc>) -> String {
@@ -452,7 +468,6 @@ mod server {
                 from: self.range.from.to_string(),
                 to: self.range.to.to_string(),
                 today: self.now.with_timezone(&self.range.zone).date_naive().to_string(),
-                days: self.range.days().map(|d| d.to_string()).collect(),
                 zone: self.range.zone.name().to_owned(),
             }
         }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::GetUrl;
 
+use crate::components::chart::ChartView;
 use crate::error::AppError;
 
 /// The database's state as the Settings page shows it.
@@ -15,6 +16,8 @@ pub struct DatabaseStatus {
     pub migrations: Vec<MigrationInfo>,
     /// Row counts per table, by table name.
     pub tables: Vec<TableSize>,
+    /// The same counts, drawn.
+    pub tables_chart: ChartView,
     /// Background jobs that keep failing, given-up ones first.
     pub failing_jobs: Vec<FailingJob>,
 }
@@ -62,8 +65,13 @@ impl DatabaseStatus {
 }
 
 #[cfg(feature = "ssr")]
-impl From<domain::system::DatabaseStatus> for DatabaseStatus {
-    fn from(status: domain::system::DatabaseStatus) -> Self {
+impl DatabaseStatus {
+    /// The wire form of `status`, its chart labelled and its numbers formatted for `locale`.
+    pub fn new(status: domain::system::DatabaseStatus, locale: crate::i18n::Locale) -> Self {
+        let tables: Vec<TableSize> =
+            status.tables.into_iter().map(|t| TableSize { table: t.table, rows: t.rows }).collect();
+        let tables_chart =
+            ChartView::new(&crate::charts::table_sizes(&tables, locale.messages().table_rows), locale);
         Self {
             backend: status.backend.to_owned(),
             migrations: status
@@ -74,7 +82,8 @@ impl From<domain::system::DatabaseStatus> for DatabaseStatus {
                     applied_at: m.applied_at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                 })
                 .collect(),
-            tables: status.tables.into_iter().map(|t| TableSize { table: t.table, rows: t.rows }).collect(),
+            tables,
+            tables_chart,
             failing_jobs: status
                 .failing_jobs
                 .into_iter()
@@ -104,5 +113,5 @@ pub async fn get_database_status() -> Result<DatabaseStatus, AppError> {
         return Err(AppError::Forbidden);
     }
     let status = domain::system::database_status(&services.db).await?;
-    Ok(status.into())
+    Ok(DatabaseStatus::new(status, crate::request_locale()))
 }

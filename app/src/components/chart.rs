@@ -1,5 +1,8 @@
-//! `<Chart>`: an ECharts chart drawn in the browser from a charming [`charming::Chart`], with
-//! the same numbers as an accessible table.
+//! `<Chart>`: an ECharts chart drawn in the browser, with the same numbers as an accessible table.
+//!
+//! The server builds each chart (a charming `Chart`, from `crate::charts`) and sends it as a
+//! [`ChartView`]: the ECharts option as JSON text and the table read out of it. The browser build
+//! holds no chart code of its own: it parses the option and hands it to ECharts.
 //!
 //! The server renders a `<figure>` holding an empty canvas box and the data table. Once hydrated,
 //! the browser loads the charts bundle (ECharts' parts Soco draws, built by `cargo xtask site`;
@@ -9,9 +12,30 @@
 //! still find it. Without JavaScript the table is what people see.
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::components::chart_table::ChartTable;
-use crate::i18n::{use_locale, use_messages};
+use crate::i18n::use_messages;
+
+/// A chart ready to show: what ECharts draws and what the table says.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ChartView {
+    /// The ECharts option, as JSON text.
+    pub option: String,
+    /// The same numbers as rows and columns of display text.
+    pub table: ChartTable,
+}
+
+#[cfg(feature = "ssr")]
+impl ChartView {
+    /// The option and table of `chart`, with numbers formatted for `locale`.
+    pub fn new(chart: &charming::Chart, locale: crate::i18n::Locale) -> Self {
+        Self {
+            option: serde_json::to_string(chart).unwrap_or_else(|_| "{}".to_owned()),
+            table: ChartTable::from_chart(chart, locale),
+        }
+    }
+}
 
 /// Draws `chart` in the browser and shows its data as a table everywhere.
 #[component]
@@ -23,16 +47,16 @@ pub fn Chart(
     #[prop(into)]
     label: String,
     /// What to draw.
-    chart: charming::Chart,
+    chart: ChartView,
 ) -> impl IntoView {
     let t = use_messages();
-    let table = ChartTable::from_chart(&chart, use_locale());
+    let ChartView { option, table } = chart;
     let figure = NodeRef::<leptos::html::Figure>::new();
 
     #[cfg(feature = "hydrate")]
-    draw_when_mounted(figure, id.clone(), chart);
+    draw_when_mounted(figure, id.clone(), option);
     #[cfg(not(feature = "hydrate"))]
-    let _ = chart;
+    let _ = option;
 
     let table_caption = format!("{label} ({})", t.chart_data_table);
     view! {
@@ -69,14 +93,14 @@ pub fn Chart(
 }
 
 #[cfg(feature = "hydrate")]
-fn draw_when_mounted(figure: NodeRef<leptos::html::Figure>, id: String, chart: charming::Chart) {
+fn draw_when_mounted(figure: NodeRef<leptos::html::Figure>, id: String, option: String) {
     let drawn = StoredValue::new_local(None::<browser::Drawing>);
     Effect::new(move |_| {
         let Some(figure) = figure.get() else { return };
         let id = id.clone();
-        let chart = chart.clone();
+        let option = option.clone();
         leptos::task::spawn_local(async move {
-            match browser::draw(&figure, &id, &chart).await {
+            match browser::draw(&figure, &id, &option).await {
                 Ok(drawing) => drawn.set_value(Some(drawing)),
                 Err(err) => leptos::logging::error!("chart {id} could not be drawn: {err:?}"),
             }
@@ -92,22 +116,36 @@ fn draw_when_mounted(figure: NodeRef<leptos::html::Figure>, id: String, chart: c
 /// The browser half: ECharts loading, drawing, resizing and disposal.
 #[cfg(feature = "hydrate")]
 mod browser {
-    use charming::theme::Theme;
-    use charming::{Echarts, WasmRenderer};
     use wasm_bindgen::JsCast;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen_futures::JsFuture;
 
     #[wasm_bindgen]
     extern "C" {
+        /// An ECharts chart instance.
+        #[derive(Clone)]
+        type Instance;
+
+        /// `echarts.init(element, theme)`: a chart drawing into `element`.
+        #[wasm_bindgen(js_namespace = echarts, js_name = init, catch)]
+        fn init(element: &web_sys::Element, theme: &JsValue) -> Result<Instance, JsValue>;
+
+        /// `instance.setOption(option)`: what to draw.
+        #[wasm_bindgen(method, js_name = setOption, catch)]
+        fn set_option(this: &Instance, option: &JsValue) -> Result<(), JsValue>;
+
+        /// `instance.resize()`: fit the drawing to its container again.
+        #[wasm_bindgen(method)]
+        fn resize(this: &Instance);
+
         /// `echarts.dispose(instance)`: frees a chart's canvas, listeners and timers.
         #[wasm_bindgen(js_namespace = echarts, js_name = dispose)]
-        fn dispose_chart(instance: &JsValue);
+        fn dispose_chart(instance: &Instance);
     }
 
     /// A live chart: its ECharts instance and the observer that resizes it.
     pub struct Drawing {
-        echarts: Echarts,
+        instance: Instance,
         observer: web_sys::ResizeObserver,
         _on_resize: Closure<dyn FnMut()>,
     }
@@ -116,35 +154,33 @@ mod browser {
         /// Stops observing and frees ECharts' resources.
         pub fn dispose(self) {
             self.observer.disconnect();
-            dispose_chart(self.echarts.as_ref());
+            dispose_chart(&self.instance);
         }
     }
 
-    /// Loads ECharts if needed, then draws `chart` into the element with `id` inside `figure`.
-    pub async fn draw(
-        figure: &web_sys::HtmlElement,
-        id: &str,
-        chart: &charming::Chart,
-    ) -> Result<Drawing, JsValue> {
+    /// Loads ECharts if needed, then draws `option` (ECharts option JSON) into the element with
+    /// `id` inside `figure`.
+    pub async fn draw(figure: &web_sys::HtmlElement, id: &str, option: &str) -> Result<Drawing, JsValue> {
+        let option = js_sys::JSON::parse(option)?;
         load_echarts().await?;
+        let canvas = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .ok_or_else(|| JsValue::from_str("chart container vanished"))?;
         // Show the canvas box before ECharts measures it.
         figure.class_list().add_1("chart--drawn")?;
         let dark = web_sys::window()
             .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
             .is_some_and(|query| query.matches());
-        let renderer =
-            WasmRenderer::new_opt(None, None).theme(if dark { Theme::Dark } else { Theme::Default });
-        let echarts = renderer.render(id, chart).map_err(|e| JsValue::from_str(&format!("{e:?}")))?;
+        let theme = if dark { JsValue::from_str("dark") } else { JsValue::UNDEFINED };
+        let instance = init(&canvas, &theme)?;
+        instance.set_option(&option)?;
 
-        let target: Echarts = echarts.clone().unchecked_into();
-        let on_resize = Closure::<dyn FnMut()>::new(move || target.resize(JsValue::UNDEFINED));
+        let target = instance.clone();
+        let on_resize = Closure::<dyn FnMut()>::new(move || target.resize());
         let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref())?;
-        let canvas = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(id))
-            .ok_or_else(|| JsValue::from_str("chart container vanished"))?;
         observer.observe(&canvas);
-        Ok(Drawing { echarts, observer, _on_resize: on_resize })
+        Ok(Drawing { instance, observer, _on_resize: on_resize })
     }
 
     /// Adds the ECharts script once per page and waits until `window.echarts` exists.

@@ -11,7 +11,6 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::account::Me;
 use crate::api::analytics::{CardView, OverviewView, accounts_overview};
-use crate::charts;
 use crate::components::chart::Chart;
 use crate::components::error_view::ErrorView;
 use crate::components::form::Notice;
@@ -83,10 +82,7 @@ fn DisconnectOutcome(revoked: Option<String>) -> impl IntoView {
 fn Overview(overview: OverviewView) -> impl IntoView {
     let t = use_messages();
     let OverviewView { cards, range, followers } = overview;
-    let comparison = (!followers.is_empty()).then(|| {
-        let series: Vec<(String, Vec<Option<i64>>)> =
-            followers.into_iter().map(|s| (s.name, s.values)).collect();
-        let chart = charts::lines(&range.days, &series);
+    let comparison = followers.map(|chart| {
         view! {
             <section class="card" aria-labelledby="compare-heading">
                 <h2 id="compare-heading">{t.analytics_compare_heading}</h2>
@@ -136,7 +132,8 @@ pub fn BackfillProgress(card: CardView) -> impl IntoView {
         ),
         None => format!("{}: {}", t.analytics_progress_label, locale.format_count(card.videos_kept)),
     };
-    let value = card.progress().map(|p| format!("{:.0}", p * 100.0));
+    // Whole percent, by integer formatting (the browser build carries no float formatter).
+    let value = card.progress().map(|p| ((p * 100.0).round() as u32).to_string());
     view! {
         <div class="backfill" aria-live="polite">
             <p class="sync-line">{t.tiktok_first_sync}</p>

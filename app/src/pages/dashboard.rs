@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::analytics::{OverviewView, accounts_overview};
-use crate::charts;
 use crate::components::chart::Chart;
 use crate::components::error_view::ErrorView;
 use crate::components::page::Page;
@@ -85,12 +84,9 @@ fn Accounts(overview: OverviewView) -> impl IntoView {
         }
         .into_any();
     }
-    let comparison = (!overview.followers.is_empty()).then(|| {
-        let series: Vec<(String, Vec<Option<i64>>)> =
-            overview.followers.into_iter().map(|s| (s.name, s.values)).collect();
-        let chart = charts::lines(&overview.range.days, &series);
-        view! { <Chart id="dashboard-followers" label=t.analytics_compare_heading chart /> }
-    });
+    let comparison = overview
+        .followers
+        .map(|chart| view! { <Chart id="dashboard-followers" label=t.analytics_compare_heading chart /> });
     view! {
         <section class="card" aria-labelledby="accounts-heading">
             <h2 id="accounts-heading">{t.dashboard_accounts_heading}</h2>

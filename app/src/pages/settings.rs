@@ -4,7 +4,6 @@ use leptos::prelude::*;
 
 use crate::api::account::Me;
 use crate::api::system::{DatabaseStatus, get_database_status};
-use crate::charts;
 use crate::components::chart::Chart;
 use crate::components::error_view::ErrorView;
 use crate::components::page::Page;
@@ -96,7 +95,7 @@ fn DatabaseStatusView(status: DatabaseStatus) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
     let pending = status.pending();
-    let chart = charts::table_sizes(&status.tables, t.table_rows);
+    let chart = status.tables_chart.clone();
     let schema_state = if pending == 0 {
         t.schema_up_to_date.to_owned()
     } else {

@@ -8,10 +8,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::account::Me;
 use crate::api::analytics::{
-    AccountView, CardView, HashtagView, RangeView, VideoDetailView, VideoView, VideosView, account_analytics,
-    account_videos, video_detail,
+    AccountView, ActivityCharts, CardView, HashtagView, RangeView, VideoCharts, VideoDetailView, VideoView,
+    VideosView, account_analytics, account_videos, video_detail,
 };
-use crate::charts;
 use crate::components::chart::Chart;
 use crate::components::error_view::ErrorView;
 use crate::components::page::Page;
@@ -93,7 +92,7 @@ fn AccountBody(view: AccountView) -> impl IntoView {
         card,
         range,
         followers,
-        days,
+        activity,
         activity_as_of,
         top,
         heatmap,
@@ -103,34 +102,22 @@ fn AccountBody(view: AccountView) -> impl IntoView {
     } = view;
     let id = card.id;
     let query = range_query(&range);
-    let has_activity = days.iter().any(|d| d.views.is_some());
-    let followers_section = if card.has_stats() {
-        if followers.iter().any(Option::is_some) {
-            let chart = charts::lines(&range.days, &[(t.analytics_followers.to_owned(), followers)]);
+    let followers_section = match followers {
+        _ if !card.has_stats() => view! { <p class="hint">{t.tiktok_no_stats}</p> }.into_any(),
+        Some(chart) => {
             view! { <Chart id="followers" label=t.analytics_followers_heading chart /> }.into_any()
-        } else {
-            view! { <p class="empty">{t.analytics_no_history}</p> }.into_any()
         }
-    } else {
-        view! { <p class="hint">{t.tiktok_no_stats}</p> }.into_any()
+        None => view! { <p class="empty">{t.analytics_no_history}</p> }.into_any(),
     };
-    let activity = if has_activity {
-        let views: Vec<Option<i64>> = days.iter().map(|d| d.views).collect();
-        let interactions = vec![
-            (t.analytics_likes.to_owned(), days.iter().map(|d| d.likes).collect::<Vec<_>>()),
-            (t.analytics_comments.to_owned(), days.iter().map(|d| d.comments).collect()),
-            (t.analytics_shares.to_owned(), days.iter().map(|d| d.shares).collect()),
-        ];
-        let rates: Vec<Option<f64>> = days.iter().map(|d| d.engagement_rate).collect();
-        view! {
-            <Chart id="daily-views" label=t.analytics_daily_views chart=charts::bars(&range.days, t.analytics_views, &views) />
-            <Chart id="daily-interactions" label=t.analytics_daily_interactions chart=charts::lines(&range.days, &interactions) />
-            <Chart id="engagement-trend" label=t.analytics_engagement_trend chart=charts::percent_line(&range.days, t.analytics_engagement, &rates) />
+    let activity = match activity {
+        Some(ActivityCharts { views, interactions, engagement }) => view! {
+            <Chart id="daily-views" label=t.analytics_daily_views chart=views />
+            <Chart id="daily-interactions" label=t.analytics_daily_interactions chart=interactions />
+            <Chart id="engagement-trend" label=t.analytics_engagement_trend chart=engagement />
             {activity_as_of.map(|at| view! { <p class="as-of">{t.tiktok_as_of}" "{at}</p> })}
         }
-        .into_any()
-    } else {
-        view! { <p class="empty">{t.analytics_no_history}</p> }.into_any()
+        .into_any(),
+        None => view! { <p class="empty">{t.analytics_no_history}</p> }.into_any(),
     };
     view! {
         <Breadcrumbs />
@@ -484,23 +471,14 @@ fn VideoDetail() -> impl IntoView {
 fn VideoBody(view: VideoDetailView) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
-    let VideoDetailView { card, video, range, history } = view;
-    let times: Vec<String> = history.iter().map(|p| p.at.clone()).collect();
-    let charts = if history.is_empty() {
-        view! { <p class="empty">{t.analytics_no_history}</p> }.into_any()
-    } else {
-        let views =
-            vec![(t.analytics_views.to_owned(), history.iter().map(|p| Some(p.views)).collect::<Vec<_>>())];
-        let interactions = vec![
-            (t.analytics_likes.to_owned(), history.iter().map(|p| Some(p.likes)).collect::<Vec<_>>()),
-            (t.analytics_comments.to_owned(), history.iter().map(|p| Some(p.comments)).collect()),
-            (t.analytics_shares.to_owned(), history.iter().map(|p| Some(p.shares)).collect()),
-        ];
-        view! {
-            <Chart id="video-views" label=t.analytics_video_views chart=charts::lines(&times, &views) />
-            <Chart id="video-interactions" label=t.analytics_video_interactions chart=charts::lines(&times, &interactions) />
+    let VideoDetailView { card, video, range, charts } = view;
+    let charts = match charts {
+        Some(VideoCharts { views, interactions }) => view! {
+            <Chart id="video-views" label=t.analytics_video_views chart=views />
+            <Chart id="video-interactions" label=t.analytics_video_interactions chart=interactions />
         }
-        .into_any()
+        .into_any(),
+        None => view! { <p class="empty">{t.analytics_no_history}</p> }.into_any(),
     };
     let figure = |label: &'static str, value: String| view! { <div class="figure"><dt>{label}</dt><dd>{value}</dd></div> };
     view! {

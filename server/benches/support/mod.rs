@@ -32,6 +32,16 @@ impl Site {
         vars: &[(&str, &str)],
         sandbox: Option<&dyn Fn(&str) -> sandbox::SandboxConfig>,
     ) -> Site {
+        Self::serving(vars, sandbox, None).await
+    }
+
+    /// [`Site::start`], serving the built site in `site_root` (`cargo xtask site`: hashed names
+    /// from its `hash.txt`) when given, so a browser can load and hydrate the pages.
+    pub async fn serving(
+        vars: &[(&str, &str)],
+        sandbox: Option<&dyn Fn(&str) -> sandbox::SandboxConfig>,
+        site_root: Option<&std::path::Path>,
+    ) -> Site {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let origin = format!("http://{}", listener.local_addr().expect("address"));
         let data = tempfile::tempdir().expect("temporary folder");
@@ -50,7 +60,11 @@ impl Site {
         let services = domain::services::Services::new(db, Arc::new(config), keys).await.expect("services");
         let sandbox = sandbox.map(|make| sandbox::Sandbox::new(make(&origin)));
         let site = tempfile::tempdir().expect("site folder");
-        let state = AppState { leptos_options: site_options(site.path()), services: services.clone() };
+        let leptos_options = match site_root {
+            Some(root) => built_site_options(root),
+            None => site_options(site.path()),
+        };
+        let state = AppState { leptos_options, services: services.clone() };
         let router = server::router::build(state, sandbox.clone()).expect("router");
         tokio::spawn(server::listen::serve(listener, router, header_read_timeout, std::future::pending()));
         let http =
@@ -91,6 +105,24 @@ impl Site {
         cookie.split(';').next().expect("pair").to_owned()
     }
 
+    /// Runs due jobs until `accounts` accounts have finished their first full sync.
+    pub async fn sync_until_backfilled(&self, accounts: u64) {
+        use domain::entities::tiktok_account;
+        use domain::sea_orm::PaginatorTrait;
+        loop {
+            domain::sync::run_due(&self.services, "bench", chrono::Utc::now).await.expect("sync");
+            let done = tiktok_account::Entity::find()
+                .filter(tiktok_account::Column::BackfillDone.eq(true))
+                .count(&self.services.db)
+                .await
+                .expect("count");
+            if done >= accounts {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// Connects the sandbox creator `open_id` to `user` through the consent page, every scope
     /// granted; the new account's id. `now` is the time on Soco's side.
     pub async fn connect(
@@ -120,6 +152,16 @@ impl Site {
 /// Leptos' settings for a site in `folder` (empty: the benchmarks fetch pages, not assets).
 pub fn site_options(folder: &std::path::Path) -> LeptosOptions {
     LeptosOptions::builder().output_name("soco").site_root(folder.to_string_lossy().to_string()).build()
+}
+
+/// Leptos' settings for the built site in `root`, with its hashed file names.
+pub fn built_site_options(root: &std::path::Path) -> LeptosOptions {
+    let hash_file = root.join("hash.txt");
+    assert!(hash_file.exists(), "{} is missing: build the site first (make site)", hash_file.display());
+    let mut options = site_options(root);
+    options.hash_file = hash_file.to_string_lossy().into_owned().into();
+    options.hash_files = true;
+    options
 }
 
 pub fn meta() -> domain::auth::RequestMeta {

@@ -1,0 +1,142 @@
+//! `make bench`: Lighthouse performance of the release site, mobile and desktop.
+//!
+//! Serves the built site (`make site`, or the folder in `SOCO_BENCH_SITE`) through the real
+//! router on Soco's own listener, with the sandbox mounted and one creator connected and synced
+//! (300 videos over 90 days), then runs Lighthouse (npm, `end2end/lighthouse`, pinned by its
+//! lockfile) in Debian's Chromium against `/login` signed out and the TikTok account page signed
+//! in (the session cookie sent as a header), three times per page and form factor. Prints the
+//! median run's performance score and its metrics. Figures, not a test.
+//!
+//! The server is the bench build (release, or `--profile dev` for a quick look); Lighthouse's
+//! scores hardly depend on it (mobile throttling is simulated from the trace), its bytes not at all.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+const RUNS: usize = 3;
+const CHROME_FLAGS: &str = "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync";
+
+#[tokio::main]
+async fn main() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repository").to_path_buf();
+    let site_root =
+        std::env::var_os("SOCO_BENCH_SITE").map_or_else(|| repo.join("target/site"), PathBuf::from);
+    let lighthouse = repo.join("end2end/lighthouse/node_modules/.bin/lighthouse");
+    assert!(lighthouse.exists(), "{} is missing: npm ci --prefix end2end/lighthouse", lighthouse.display());
+
+    let make_sandbox = |origin: &str| {
+        let mut config = sandbox::SandboxConfig::for_public_url(origin);
+        config.scale.creators = 1;
+        config.scale.videos_per_creator = 300;
+        config.scale.history_days = 90;
+        config
+    };
+    let site = support::Site::serving(
+        &[("SOCO_TIKTOK_REQUESTS_PER_MINUTE", "100000"), ("SOCO_AUTH_BURST", "100000")],
+        Some(&make_sandbox),
+        Some(&site_root),
+    )
+    .await;
+    let user = site.verified_user("lighthouse@example.id").await;
+    let cookie = site.sign_in("lighthouse@example.id").await;
+    let creator = site.sandbox.as_ref().expect("sandbox").world.creators.all[0].open_id.clone();
+    let account = site.connect(&user, &creator, chrono::Utc::now()).await;
+    site.sync_until_backfilled(1).await;
+
+    println!("Lighthouse {} (Chromium at /usr/bin/chromium), median of {RUNS} runs", version(&lighthouse));
+    println!(
+        "{:<22} {:<8} {:>5} {:>8} {:>8} {:>8} {:>8} {:>6} {:>9}",
+        "page", "device", "score", "FCP ms", "LCP ms", "TBT ms", "SI ms", "CLS", "bytes"
+    );
+    let pages = [
+        ("/login (signed out)", "/login".to_owned(), None),
+        ("TikTok account page", format!("/accounts/tiktok/{account}"), Some(cookie.as_str())),
+    ];
+    for (name, path, cookie) in &pages {
+        for device in ["mobile", "desktop"] {
+            let url = format!("{}{path}", site.origin);
+            let (lighthouse, cookie) = (lighthouse.clone(), cookie.map(str::to_owned));
+            let mut runs: Vec<Report> = tokio::task::spawn_blocking(move || {
+                (0..RUNS).map(|_| run(&lighthouse, &url, device, cookie.as_deref())).collect()
+            })
+            .await
+            .expect("lighthouse runs");
+            runs.sort_by(|a, b| a.score.total_cmp(&b.score));
+            let r = &runs[RUNS / 2];
+            println!(
+                "{name:<22} {device:<8} {:>5.0} {:>8.0} {:>8.0} {:>8.0} {:>8.0} {:>6.3} {:>9.0}",
+                r.score * 100.0,
+                r.fcp,
+                r.lcp,
+                r.tbt,
+                r.speed_index,
+                r.cls,
+                r.bytes
+            );
+        }
+    }
+}
+
+/// What one Lighthouse run measured.
+struct Report {
+    score: f64,
+    fcp: f64,
+    lcp: f64,
+    tbt: f64,
+    speed_index: f64,
+    cls: f64,
+    bytes: f64,
+}
+
+fn version(lighthouse: &Path) -> String {
+    let out = Command::new(lighthouse).arg("--version").output().expect("lighthouse --version");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// One Lighthouse run; a run Lighthouse itself calls failed (it sometimes loses the trace, and
+/// says "run Lighthouse again") is tried again, twice at most.
+fn run(lighthouse: &Path, url: &str, device: &str, cookie: Option<&str>) -> Report {
+    let mut failures = Vec::new();
+    for _ in 0..3 {
+        match run_once(lighthouse, url, device, cookie) {
+            Ok(report) => return report,
+            Err(failure) => failures.push(failure),
+        }
+    }
+    panic!("lighthouse failed three times on {url} ({device}): {failures:#?}");
+}
+
+fn run_once(lighthouse: &Path, url: &str, device: &str, cookie: Option<&str>) -> Result<Report, String> {
+    let mut command = Command::new(lighthouse);
+    command
+        .arg(url)
+        .args(["--quiet", "--only-categories=performance", "--output=json", "--output-path=stdout"])
+        .arg(format!("--chrome-flags={CHROME_FLAGS}"))
+        .env("CHROME_PATH", std::env::var("SOCO_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()));
+    if device == "desktop" {
+        command.arg("--preset=desktop");
+    }
+    if let Some(cookie) = cookie {
+        command.arg(format!("--extra-headers={}", serde_json::json!({ "Cookie": cookie })));
+    }
+    let out = command.output().expect("run lighthouse");
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
+    }
+    let report: Value = serde_json::from_slice(&out.stdout).map_err(|e| format!("lighthouse JSON: {e}"))?;
+    let audit = |id: &str| report["audits"][id]["numericValue"].as_f64().unwrap_or(f64::NAN);
+    Ok(Report {
+        score: report["categories"]["performance"]["score"].as_f64().unwrap_or(f64::NAN),
+        fcp: audit("first-contentful-paint"),
+        lcp: audit("largest-contentful-paint"),
+        tbt: audit("total-blocking-time"),
+        speed_index: audit("speed-index"),
+        cls: audit("cumulative-layout-shift"),
+        bytes: audit("total-byte-weight"),
+    })
+}
