@@ -29,24 +29,8 @@ async fn main() {
     let lighthouse = repo.join("end2end/lighthouse/node_modules/.bin/lighthouse");
     assert!(lighthouse.exists(), "{} is missing: npm ci --prefix end2end/lighthouse", lighthouse.display());
 
-    let make_sandbox = |origin: &str| {
-        let mut config = sandbox::SandboxConfig::for_public_url(origin);
-        config.scale.creators = 1;
-        config.scale.videos_per_creator = 300;
-        config.scale.history_days = 90;
-        config
-    };
-    let site = support::Site::serving(
-        &[("SOCO_TIKTOK_REQUESTS_PER_MINUTE", "100000"), ("SOCO_AUTH_BURST", "100000")],
-        Some(&make_sandbox),
-        Some(&site_root),
-    )
-    .await;
-    let user = site.verified_user("lighthouse@example.id").await;
-    let cookie = site.sign_in("lighthouse@example.id").await;
-    let creator = site.sandbox.as_ref().expect("sandbox").world.creators.all[0].open_id.clone();
-    let account = site.connect(&user, &creator, chrono::Utc::now()).await;
-    site.sync_until_backfilled(1).await;
+    let (site, cookie, account) =
+        support::Site::with_synced_creator("lighthouse@example.id", Some(&site_root)).await;
 
     println!("Lighthouse {} (Chromium at /usr/bin/chromium), median of {RUNS} runs", version(&lighthouse));
     println!(

@@ -17,23 +17,7 @@ const MEASURED: Duration = Duration::from_secs(5);
 
 #[tokio::main]
 async fn main() {
-    let make_sandbox = |origin: &str| {
-        let mut config = sandbox::SandboxConfig::for_public_url(origin);
-        config.scale.creators = 1;
-        config.scale.videos_per_creator = 300;
-        config.scale.history_days = 90;
-        config
-    };
-    let site = support::Site::start(
-        &[("SOCO_TIKTOK_REQUESTS_PER_MINUTE", "100000"), ("SOCO_AUTH_BURST", "100000")],
-        Some(&make_sandbox),
-    )
-    .await;
-    let user = site.verified_user("pages@example.id").await;
-    let cookie = site.sign_in("pages@example.id").await;
-    let creator = site.sandbox.as_ref().expect("sandbox").world.creators.all[0].open_id.clone();
-    let account = site.connect(&user, &creator, chrono::Utc::now()).await;
-    site.sync_until_backfilled(1).await;
+    let (site, cookie, account) = support::Site::with_synced_creator("pages@example.id", None).await;
 
     println!(
         "page benchmark: closed loop over HTTP/1.1 keep-alive on loopback, {}s per figure",

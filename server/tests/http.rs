@@ -332,6 +332,28 @@ async fn the_status_server_function_answers_get() {
     let json: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
     assert_eq!(json["backend"], app.backend_name());
     assert!(json["tables"].as_array().is_some_and(|t| t.iter().any(|t| t["table"] == "users")));
+    assert_eq!(json["tables_chart"]["table"]["columns"][0], "Rows", "the chart comes drawn, in English");
+
+    // In the operator's language, however the function is reached (the locale is read before
+    // the function's first await, after which its request context is gone).
+    {
+        use domain::entities::user;
+        use domain::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        user::Entity::update_many()
+            .col_expr(user::Column::Locale, Expr::value("id"))
+            .filter(user::Column::Email.eq("operator@example.id"))
+            .exec(&app.services.db)
+            .await
+            .expect("locale");
+    }
+    let reply = app.get_as(&operator, app::api::system::GetDatabaseStatus::PATH).await;
+    let json: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
+    assert_eq!(json["tables_chart"]["table"]["columns"][0], "Baris", "{}", json["tables_chart"]);
+    let option: serde_json::Value =
+        serde_json::from_str(json["tables_chart"]["option"].as_str().expect("option text")).expect("option");
+    assert_eq!(option["series"][0]["name"], "Baris");
+    let page = app.get_as(&operator, "/settings").await;
+    assert!(page.body.contains(r#"<th scope="col">Baris<"#), "the page's chart table: {}", page.body);
 }
 
 async fn the_offline_page_is_plain_html() {

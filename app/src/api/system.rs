@@ -112,6 +112,8 @@ pub async fn get_database_status() -> Result<DatabaseStatus, AppError> {
     if crate::ssr::require_session()?.user.role != "admin" {
         return Err(AppError::Forbidden);
     }
+    // Read from the request's context before any await: a server function loses it after one.
+    let locale = crate::request_locale();
     let status = domain::system::database_status(&services.db).await?;
-    Ok(DatabaseStatus::new(status, crate::request_locale()))
+    Ok(DatabaseStatus::new(status, locale))
 }

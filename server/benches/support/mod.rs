@@ -72,6 +72,34 @@ impl Site {
         Site { services, origin, http, sandbox, _folders: (data, site) }
     }
 
+    /// The page benchmarks' world: Soco with the sandbox (one creator, 300 videos over 90 days)
+    /// and generous rate limits, serving `site_root` when given; `email` registered and signed
+    /// in, its creator connected and fully synced. The site, the session cookie and the account.
+    pub async fn with_synced_creator(
+        email: &str,
+        site_root: Option<&std::path::Path>,
+    ) -> (Site, String, i64) {
+        let make_sandbox = |origin: &str| {
+            let mut config = sandbox::SandboxConfig::for_public_url(origin);
+            config.scale.creators = 1;
+            config.scale.videos_per_creator = 300;
+            config.scale.history_days = 90;
+            config
+        };
+        let site = Site::serving(
+            &[("SOCO_TIKTOK_REQUESTS_PER_MINUTE", "100000"), ("SOCO_AUTH_BURST", "100000")],
+            Some(&make_sandbox),
+            site_root,
+        )
+        .await;
+        let user = site.verified_user(email).await;
+        let cookie = site.sign_in(email).await;
+        let creator = site.sandbox.as_ref().expect("sandbox").world.creators.all[0].open_id.clone();
+        let account = site.connect(&user, &creator, chrono::Utc::now()).await;
+        site.sync_until_backfilled(1).await;
+        (site, cookie, account)
+    }
+
     /// Registers `email` (its mail sent) and marks the address verified.
     pub async fn verified_user(&self, email: &str) -> user::Model {
         let meta = meta();
