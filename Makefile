@@ -3,10 +3,12 @@
 #
 #   make run     build a release and serve Soco at http://127.0.0.1:3000 (SQLite in ./data)
 #   make test    every check: fmt, clippy (server and wasm), unit and integration tests
-#                (SQLite, and PostgreSQL when SOCO_TEST_POSTGRES_URL is set), Playwright
+#                (SQLite, and PostgreSQL when SOCO_TEST_POSTGRES_URL is set), Playwright, and the
+#                release site's size against the ceilings in budgets.json
 #   make e2e     only the Playwright suite: the release site, served by the test build's server
 #   make site    only the release site (wasm, JS, CSS, charts; hashed, precompressed) in target/site
-#   make size    what a first page and the chart code cost (raw, gzip, brotli) against budgets.json
+#   make size    what the shell, each page group and the chart code cost (raw, gzip, brotli)
+#                against budgets.json
 #   make bench   benchmarks (figures only, never pass/fail on time): Lighthouse mobile and
 #                desktop on /login and an account page; a million sandbox orders
 #                paged in bounded memory; page answers at 1 and 16 connections; login latency at 20/s;
@@ -44,7 +46,7 @@ run: setup-build build
 	$(call say,Serving Soco at http://127.0.0.1:3000 (Ctrl+C stops it))
 	cd $(ROOT) && LEPTOS_SITE_ROOT=$(SITE) $(SERVER_BIN) serve
 
-test: setup-test lint unit e2e
+test: setup-test lint unit e2e size
 	$(call say,All checks passed)
 	@bash $(ROOT)/.ci/summary $(CARGO_TARGET_DIR)/soco-test-logs
 

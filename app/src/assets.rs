@@ -1,26 +1,58 @@
 //! The build's static files and their content-hashed names.
 //!
-//! `cargo xtask site` writes `hash.txt` (`kind: hash` lines for js, wasm, css and charts); Leptos
-//! reads the same file to link the hydration scripts and the stylesheet. A site built without
-//! hashes (or none at all, as in tests) uses the plain names.
+//! `cargo xtask site` writes `hash.txt` (`kind: hash` lines for js, wasm, css, charts, and the
+//! split loader and its manifest); Leptos reads the same file to link the hydration scripts, the
+//! stylesheet and the route modules a page needs. A site built without hashes (or none at all,
+//! as in tests) uses the plain names.
 
 /// What the `<meta name="soco-charts">` tag of every page holds: the charts bundle's URL, which
 /// the chart component loads on pages that draw one.
 pub const CHARTS_META: &str = "soco-charts";
 
-/// The URL of a build file of `kind` (`js`, `wasm`, `css` or `charts`) as this build names it.
+/// The URL of a build file of `kind` (`js`, `wasm`, `css`, `charts`, `split` (the loader of the
+/// route modules) or `manifest` (which modules each route needs)) as this build names it.
 #[cfg(feature = "ssr")]
 pub fn url(options: &leptos::config::LeptosOptions, kind: &str) -> String {
     let pkg = options.site_pkg_dir.as_ref();
-    let stem = if kind == "charts" { "charts" } else { options.output_name.as_ref() };
-    let extension = match kind {
-        "charts" => "js",
-        other => other,
+    let (stem, extension) = match kind {
+        "charts" => ("charts", "js"),
+        "split" => ("__wasm_split", "js"),
+        "manifest" => ("__wasm_split_manifest", "json"),
+        other => (options.output_name.as_ref(), other),
     };
     match hashes(options).into_iter().find(|(k, _)| k == kind) {
         Some((_, hash)) => format!("/{pkg}/{stem}.{hash}.{extension}"),
         None => format!("/{pkg}/{stem}.{extension}"),
     }
+}
+
+/// The URLs of every wasm module the lazy routes load (from the build's split manifest), sorted;
+/// empty when the site has no manifest.
+#[cfg(feature = "ssr")]
+pub fn route_modules(options: &leptos::config::LeptosOptions) -> Vec<String> {
+    let manifest = url(options, "manifest");
+    let path = std::path::Path::new(options.site_root.as_ref()).join(manifest.trim_start_matches('/'));
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let routes: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_str(&text).unwrap_or_default();
+    let pkg = options.site_pkg_dir.as_ref();
+    // Names the build writes only; anything else (a path, a query) is not a module of this site.
+    let is_module_name = |stem: &String| {
+        !stem.is_empty()
+            && !stem.contains("..")
+            && stem.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    };
+    let mut modules: Vec<String> = routes
+        .into_values()
+        .flatten()
+        .filter(is_module_name)
+        .map(|stem| format!("/{pkg}/{stem}.wasm"))
+        .collect();
+    modules.sort();
+    modules.dedup();
+    modules
 }
 
 /// The `(kind, hash)` lines of the hash file, when hashing is on and the file is there; read
@@ -48,7 +80,8 @@ mod tests {
     fn names_come_from_the_hash_file_when_hashing_is_on() {
         let dir = tempfile_dir();
         let file = dir.join("hash.txt");
-        std::fs::write(&file, "js: AAA\nwasm: BBB\ncss: CCC\ncharts: DDD\n").expect("write");
+        std::fs::write(&file, "js: AAA\nwasm: BBB\ncss: CCC\ncharts: DDD\nsplit: EEE\nmanifest: FFF\n")
+            .expect("write");
         let mut options = leptos::config::LeptosOptions::builder().output_name("soco").build();
         // An absolute hash file path wins over the binary's folder, as in Leptos.
         options.hash_file = file.to_string_lossy().into_owned().into();
@@ -58,6 +91,27 @@ mod tests {
         assert_eq!(url(&options, "wasm"), "/pkg/soco.BBB.wasm");
         assert_eq!(url(&options, "css"), "/pkg/soco.CCC.css");
         assert_eq!(url(&options, "charts"), "/pkg/charts.DDD.js");
+        assert_eq!(url(&options, "split"), "/pkg/__wasm_split.EEE.js");
+        assert_eq!(url(&options, "manifest"), "/pkg/__wasm_split_manifest.FFF.json");
+        std::fs::remove_dir_all(&dir).expect("clean up");
+    }
+
+    #[test]
+    fn route_modules_come_from_the_split_manifest() {
+        let dir = tempfile_dir().join("modules");
+        std::fs::create_dir_all(dir.join("pkg")).expect("folder");
+        std::fs::write(dir.join("hash.txt"), "manifest: M1\n").expect("write");
+        std::fs::write(
+            dir.join("pkg").join("__wasm_split_manifest.M1.json"),
+            r#"{"login":["chunk_1.A","split_login.B"],"terms":["chunk_1.A","../../etc/passwd","a/b"]}"#,
+        )
+        .expect("write");
+        let mut options = leptos::config::LeptosOptions::builder().output_name("soco").build();
+        options.site_root = dir.to_string_lossy().into_owned().into();
+        options.hash_file = dir.join("hash.txt").to_string_lossy().into_owned().into();
+        assert!(route_modules(&options).is_empty(), "hashing off: no manifest by that name");
+        options.hash_files = true;
+        assert_eq!(route_modules(&options), ["/pkg/chunk_1.A.wasm", "/pkg/split_login.B.wasm"]);
         std::fs::remove_dir_all(&dir).expect("clean up");
     }
 

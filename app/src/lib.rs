@@ -15,33 +15,21 @@ pub mod error;
 pub mod format;
 pub mod i18n;
 pub mod pages;
+pub mod routes;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
-use leptos_router::SsrMode;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use leptos_router::{Lazy, SsrMode};
 
 use crate::components::error_view::ErrorView;
 use crate::components::layout::Layout;
 use crate::i18n::{Locale, provide_locale};
-use crate::pages::account::{AccountPage, RecoveryCodesPage, SecurityPage};
-use crate::pages::accounts::AccountsPage;
-use crate::pages::auth::{
-    ConfirmEmailPage, ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage, TwoFactorPage,
-    VerifyEmailPage,
-};
-use crate::pages::dashboard::DashboardPage;
-use crate::pages::features::{PrivacyPage, SchedulePage, ShopPage};
-use crate::pages::legal::{PrivacyPolicyPage, TermsPage};
 use crate::pages::not_found::NotFoundPage;
-use crate::pages::offline::OfflinePage;
-use crate::pages::outbox::{OutboxMessagePage, OutboxPage};
-use crate::pages::settings::SettingsPage;
-use crate::pages::tiktok::{TikTokAccountPage, TikTokVideoPage, TikTokVideosPage};
 
 /// The theme colour of the browser chrome and the installed app.
 pub const THEME_COLOR: &str = "#111827";
@@ -210,30 +198,30 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
                     <Routes fallback=NotFoundPage>
-                        <Route path=path!("") view=DashboardPage ssr=SsrMode::InOrder />
-                        <Route path=path!("accounts") view=AccountsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("accounts/tiktok/:id") view=TikTokAccountPage ssr=SsrMode::InOrder />
-                        <Route path=path!("accounts/tiktok/:id/videos") view=TikTokVideosPage ssr=SsrMode::InOrder />
-                        <Route path=path!("accounts/tiktok/:id/videos/:video") view=TikTokVideoPage ssr=SsrMode::InOrder />
-                        <Route path=path!("shop") view=ShopPage ssr=SsrMode::InOrder />
-                        <Route path=path!("schedule") view=SchedulePage ssr=SsrMode::InOrder />
-                        <Route path=path!("privacy") view=PrivacyPage ssr=SsrMode::InOrder />
-                        <Route path=path!("settings") view=SettingsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("offline") view=OfflinePage ssr=SsrMode::InOrder />
-                        <Route path=path!("login") view=LoginPage ssr=SsrMode::InOrder />
-                        <Route path=path!("login/two-factor") view=TwoFactorPage ssr=SsrMode::InOrder />
-                        <Route path=path!("register") view=RegisterPage ssr=SsrMode::InOrder />
-                        <Route path=path!("forgot-password") view=ForgotPasswordPage ssr=SsrMode::InOrder />
-                        <Route path=path!("reset-password") view=ResetPasswordPage ssr=SsrMode::InOrder />
-                        <Route path=path!("verify-email") view=VerifyEmailPage ssr=SsrMode::InOrder />
-                        <Route path=path!("confirm-email") view=ConfirmEmailPage ssr=SsrMode::InOrder />
-                        <Route path=path!("account") view=AccountPage ssr=SsrMode::InOrder />
-                        <Route path=path!("account/security") view=SecurityPage ssr=SsrMode::InOrder />
-                        <Route path=path!("account/recovery-codes") view=RecoveryCodesPage ssr=SsrMode::InOrder />
-                        <Route path=path!("outbox") view=OutboxPage ssr=SsrMode::InOrder />
-                        <Route path=path!("outbox/:id") view=OutboxMessagePage ssr=SsrMode::InOrder />
-                        <Route path=path!("terms") view=TermsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("privacy-policy") view=PrivacyPolicyPage ssr=SsrMode::InOrder />
+                        <Route path=path!("") view={Lazy::<routes::Dashboard>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("accounts") view={Lazy::<routes::Accounts>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("accounts/tiktok/:id") view={Lazy::<routes::TikTokAccount>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("accounts/tiktok/:id/videos") view={Lazy::<routes::TikTokVideos>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("accounts/tiktok/:id/videos/:video") view={Lazy::<routes::TikTokVideo>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("shop") view={Lazy::<routes::Shop>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("schedule") view={Lazy::<routes::Schedule>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("privacy") view={Lazy::<routes::Privacy>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("settings") view={Lazy::<routes::Preferences>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("offline") view={Lazy::<routes::Offline>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("login") view={Lazy::<routes::Login>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("login/two-factor") view={Lazy::<routes::TwoFactor>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("register") view={Lazy::<routes::Register>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("forgot-password") view={Lazy::<routes::ForgotPassword>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("reset-password") view={Lazy::<routes::ResetPassword>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("verify-email") view={Lazy::<routes::VerifyEmail>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("confirm-email") view={Lazy::<routes::ConfirmEmail>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("account") view={Lazy::<routes::Account>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("account/security") view={Lazy::<routes::Security>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("account/recovery-codes") view={Lazy::<routes::RecoveryCodes>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("outbox") view={Lazy::<routes::Outbox>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("outbox/:id") view={Lazy::<routes::OutboxMessage>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("terms") view={Lazy::<routes::Terms>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("privacy-policy") view={Lazy::<routes::PrivacyPolicy>::new()} ssr=SsrMode::InOrder />
                     </Routes>
                 </ErrorBoundary>
             </Layout>

@@ -51,6 +51,12 @@ fn require_user(children: Arc<dyn Fn(Me) -> AnyView + Send + Sync>) -> AnyView {
                         Ok(Some(me)) => children(me).into_any(),
                         Ok(None) => {
                             let next = location.pathname.get_untracked();
+                            // Signed out on the way to a public page (logging out goes to the
+                            // login page, whose module may still be loading while this page
+                            // shows): that navigation wins, not a second one to log in again.
+                            if !crate::needs_sign_in(&next) {
+                                return ().into_any();
+                            }
                             let target = format!("/login?next={}", urlencode(&next));
                             view! { <Redirect path=target /> }.into_any()
                         }

@@ -47,6 +47,11 @@ test("the service worker registers and precaches the build", async ({ page, java
   });
   expect(cached).toContain("/offline");
   expect(cached.some((path) => /^\/pkg\/soco\..+\.wasm$/.test(path))).toBe(true);
+  // The lazy routes' loader and every page group's modules: after one visit, every page works offline.
+  expect(cached.some((path) => /^\/pkg\/__wasm_split\..+\.js$/.test(path))).toBe(true);
+  for (const group of ["public_page", "home_page", "analytics_page", "settings_page"]) {
+    expect(cached.some((path) => new RegExp(`^/pkg/split_${group}_\\d+\\..+\\.wasm$`).test(path)), group).toBe(true);
+  }
   // The charts bundle is fetched by pages with a chart, not by every visitor.
   expect(cached.some((path) => path.startsWith("/pkg/charts."))).toBe(false);
   // Pages and data are never cached.

@@ -79,6 +79,32 @@ test("signed-out visitors are asked to log in first", async ({ browser, javaScri
   await context.close();
 });
 
+test("a first page loads its own page group, and navigation fetches the next", async ({ browser, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "the wasm modules are the hydrated client's");
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  const modules: string[] = [];
+  page.on("request", (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.endsWith(".wasm")) modules.push(path);
+  });
+  await page.goto("/login");
+  // The server names the page's group in the head, so the browser fetches it with the main module.
+  await expect(page.locator('link[rel="preload"][href*="/pkg/split_public_page_"]')).toHaveCount(1);
+  await page.waitForLoadState("networkidle");
+  expect(modules.some((path) => path.includes("/split_public_page_"))).toBe(true);
+  expect(modules.some((path) => path.includes("/split_analytics_page_"))).toBe(false);
+  expect(modules.some((path) => path.includes("/split_settings_page_"))).toBe(false);
+  // A page of the same group needs nothing more: client-side navigation shows it at once.
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+  const loaded = modules.length;
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Reset your password" })).toBeVisible();
+  expect(modules.length).toBe(loaded);
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+  await context.close();
+});
+
 test("the layout fits a 360px phone without horizontal scrolling", async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto("/settings");

@@ -1,4 +1,5 @@
-//! The browser entry point: hydrates the server-rendered page and nothing else.
+//! The browser entry point: hydrates the server-rendered page and nothing else. The pages are
+//! lazy routes (`app::routes`), so hydration waits for the page group's modules first.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -6,5 +7,5 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_lazy(app::App);
 }

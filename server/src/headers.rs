@@ -26,10 +26,17 @@ pub fn cache_policy(path: &str, hashed_assets: bool) -> &'static str {
     }
 }
 
+/// Only a file that was there may be cached: a miss (a 404 for a name the next build will use,
+/// asked for early) or an error is never stored, however long its path would keep the file.
+pub fn policy_for_status(policy: &'static str, status: axum::http::StatusCode) -> &'static str {
+    if status.is_success() || status == axum::http::StatusCode::NOT_MODIFIED { policy } else { NO_STORE }
+}
+
 /// Adds `Cache-Control` (when absent) and the security headers to every response.
 pub async fn apply(hashed_assets: bool, https: bool, request: Request<Body>, next: Next) -> Response<Body> {
     let policy = cache_policy(request.uri().path(), hashed_assets);
     let mut response = next.run(request).await;
+    let policy = policy_for_status(policy, response.status());
     let headers = response.headers_mut();
     if !headers.contains_key(CACHE_CONTROL) {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static(policy));
@@ -67,6 +74,19 @@ mod tests {
     fn hashed_and_versioned_assets_are_immutable() {
         assert_eq!(cache_policy("/pkg/soco.abc123.wasm", true), IMMUTABLE);
         assert_eq!(cache_policy("/pkg/charts.abc123.js", true), IMMUTABLE);
+    }
+
+    #[test]
+    fn a_missing_hashed_file_is_not_cached_for_a_year() {
+        use axum::http::StatusCode;
+        let policy = cache_policy("/pkg/chunk_7.abc123.wasm", true);
+        assert_eq!(policy_for_status(policy, StatusCode::OK), IMMUTABLE);
+        assert_eq!(policy_for_status(policy, StatusCode::NOT_MODIFIED), IMMUTABLE);
+        for status in
+            [StatusCode::NOT_FOUND, StatusCode::INTERNAL_SERVER_ERROR, StatusCode::SERVICE_UNAVAILABLE]
+        {
+            assert_eq!(policy_for_status(policy, status), NO_STORE, "{status}");
+        }
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Content-hashed names: `pkg/soco.js` becomes `pkg/soco.<hash>.js`, so a year-long immutable
 //! cache is safe and a new build is fetched at once. `hash.txt` in the site root lists the hashes
-//! as `kind: hash` lines; Leptos reads it (js, wasm, css) to link the files, the service worker
-//! to precache them, and the chart component's loader (charts) through the page.
+//! as `kind: hash` lines; Leptos reads it (js, wasm, css, and the split loader and manifest) to
+//! link the files, the service worker to precache them, and the chart component's loader
+//! (charts) through the page. The glue, the split loader and the route modules are named in
+//! `crate::split`.
 
 use std::path::Path;
 
@@ -11,23 +13,33 @@ use sha2::{Digest, Sha256};
 /// The file Leptos and Soco read the hashes from, in the site root.
 pub const HASH_FILE: &str = "hash.txt";
 
-/// Renames each `(kind, file)` under `pkg/` of `site` to its hashed name and writes the list;
-/// returns the new names.
-pub fn apply(site: &Path, files: &[(&str, String)]) -> anyhow::Result<Vec<String>> {
-    let pkg = site.join("pkg");
-    let mut list = String::new();
-    let mut names = Vec::new();
+/// A file renamed after its content: its `hash.txt` kind, the hash and the new name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hashed {
+    pub kind: String,
+    pub hash: String,
+    pub name: String,
+}
+
+/// Renames each `(kind, file)` under `pkg` to its hashed name.
+pub fn apply(pkg: &Path, files: &[(&str, String)]) -> anyhow::Result<Vec<Hashed>> {
+    let mut renamed = Vec::new();
     for (kind, file) in files {
         let path = pkg.join(file);
         let hash = digest(&std::fs::read(&path)?);
         let (stem, extension) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
-        let hashed = format!("{stem}.{hash}.{extension}");
-        std::fs::rename(&path, pkg.join(&hashed))?;
-        list.push_str(&format!("{kind}: {hash}\n"));
-        names.push(hashed);
+        let name = format!("{stem}.{hash}.{extension}");
+        std::fs::rename(&path, pkg.join(&name))?;
+        renamed.push(Hashed { kind: (*kind).to_owned(), hash, name });
     }
+    Ok(renamed)
+}
+
+/// Writes `hash.txt` into `site`: a `kind: hash` line for each of `lines`.
+pub fn write_list(site: &Path, lines: &[(String, String)]) -> anyhow::Result<()> {
+    let list: String = lines.iter().map(|(kind, hash)| format!("{kind}: {hash}\n")).collect();
     std::fs::write(site.join(HASH_FILE), list)?;
-    Ok(names)
+    Ok(())
 }
 
 /// 16 characters of base64url (96 bits) of the SHA-256 of `bytes`.
@@ -55,13 +67,16 @@ mod tests {
         std::fs::create_dir_all(&pkg).expect("folder");
         std::fs::write(pkg.join("soco.js"), "glue").expect("write");
         std::fs::write(pkg.join("charts.js"), "charts").expect("write");
-        let names =
-            apply(&site, &[("js", "soco.js".into()), ("charts", "charts.js".into())]).expect("hashed");
+        let renamed =
+            apply(&pkg, &[("js", "soco.js".into()), ("charts", "charts.js".into())]).expect("hashed");
+        let names: Vec<_> = renamed.iter().map(|file| file.name.clone()).collect();
         assert_eq!(
             names,
             [format!("soco.{}.js", digest(b"glue")), format!("charts.{}.js", digest(b"charts"))]
         );
         assert!(pkg.join(&names[0]).exists() && !pkg.join("soco.js").exists());
+        let lines: Vec<_> = renamed.into_iter().map(|file| (file.kind, file.hash)).collect();
+        write_list(&site, &lines).expect("list");
         let list = std::fs::read_to_string(site.join(HASH_FILE)).expect("list");
         assert_eq!(list, format!("js: {}\ncharts: {}\n", digest(b"glue"), digest(b"charts")));
         std::fs::remove_dir_all(&site).expect("clean up");

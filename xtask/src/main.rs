@@ -1,7 +1,7 @@
 //! Soco's build tasks, run as `cargo xtask <task>` (an alias in `.cargo/config.toml`):
 //!
-//! - `site`: builds the release site into `target/site`: the wasm (`wasm-release` profile,
-//!   wasm-bindgen through its library, npm's wasm-opt), the JS glue and CSS minified by esbuild,
+//! - `site`: builds the release site into `target/site`: the wasm (`wasm-release` profile, split
+//!   into one module per lazy route, wasm-bindgen through its library, npm's wasm-opt), the JS glue and CSS minified by esbuild,
 //!   the charts bundle (only the ECharts parts Soco draws), the static files from `public/`;
 //!   content-hashed names listed in `target/site/hash.txt`, and `.br`/`.gz` copies of everything
 //!   compressible. The server is built separately (`cargo build --release -p server`).
@@ -15,6 +15,7 @@ mod budget;
 mod compress;
 mod fingerprint;
 mod site;
+mod split;
 mod tools;
 mod wasm;
 

@@ -24,7 +24,7 @@ pub fn build(paths: &Paths) -> anyhow::Result<()> {
     let pkg = staging.join("pkg");
     std::fs::create_dir_all(&pkg)?;
 
-    crate::wasm::build(paths, &pkg)?;
+    let prefetch = crate::wasm::build(paths, &pkg)?;
     let esbuild = npm_tool(&paths.root, "esbuild")?;
     run(Command::new(&esbuild)
         .arg(paths.root.join("style").join("main.css"))
@@ -43,15 +43,19 @@ pub fn build(paths: &Paths) -> anyhow::Result<()> {
         ])
         .arg(format!("--outfile={}", pkg.join("charts.js").display())))?;
 
-    let hashed = crate::fingerprint::apply(
-        &staging,
+    let renamed = crate::fingerprint::apply(
+        &pkg,
         &[
-            ("js", format!("{OUTPUT_NAME}.js")),
             ("wasm", format!("{OUTPUT_NAME}.wasm")),
             ("css", format!("{OUTPUT_NAME}.css")),
             ("charts", "charts.js".to_owned()),
         ],
     )?;
+    let split = crate::split::fingerprint(&pkg, &prefetch)?;
+    let mut lines: Vec<(String, String)> = renamed.iter().map(|f| (f.kind.clone(), f.hash.clone())).collect();
+    lines.extend(split.lines);
+    crate::fingerprint::write_list(&staging, &lines)?;
+    let hashed: Vec<String> = renamed.into_iter().map(|f| f.name).chain(split.files).collect();
     let compressed = crate::compress::precompress(&staging)?;
 
     if paths.site.exists() {
@@ -59,10 +63,11 @@ pub fn build(paths: &Paths) -> anyhow::Result<()> {
     }
     std::fs::rename(&staging, &paths.site)?;
     println!(
-        "site built in {:.0} s: {} ({} hashed, {compressed} files precompressed)",
+        "site built in {:.0} s: {} ({} files hashed, {} routes split out, {compressed} files precompressed)",
         started.elapsed().as_secs_f64(),
         paths.site.display(),
-        hashed.join(", ")
+        hashed.len(),
+        prefetch.len()
     );
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The service worker, `GET /sw.js`: generated at start-up from the assets this build serves.
 //!
-//! It precaches exactly the current build's files (hashed JS, wasm and CSS, icons,
-//! manifest) plus the `/offline` page, and names its cache after a digest of their contents, so a
+//! It precaches exactly the current build's files (hashed JS, wasm and CSS, the split loader
+//! and every route's wasm modules, icons, manifest) plus the `/offline` page, and names its cache after a digest of their contents, so a
 //! new build replaces the old cache. Pages and data are never cached (see `sw.js`).
 
 use std::path::Path;
@@ -34,6 +34,11 @@ impl ServiceWorker {
         // The charts bundle is left out: only pages with a chart need it, and they fetch it.
         let mut candidates: Vec<String> =
             ["js", "wasm", "css"].iter().map(|kind| app::assets::url(options, kind)).collect();
+        let modules = app::assets::route_modules(options);
+        if !modules.is_empty() {
+            candidates.push(app::assets::url(options, "split"));
+            candidates.extend(modules);
+        }
         candidates.push("/manifest.webmanifest".into());
         candidates.push("/favicon.ico".into());
         let icons = site_root.join("icons");
@@ -75,5 +80,57 @@ impl ServiceWorker {
     pub fn response(&self) -> axum::response::Response {
         ([(CONTENT_TYPE, "text/javascript; charset=utf-8"), (CACHE_CONTROL, "no-cache")], self.script.clone())
             .into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_split_build_precaches_the_loader_and_every_route_module() {
+        let site = tempfile::tempdir().expect("site");
+        let pkg = site.path().join("pkg");
+        std::fs::create_dir_all(&pkg).expect("pkg");
+        std::fs::write(
+            site.path().join("hash.txt"),
+            "js: J\nwasm: W\ncss: C\ncharts: H\nsplit: S\nmanifest: M\n",
+        )
+        .expect("hash file");
+        for (name, text) in [
+            ("soco.J.js", "glue"),
+            ("soco.W.wasm", "main"),
+            ("soco.C.css", "css"),
+            ("charts.H.js", "charts"),
+            ("__wasm_split.S.js", "loader"),
+            (
+                "__wasm_split_manifest.M.json",
+                r#"{"login":["chunk_1.A","split_login.B"],"terms":["chunk_1.A"]}"#,
+            ),
+            ("chunk_1.A.wasm", "chunk"),
+            ("split_login.B.wasm", "login"),
+        ] {
+            std::fs::write(pkg.join(name), text).expect("asset");
+        }
+        let mut options = LeptosOptions::builder().output_name("soco").build();
+        options.site_root = site.path().to_string_lossy().into_owned().into();
+        options.hash_file = site.path().join("hash.txt").to_string_lossy().into_owned().into();
+        options.hash_files = true;
+        let worker = ServiceWorker::build(&options).expect("worker");
+        assert_eq!(
+            worker.precache,
+            [
+                "/pkg/soco.J.js",
+                "/pkg/soco.W.wasm",
+                "/pkg/soco.C.css",
+                "/pkg/__wasm_split.S.js",
+                "/pkg/chunk_1.A.wasm",
+                "/pkg/split_login.B.wasm",
+            ]
+        );
+
+        // A new route module is a new cache.
+        std::fs::write(pkg.join("split_login.B.wasm"), "login, changed").expect("asset");
+        assert_ne!(ServiceWorker::build(&options).expect("worker").version, worker.version);
     }
 }
