@@ -13,7 +13,7 @@ use anyhow::{Context as _, bail};
 use serde::Deserialize;
 
 use crate::Paths;
-use crate::fingerprint::HASH_FILE;
+use crate::fingerprint::{HASH_FILE, site_file};
 
 #[derive(Debug, Deserialize)]
 struct Budgets {
@@ -31,20 +31,6 @@ struct Budget {
 
 /// The site files of the shell every page loads, as `hash.txt` kinds.
 const SHELL: [&str; 4] = ["js", "wasm", "css", "split"];
-
-/// The site file of a `hash.txt` kind.
-fn file_of(kind: &str, hash: &str) -> anyhow::Result<String> {
-    let name = crate::wasm::OUTPUT_NAME;
-    Ok(match kind {
-        "js" => format!("pkg/{name}.{hash}.js"),
-        "wasm" => format!("pkg/{name}.{hash}.wasm"),
-        "css" => format!("pkg/{name}.{hash}.css"),
-        "charts" => format!("pkg/charts.{hash}.js"),
-        "split" => format!("pkg/__wasm_split.{hash}.js"),
-        "manifest" => format!("pkg/__wasm_split_manifest.{hash}.json"),
-        other => bail!("unknown kind of file: {other}"),
-    })
-}
 
 pub fn report(paths: &Paths) -> anyhow::Result<()> {
     let budgets: Budgets = serde_json::from_str(
@@ -69,14 +55,14 @@ pub fn report(paths: &Paths) -> anyhow::Result<()> {
 
     let mut shell = Sizes::default();
     for kind in SHELL {
-        let file = file_of(kind, &hash_of(kind)?)?;
+        let file = site_file(kind, &hash_of(kind)?)?;
         let sizes = Sizes::of(site, &file)?;
         line(&file, &sizes, "");
         shell = shell.plus(&sizes);
     }
     line("= the shell every page loads", &shell, "");
 
-    let manifest_file = file_of("manifest", &hash_of("manifest")?)?;
+    let manifest_file = site_file("manifest", &hash_of("manifest")?)?;
     let manifest: BTreeMap<String, Vec<String>> = serde_json::from_str(
         &std::fs::read_to_string(site.join(&manifest_file)).context("reading the manifest")?,
     )
@@ -95,7 +81,7 @@ pub fn report(paths: &Paths) -> anyhow::Result<()> {
     let (group, modules) = heaviest.context("the split manifest names no route")?;
     let first_page = shell.plus(&modules);
 
-    let charts_file = file_of("charts", &hash_of("charts")?)?;
+    let charts_file = site_file("charts", &hash_of("charts")?)?;
     let charts = Sizes::of(site, &charts_file)?;
     line(&charts_file, &charts, "");
 

@@ -42,6 +42,20 @@ pub fn write_list(site: &Path, lines: &[(String, String)]) -> anyhow::Result<()>
     Ok(())
 }
 
+/// The site file (under the site root) of a `hash.txt` line.
+pub fn site_file(kind: &str, hash: &str) -> anyhow::Result<String> {
+    let name = crate::wasm::OUTPUT_NAME;
+    Ok(match kind {
+        "js" => format!("pkg/{name}.{hash}.js"),
+        "wasm" => format!("pkg/{name}.{hash}.wasm"),
+        "css" => format!("pkg/{name}.{hash}.css"),
+        "charts" => format!("pkg/charts.{hash}.js"),
+        "split" => format!("pkg/__wasm_split.{hash}.js"),
+        "manifest" => format!("pkg/__wasm_split_manifest.{hash}.json"),
+        other => anyhow::bail!("unknown kind of file: {other}"),
+    })
+}
+
 /// 16 characters of base64url (96 bits) of the SHA-256 of `bytes`.
 pub fn digest(bytes: &[u8]) -> String {
     let full = Sha256::digest(bytes);

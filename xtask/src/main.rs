@@ -4,7 +4,8 @@
 //!   into one module per lazy route, wasm-bindgen through its library, npm's wasm-opt), the JS glue and CSS minified by esbuild,
 //!   the charts bundle (only the ECharts parts Soco draws), the static files from `public/`;
 //!   content-hashed names listed in `target/site/hash.txt`, and `.br`/`.gz` copies of everything
-//!   compressible. The server is built separately (`cargo build --release -p server`).
+//!   compressible, and the previous build's hashed files kept beside them (open tabs still
+//!   find theirs). The server is built separately (`cargo build --release -p server`).
 //! - `size`: prints what a first page and the chart code cost (raw, gzip, brotli) and fails when
 //!   a figure is over its budget in `budgets.json`.
 //!
@@ -14,6 +15,7 @@
 mod budget;
 mod compress;
 mod fingerprint;
+mod previous;
 mod site;
 mod split;
 mod tools;

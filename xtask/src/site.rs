@@ -58,12 +58,14 @@ pub fn build(paths: &Paths) -> anyhow::Result<()> {
     let hashed: Vec<String> = renamed.into_iter().map(|f| f.name).chain(split.files).collect();
     let compressed = crate::compress::precompress(&staging)?;
 
+    let kept = crate::previous::keep(&paths.site, &staging)?;
     if paths.site.exists() {
         std::fs::remove_dir_all(&paths.site)?;
     }
     std::fs::rename(&staging, &paths.site)?;
     println!(
-        "site built in {:.0} s: {} ({} files hashed, {} routes split out, {compressed} files precompressed)",
+        "site built in {:.0} s: {} ({} files hashed, {} page groups split out, {compressed} files precompressed, \
+         {kept} files of the previous build kept)",
         started.elapsed().as_secs_f64(),
         paths.site.display(),
         hashed.len(),

@@ -109,6 +109,15 @@ pub fn fingerprint(pkg: &Path, prefetch: &BTreeMap<String, Vec<String>>) -> anyh
     files.push(glue_name);
     files.push(loader_name);
 
+    // A module the manifest does not name would be served unhashed, and cached for a year.
+    for entry in std::fs::read_dir(pkg)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        let unhashed = name.ends_with(".wasm") && name.matches('.').count() == 1;
+        if unhashed && (name.starts_with("chunk_") || name.starts_with("split_")) {
+            bail!("the split wrote {name}, which no page group names");
+        }
+    }
+
     let manifest: BTreeMap<&String, Vec<&String>> = prefetch
         .iter()
         .map(|(name, needs)| (name, needs.iter().map(|stem| &stems[stem]).collect()))
@@ -132,38 +141,31 @@ pub fn fingerprint(pkg: &Path, prefetch: &BTreeMap<String, Vec<String>>) -> anyh
 /// `text` with the module `from` replaced by `to` in its import statements (`from"…"`,
 /// `import"…"`, with or without a space) only; an error when none imports it.
 fn replace_import(text: &str, from: &str, to: &str) -> anyhow::Result<String> {
-    let mut out = text.to_owned();
-    let mut found = false;
-    for keyword in ["from", "import"] {
-        for space in ["", " "] {
-            for quote in ['"', '\''] {
-                let statement = format!("{keyword}{space}{quote}{from}{quote}");
-                if out.contains(&statement) {
-                    out = out.replace(&statement, &format!("{keyword}{space}{quote}{to}{quote}"));
-                    found = true;
-                }
-            }
-        }
-    }
-    if !found {
-        bail!("nothing imports {from:?}");
-    }
-    Ok(out)
+    replace_quoted(text, from, to, &["from", "from ", "import", "import "])
+        .with_context(|| format!("nothing imports {from:?}"))
 }
 
 /// `text` with the quoted module specifier `from` replaced by `to`; an error when it is absent.
 fn replace_specifier(text: &str, from: &str, to: &str) -> anyhow::Result<String> {
+    replace_quoted(text, from, to, &[""]).with_context(|| format!("no {from:?} in the file"))
+}
+
+/// `text` with `from`, quoted and after one of `prefixes`, replaced by `to`; an error when there
+/// is none.
+fn replace_quoted(text: &str, from: &str, to: &str, prefixes: &[&str]) -> anyhow::Result<String> {
     let mut out = text.to_owned();
     let mut found = false;
-    for quote in ['"', '\'', '`'] {
-        let quoted = format!("{quote}{from}{quote}");
-        if out.contains(&quoted) {
-            out = out.replace(&quoted, &format!("{quote}{to}{quote}"));
-            found = true;
+    for prefix in prefixes {
+        for quote in ['"', '\'', '`'] {
+            let quoted = format!("{prefix}{quote}{from}{quote}");
+            if out.contains(&quoted) {
+                out = out.replace(&quoted, &format!("{prefix}{quote}{to}{quote}"));
+                found = true;
+            }
         }
     }
     if !found {
-        bail!("no {from:?} in the file");
+        bail!("not found");
     }
     Ok(out)
 }
