@@ -27,16 +27,27 @@ pub fn url(options: &leptos::config::LeptosOptions, kind: &str) -> String {
 }
 
 /// The URLs of every wasm module the lazy routes load (from the build's split manifest), sorted;
-/// empty when the site has no manifest.
+/// empty when the build has no manifest (no `manifest` hash, as in tests). An error when the hash
+/// file names a manifest that is missing or malformed: the pages could not load their modules
+/// (Leptos would fail on the first render), so the server must not start on such a site.
 #[cfg(feature = "ssr")]
-pub fn route_modules(options: &leptos::config::LeptosOptions) -> Vec<String> {
+pub fn route_modules(options: &leptos::config::LeptosOptions) -> std::io::Result<Vec<String>> {
+    use std::io::{Error, ErrorKind};
+    if !hashes(options).iter().any(|(kind, _)| kind == "manifest") {
+        return Ok(Vec::new());
+    }
     let manifest = url(options, "manifest");
     let path = std::path::Path::new(options.site_root.as_ref()).join(manifest.trim_start_matches('/'));
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Vec::new();
-    };
+    let text = std::fs::read_to_string(&path).map_err(|error| {
+        Error::new(error.kind(), format!("the split manifest {}: {error}", path.display()))
+    })?;
     let routes: std::collections::BTreeMap<String, Vec<String>> =
-        serde_json::from_str(&text).unwrap_or_default();
+        serde_json::from_str(&text).map_err(|error| {
+            Error::new(
+                ErrorKind::InvalidData,
+                format!("the split manifest {} is malformed: {error}", path.display()),
+            )
+        })?;
     let pkg = options.site_pkg_dir.as_ref();
     // Names the build writes only; anything else (a path, a query) is not a module of this site.
     let is_module_name = |stem: &String| {
@@ -52,7 +63,7 @@ pub fn route_modules(options: &leptos::config::LeptosOptions) -> Vec<String> {
         .collect();
     modules.sort();
     modules.dedup();
-    modules
+    Ok(modules)
 }
 
 /// The `(kind, hash)` lines of the hash file, when hashing is on and the file is there; read
@@ -78,7 +89,7 @@ mod tests {
 
     #[test]
     fn names_come_from_the_hash_file_when_hashing_is_on() {
-        let dir = tempfile_dir();
+        let dir = tempfile_dir("names");
         let file = dir.join("hash.txt");
         std::fs::write(&file, "js: AAA\nwasm: BBB\ncss: CCC\ncharts: DDD\nsplit: EEE\nmanifest: FFF\n")
             .expect("write");
@@ -98,7 +109,7 @@ mod tests {
 
     #[test]
     fn route_modules_come_from_the_split_manifest() {
-        let dir = tempfile_dir().join("modules");
+        let dir = tempfile_dir("modules");
         std::fs::create_dir_all(dir.join("pkg")).expect("folder");
         std::fs::write(dir.join("hash.txt"), "manifest: M1\n").expect("write");
         std::fs::write(
@@ -109,14 +120,24 @@ mod tests {
         let mut options = leptos::config::LeptosOptions::builder().output_name("soco").build();
         options.site_root = dir.to_string_lossy().into_owned().into();
         options.hash_file = dir.join("hash.txt").to_string_lossy().into_owned().into();
-        assert!(route_modules(&options).is_empty(), "hashing off: no manifest by that name");
+        assert!(route_modules(&options).expect("no manifest").is_empty(), "hashing off: no manifest");
         options.hash_files = true;
-        assert_eq!(route_modules(&options), ["/pkg/chunk_1.A.wasm", "/pkg/split_login.B.wasm"]);
+        assert_eq!(
+            route_modules(&options).expect("modules"),
+            ["/pkg/chunk_1.A.wasm", "/pkg/split_login.B.wasm"]
+        );
+        std::fs::write(dir.join("pkg").join("__wasm_split_manifest.M1.json"), "{\"login\": 1}")
+            .expect("write");
+        let error = route_modules(&options).expect_err("a malformed manifest");
+        assert!(error.to_string().contains("malformed"), "{error}");
+        std::fs::remove_file(dir.join("pkg").join("__wasm_split_manifest.M1.json")).expect("remove");
+        assert!(route_modules(&options).is_err(), "a named manifest that is missing");
         std::fs::remove_dir_all(&dir).expect("clean up");
     }
 
-    fn tempfile_dir() -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("soco-assets-{}", std::process::id()));
+    /// A folder of this test's own (tests run in parallel in one process).
+    fn tempfile_dir(test: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("soco-assets-{}-{test}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("folder");
         dir
     }

@@ -54,17 +54,18 @@ pub fn services() -> Result<Services, AppError> {
     })
 }
 
-/// The middleware's record of this request.
+/// The middleware's record of this request. Outside a request (Leptos listing the routes at
+/// start-up renders the app without one) this is `Internal` without a word; inside one, a
+/// missing record is a server built without its session middleware, and says so.
 pub fn request_context() -> Result<RequestContext, AppError> {
-    use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<RequestContext>().cloned())
-        .ok_or_else(|| {
-            tracing::error!("RequestContext is missing: is the session middleware installed?");
-            AppError::Internal
-        })
+    let parts = use_context::<axum::http::request::Parts>().ok_or(AppError::Internal)?;
+    parts.extensions.get::<RequestContext>().cloned().ok_or_else(|| {
+        tracing::error!(uri = %parts.uri, "RequestContext is missing: is the session middleware installed?");
+        AppError::Internal
+    })
 }
 
-/// The fully signed-in session, if any.
+/// The fully signed-in session, if any (none outside a request).
 pub fn current_session() -> Option<Arc<Resolved>> {
     request_context().ok()?.session.filter(|s| s.stage == Stage::Active)
 }

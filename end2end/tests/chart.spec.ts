@@ -1,10 +1,16 @@
 // The chart plumbing, proven on the Settings page's table sizes: drawn on a canvas once
-// hydrated, an accessible table of the same numbers without JavaScript.
-import { expect, test } from "@playwright/test";
+// hydrated and near the viewport, an accessible table of the same numbers without JavaScript.
+import { expect, test, type Page } from "@playwright/test";
+
+/** Scrolls the table sizes chart's figure into view (charts draw only when about to be seen). */
+async function showChart(page: Page) {
+  await page.locator("figure.chart", { has: page.locator("#table-sizes-chart") }).scrollIntoViewIfNeeded();
+}
 
 test("the table sizes chart draws on a canvas", async ({ page, javaScriptEnabled }) => {
   test.skip(!javaScriptEnabled, "drawing needs JavaScript; the no-js project checks the table");
   await page.goto("/settings");
+  await showChart(page);
   const canvas = page.locator("#table-sizes-chart canvas");
   await expect(canvas).toBeVisible();
   const box = await canvas.boundingBox();
@@ -39,6 +45,7 @@ test("only a page with a chart loads the charts bundle: hashed, cached for a yea
   await page.waitForLoadState("networkidle");
   expect(charts, "a page without a chart").toHaveLength(0);
   await page.goto("/settings");
+  await showChart(page);
   await expect(page.locator("#table-sizes-chart canvas")).toBeVisible();
   expect(charts).toHaveLength(1);
   expect(new URL(charts[0].url()).pathname).toMatch(/^\/pkg\/charts\.[A-Za-z0-9_-]{16}\.js$/);
@@ -51,11 +58,42 @@ test("the chart resizes with its container", async ({ page, javaScriptEnabled })
   test.skip(!javaScriptEnabled, "resizing is the browser's drawing");
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto("/settings");
+  await showChart(page);
   const canvas = page.locator("#table-sizes-chart canvas");
   await expect(canvas).toBeVisible();
   const wide = (await canvas.boundingBox())?.width ?? 0;
   await page.setViewportSize({ width: 480, height: 800 });
   await expect.poll(async () => (await canvas.boundingBox())?.width ?? 0).toBeLessThan(wide - 200);
+});
+
+test("a chart out of sight is drawn, and ECharts loaded, only when scrolled to", async ({
+  page,
+  javaScriptEnabled,
+}) => {
+  test.skip(!javaScriptEnabled, "drawing needs JavaScript");
+  let chartsFetched = 0;
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname.startsWith("/pkg/charts.")) chartsFetched++;
+  });
+  // A short window: the chart starts well over half a screen below it.
+  await page.setViewportSize({ width: 480, height: 240 });
+  await page.goto("/settings");
+  const figure = page.locator("figure.chart", { has: page.locator("#table-sizes-chart") });
+  const top = await figure.evaluate((element) => element.getBoundingClientRect().top);
+  expect(top, "the chart must start out of sight for this test").toBeGreaterThan(240 * 1.5 + 50);
+  // Hydrated (the client registers its service worker after the page's effects ran) and a
+  // few frames on, so the chart has long been told where it is.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    for (let i = 0; i < 3; i++) await new Promise(requestAnimationFrame);
+  });
+  await page.waitForLoadState("networkidle");
+  expect(chartsFetched, "no chart in sight, no ECharts").toBe(0);
+  await expect(page.locator("#table-sizes-chart canvas")).toHaveCount(0);
+  await expect(page.getByRole("table", { name: "Rows per table (Data table)" })).toBeVisible();
+  await figure.scrollIntoViewIfNeeded();
+  await expect(page.locator("#table-sizes-chart canvas")).toBeVisible();
+  expect(chartsFetched).toBe(1);
 });
 
 test("the chart's data shows as a table without JavaScript", async ({ page, javaScriptEnabled }) => {

@@ -83,6 +83,7 @@ test("connect a TikTok account through the consent page, then disconnect it", as
   await expect(page.getByRole("heading", { name: "Best time to post" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Hashtags" })).toBeVisible();
   if (javaScriptEnabled) {
+    await page.locator("figure.chart", { has: page.locator("#followers") }).scrollIntoViewIfNeeded();
     await expect(page.locator("#followers canvas")).toBeVisible();
   } else {
     await expect(page.getByRole("table", { name: "Followers over time (Data table)" })).toBeVisible();

@@ -7,6 +7,10 @@
 //! in (the session cookie sent as a header), three times per page and form factor. Prints the
 //! median run's performance score and its metrics. Figures, not a test.
 //!
+//! Each median run's whole report is written to `target/lighthouse/<page>-<device>.json`, and its
+//! main-thread work by category and its longest tasks are printed under the table's line, so a
+//! score that moves can be explained.
+//!
 //! The server is the bench build (release, or `--profile dev` for a quick look); Lighthouse's
 //! scores hardly depend on it (mobile throttling is simulated from the trace), its bytes not at all.
 
@@ -38,10 +42,17 @@ async fn main() {
         "page", "device", "score", "FCP ms", "LCP ms", "TBT ms", "SI ms", "CLS", "bytes"
     );
     let pages = [
-        ("/login (signed out)", "/login".to_owned(), None),
-        ("TikTok account page", format!("/accounts/tiktok/{account}"), Some(cookie.as_str())),
+        ("/login (signed out)", "login", "/login".to_owned(), None),
+        (
+            "TikTok account page",
+            "tiktok-account",
+            format!("/accounts/tiktok/{account}"),
+            Some(cookie.as_str()),
+        ),
     ];
-    for (name, path, cookie) in &pages {
+    let reports = repo.join("target/lighthouse");
+    std::fs::create_dir_all(&reports).expect("target/lighthouse");
+    for (name, file, path, cookie) in &pages {
         for device in ["mobile", "desktop"] {
             let url = format!("{}{path}", site.origin);
             let (lighthouse, cookie) = (lighthouse.clone(), cookie.map(str::to_owned));
@@ -62,6 +73,9 @@ async fn main() {
                 r.cls,
                 r.bytes
             );
+            explain(&r.json);
+            let out = reports.join(format!("{file}-{device}.json"));
+            std::fs::write(&out, r.json.to_string()).expect("write the report");
         }
     }
 }
@@ -75,6 +89,44 @@ struct Report {
     speed_index: f64,
     cls: f64,
     bytes: f64,
+    /// The whole report.
+    json: Value,
+}
+
+/// Prints where a run's main-thread time went: by category, and its five longest tasks.
+fn explain(report: &Value) {
+    let items =
+        |audit: &str| report["audits"][audit]["details"]["items"].as_array().cloned().unwrap_or_default();
+    let work: Vec<String> = items("mainthread-work-breakdown")
+        .iter()
+        .take(5)
+        .map(|item| {
+            format!(
+                "{} {:.0} ms",
+                item["groupLabel"].as_str().unwrap_or("?"),
+                item["duration"].as_f64().unwrap_or(0.0)
+            )
+        })
+        .collect();
+    println!("    main thread: {}", work.join(", "));
+    let mut tasks = items("long-tasks");
+    tasks.sort_by(|a, b| {
+        b["duration"].as_f64().unwrap_or(0.0).total_cmp(&a["duration"].as_f64().unwrap_or(0.0))
+    });
+    let tasks: Vec<String> = tasks
+        .iter()
+        .take(5)
+        .map(|task| {
+            let url = task["url"].as_str().unwrap_or("?");
+            let short = url.rsplit('/').next().unwrap_or(url);
+            format!(
+                "{short} {:.0} ms at {:.0}",
+                task["duration"].as_f64().unwrap_or(0.0),
+                task["startTime"].as_f64().unwrap_or(0.0)
+            )
+        })
+        .collect();
+    println!("    longest tasks: {}", tasks.join(", "));
 }
 
 fn version(lighthouse: &Path) -> String {
@@ -122,5 +174,6 @@ fn run_once(lighthouse: &Path, url: &str, device: &str, cookie: Option<&str>) ->
         speed_index: audit("speed-index"),
         cls: audit("cumulative-layout-shift"),
         bytes: audit("total-byte-weight"),
+        json: report,
     })
 }

@@ -6,14 +6,13 @@
 //! has a target (the goal) and a ceiling (what the build may never exceed, so a figure can only
 //! move down); the task fails above a ceiling and reports a missed target.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use serde::Deserialize;
 
 use crate::Paths;
-use crate::fingerprint::{HASH_FILE, site_file};
+use crate::fingerprint::{HASH_FILE, read_list, read_manifest, site_file};
 
 #[derive(Debug, Deserialize)]
 struct Budgets {
@@ -37,14 +36,13 @@ pub fn report(paths: &Paths) -> anyhow::Result<()> {
         &std::fs::read_to_string(paths.root.join("budgets.json")).context("reading budgets.json")?,
     )
     .context("budgets.json")?;
-    let hashes = std::fs::read_to_string(paths.site.join(HASH_FILE))
+    let hashes = read_list(&paths.site)
         .with_context(|| format!("no built site in {} (run `cargo xtask site`)", paths.site.display()))?;
     let hash_of = |kind: &str| {
         hashes
-            .lines()
-            .filter_map(|line| line.split_once(':'))
-            .find(|(k, _)| k.trim() == kind)
-            .map(|(_, h)| h.trim().to_owned())
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map(|(_, h)| h.clone())
             .with_context(|| format!("{HASH_FILE} has no {kind} line"))
     };
     let site = &paths.site;
@@ -62,11 +60,7 @@ pub fn report(paths: &Paths) -> anyhow::Result<()> {
     }
     line("= the shell every page loads", &shell, "");
 
-    let manifest_file = site_file("manifest", &hash_of("manifest")?)?;
-    let manifest: BTreeMap<String, Vec<String>> = serde_json::from_str(
-        &std::fs::read_to_string(site.join(&manifest_file)).context("reading the manifest")?,
-    )
-    .context("the split manifest")?;
+    let manifest = read_manifest(site, &hash_of("manifest")?)?;
     let mut heaviest: Option<(String, Sizes)> = None;
     for (group, modules) in &manifest {
         let mut sizes = Sizes::default();

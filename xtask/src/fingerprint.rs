@@ -5,6 +5,7 @@
 //! (charts) through the page. The glue, the split loader and the route modules are named in
 //! `crate::split`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use base64::Engine as _;
@@ -40,6 +41,25 @@ pub fn write_list(site: &Path, lines: &[(String, String)]) -> anyhow::Result<()>
     let list: String = lines.iter().map(|(kind, hash)| format!("{kind}: {hash}\n")).collect();
     std::fs::write(site.join(HASH_FILE), list)?;
     Ok(())
+}
+
+/// The `(kind, hash)` lines of the `hash.txt` in `site`.
+pub fn read_list(site: &Path) -> std::io::Result<Vec<(String, String)>> {
+    let text = std::fs::read_to_string(site.join(HASH_FILE))?;
+    Ok(text
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(kind, hash)| (kind.trim().to_owned(), hash.trim().to_owned()))
+        .collect())
+}
+
+/// The split manifest (route group: the module stems it loads) of the build in `site` whose
+/// manifest hash is `hash`.
+pub fn read_manifest(site: &Path, hash: &str) -> anyhow::Result<BTreeMap<String, Vec<String>>> {
+    use anyhow::Context as _;
+    let file = site_file("manifest", hash)?;
+    let text = std::fs::read_to_string(site.join(&file)).with_context(|| format!("reading {file}"))?;
+    serde_json::from_str(&text).with_context(|| format!("{file} is not a split manifest"))
 }
 
 /// The site file (under the site root) of a `hash.txt` line.

@@ -3,24 +3,22 @@
 //! first shows one of its pages. Without them that fetch would fail and the page with it. One
 //! build back is kept (the files its `hash.txt` and split manifest name); older ones go.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::fingerprint::{HASH_FILE, site_file};
+use crate::fingerprint::{read_list, read_manifest, site_file};
 
 /// Copies into `new_site` every file of the build in `old_site` that `new_site` lacks, with its
 /// precompressed copies; returns how many files were kept.
 pub fn keep(old_site: &Path, new_site: &Path) -> anyhow::Result<usize> {
-    let Ok(hashes) = std::fs::read_to_string(old_site.join(HASH_FILE)) else {
+    let Ok(hashes) = read_list(old_site) else {
         return Ok(0);
     };
     let mut files = Vec::new();
-    for (kind, hash) in hashes.lines().filter_map(|line| line.split_once(':')) {
-        let (kind, hash) = (kind.trim(), hash.trim());
+    for (kind, hash) in &hashes {
         let Ok(file) = site_file(kind, hash) else { continue };
         if kind == "manifest" {
-            let text = std::fs::read_to_string(old_site.join(&file)).unwrap_or_default();
-            let groups: BTreeMap<String, Vec<String>> = serde_json::from_str(&text).unwrap_or_default();
+            // A broken old build keeps what it still names; it never stops the new one.
+            let groups = read_manifest(old_site, hash).unwrap_or_default();
             files.extend(groups.into_values().flatten().map(|stem| format!("pkg/{stem}.wasm")));
         }
         files.push(file);
@@ -49,6 +47,7 @@ pub fn keep(old_site: &Path, new_site: &Path) -> anyhow::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fingerprint::HASH_FILE;
 
     #[test]
     fn the_previous_builds_files_stay_and_older_ones_go() {

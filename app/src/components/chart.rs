@@ -95,18 +95,36 @@ pub fn Chart(
 #[cfg(feature = "hydrate")]
 fn draw_when_mounted(figure: NodeRef<leptos::html::Figure>, id: String, option: String) {
     let drawn = StoredValue::new_local(None::<browser::Drawing>);
+    let waiting = StoredValue::new_local(None::<browser::Waiting>);
     Effect::new(move |_| {
         let Some(figure) = figure.get() else { return };
         let id = id.clone();
         let option = option.clone();
+        let Ok((wait, near)) = browser::near_viewport(&figure) else {
+            leptos::logging::error!("chart {id} could not watch the viewport");
+            return;
+        };
+        waiting.set_value(Some(wait));
         leptos::task::spawn_local(async move {
+            // Drawn only when it is about to be seen, each chart in its own task: a page of
+            // charts neither draws what nobody scrolls to nor blocks the main thread at once.
+            let Ok(true) = near.await else { return };
+            waiting.try_update_value(Option::take);
             match browser::draw(&figure, &id, &option).await {
-                Ok(drawing) => drawn.set_value(Some(drawing)),
+                Ok(drawing) => {
+                    // Unmounted meanwhile: nothing keeps the drawing.
+                    if let Some(Some(drawing)) = drawn.try_set_value(Some(drawing)) {
+                        drawing.dispose();
+                    }
+                }
                 Err(err) => leptos::logging::error!("chart {id} could not be drawn: {err:?}"),
             }
         });
     });
     on_cleanup(move || {
+        if let Some(Some(wait)) = waiting.try_update_value(Option::take) {
+            wait.cancel();
+        }
         if let Some(Some(drawing)) = drawn.try_update_value(Option::take) {
             drawing.dispose();
         }
@@ -156,6 +174,64 @@ mod browser {
             self.observer.disconnect();
             dispose_chart(&self.instance);
         }
+    }
+
+    /// How far ahead of the viewport a chart starts drawing: half a screen, so it is ready
+    /// when scrolled to.
+    const AHEAD: &str = "50% 0px";
+
+    /// A chart waiting to come near the viewport.
+    pub struct Waiting {
+        observer: web_sys::IntersectionObserver,
+        resolve: js_sys::Function,
+        _on_change: Closure<dyn FnMut(js_sys::Array, web_sys::IntersectionObserver)>,
+    }
+
+    impl Waiting {
+        /// Stops waiting: the future of [`near_viewport`] ends with `false`.
+        pub fn cancel(self) {
+            self.observer.disconnect();
+            let _ = self.resolve.call1(&JsValue::NULL, &JsValue::FALSE);
+        }
+    }
+
+    /// Watches `element`: the future ends with `true` in a task of its own (a macrotask, so
+    /// that charts that come into view together are drawn one per task) once the element is
+    /// within [`AHEAD`] of the viewport, at once when it already is; with `false` when the
+    /// [`Waiting`] is cancelled.
+    pub fn near_viewport(
+        element: &web_sys::Element,
+    ) -> Result<(Waiting, impl std::future::Future<Output = Result<bool, JsValue>> + use<>), JsValue> {
+        let mut resolver = None;
+        let promise = js_sys::Promise::new(&mut |resolve, _reject| resolver = Some(resolve));
+        let resolve = resolver.ok_or("the promise gave no resolver")?;
+        let on_near = resolve.clone();
+        let on_change = Closure::<dyn FnMut(js_sys::Array, web_sys::IntersectionObserver)>::new(
+            move |entries: js_sys::Array, observer: web_sys::IntersectionObserver| {
+                let near = entries.iter().any(|entry| {
+                    entry.unchecked_into::<web_sys::IntersectionObserverEntry>().is_intersecting()
+                });
+                if !near {
+                    return;
+                }
+                observer.disconnect();
+                let resolve = on_near.clone();
+                let later = Closure::once_into_js(move || {
+                    let _ = resolve.call1(&JsValue::NULL, &JsValue::TRUE);
+                });
+                if let Some(window) = web_sys::window() {
+                    let _ = window
+                        .set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 0);
+                }
+            },
+        );
+        let options = web_sys::IntersectionObserverInit::new();
+        options.set_root_margin(AHEAD);
+        let observer =
+            web_sys::IntersectionObserver::new_with_options(on_change.as_ref().unchecked_ref(), &options)?;
+        observer.observe(element);
+        let near = async move { JsFuture::from(promise).await.map(|value| value.is_truthy()) };
+        Ok((Waiting { observer, resolve, _on_change: on_change }, near))
     }
 
     /// Loads ECharts if needed, then draws `option` (ECharts option JSON) into the element with

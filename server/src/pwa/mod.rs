@@ -34,7 +34,7 @@ impl ServiceWorker {
         // The charts bundle is left out: only pages with a chart need it, and they fetch it.
         let mut candidates: Vec<String> =
             ["js", "wasm", "css"].iter().map(|kind| app::assets::url(options, kind)).collect();
-        let modules = app::assets::route_modules(options);
+        let modules = app::assets::route_modules(options)?;
         if !modules.is_empty() {
             candidates.push(app::assets::url(options, "split"));
             candidates.extend(modules);
