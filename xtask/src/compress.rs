@@ -8,14 +8,29 @@ use std::path::Path;
 /// Formats that are compressed already: a second pass only costs time.
 const ALREADY_COMPRESSED: [&str; 8] = ["png", "jpg", "jpeg", "webp", "avif", "gif", "woff2", "zip"];
 
-/// Writes the copies next to each file under `site`; returns how many files got them.
+/// Writes the copies next to each file under `site` (a file per core at a time); returns how many
+/// files got them.
 pub fn precompress(site: &Path) -> anyhow::Result<usize> {
-    let mut count = 0;
-    for entry in std::fs::read_dir(site)? {
+    let mut files = Vec::new();
+    compressible(site, &mut files)?;
+    // Largest first, so the last file to finish is a small one.
+    files.sort_by_key(|(_, size)| std::cmp::Reverse(*size));
+    crate::tools::on_every_core(&files, |(path, _)| {
+        let bytes = std::fs::read(path)?;
+        std::fs::write(with_suffix(path, "br"), brotli(&bytes)?)?;
+        std::fs::write(with_suffix(path, "gz"), gzip(&bytes)?)?;
+        Ok(())
+    })?;
+    Ok(files.len())
+}
+
+/// The files under `dir` worth compressing, with their sizes.
+fn compressible(dir: &Path, files: &mut Vec<(std::path::PathBuf, u64)>) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
         if entry.file_type()?.is_dir() {
-            count += precompress(&path)?;
+            compressible(&path, files)?;
             continue;
         }
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
@@ -23,15 +38,11 @@ pub fn precompress(site: &Path) -> anyhow::Result<usize> {
             || extension == "br"
             || extension == "gz"
             || path.file_name().is_some_and(|name| name == crate::fingerprint::HASH_FILE);
-        if skip {
-            continue;
+        if !skip {
+            files.push((path, entry.metadata()?.len()));
         }
-        let bytes = std::fs::read(&path)?;
-        std::fs::write(with_suffix(&path, "br"), brotli(&bytes)?)?;
-        std::fs::write(with_suffix(&path, "gz"), gzip(&bytes)?)?;
-        count += 1;
     }
-    Ok(count)
+    Ok(())
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> std::path::PathBuf {

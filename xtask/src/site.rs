@@ -56,7 +56,9 @@ pub fn build(paths: &Paths) -> anyhow::Result<()> {
     lines.extend(split.lines);
     crate::fingerprint::write_list(&staging, &lines)?;
     let hashed: Vec<String> = renamed.into_iter().map(|f| f.name).chain(split.files).collect();
+    let phase = Instant::now();
     let compressed = crate::compress::precompress(&staging)?;
+    println!("brotli and gzip: {:.1} s", phase.elapsed().as_secs_f64());
 
     let kept = crate::previous::keep(&paths.site, &staging)?;
     if paths.site.exists() {

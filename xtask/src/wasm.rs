@@ -31,7 +31,10 @@ pub fn build(paths: &Paths, pkg: &Path) -> anyhow::Result<BTreeMap<String, Vec<S
         .args(["--", "-Clink-args=--emit-relocs"]))?;
     let compiled: PathBuf = target.join("wasm32-unknown-unknown").join("wasm-release").join("frontend.wasm");
 
+    let phase = std::time::Instant::now();
     let split = crate::split::transform(&compiled, &target.join("split"))?;
+    println!("wasm-split: {:.1} s", phase.elapsed().as_secs_f64());
+    let phase = std::time::Instant::now();
 
     let bindgen_out = target.join("bindgen");
     if bindgen_out.exists() {
@@ -49,6 +52,8 @@ pub fn build(paths: &Paths, pkg: &Path) -> anyhow::Result<BTreeMap<String, Vec<S
         .demangle(false)
         .generate(&bindgen_out)
         .context("wasm-bindgen")?;
+    println!("wasm-bindgen: {:.1} s", phase.elapsed().as_secs_f64());
+    let phase = std::time::Instant::now();
 
     let wasm_opt = npm_tool(&paths.root, "wasm-opt")?;
     let optimise = |from: &Path, to: &Path| {
@@ -60,11 +65,15 @@ pub fn build(paths: &Paths, pkg: &Path) -> anyhow::Result<BTreeMap<String, Vec<S
             .arg("-o")
             .arg(to))
     };
-    optimise(&bindgen_out.join(format!("{OUTPUT_NAME}_bg.wasm")), &pkg.join(format!("{OUTPUT_NAME}.wasm")))?;
+    // The main module first: it takes longest, and the others fill the other cores meanwhile.
+    let mut modules =
+        vec![(bindgen_out.join(format!("{OUTPUT_NAME}_bg.wasm")), pkg.join(format!("{OUTPUT_NAME}.wasm")))];
     for module in &split.modules {
         let name = module.file_name().context("a split module without a name")?;
-        optimise(module, &pkg.join(name))?;
+        modules.push((module.clone(), pkg.join(name)));
     }
+    crate::tools::on_every_core(&modules, |(from, to)| optimise(from, to))?;
+    println!("wasm-opt -Oz, {} modules: {:.1} s", modules.len(), phase.elapsed().as_secs_f64());
     let esbuild = npm_tool(&paths.root, "esbuild")?;
     for (script, name) in [
         (bindgen_out.join(format!("{OUTPUT_NAME}.js")), format!("{OUTPUT_NAME}.js")),
