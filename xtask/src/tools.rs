@@ -55,7 +55,7 @@ pub fn on_every_core<T: Sync>(
         workers.into_iter().flat_map(|worker| worker.join().unwrap_or_default()).collect()
     });
     results.sort_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, result)| result).collect()
+    results.into_iter().try_for_each(|(_, result)| result)
 }
 
 #[cfg(test)]
