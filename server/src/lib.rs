@@ -3,6 +3,7 @@
 //! `main.rs` only parses the command line; everything else is here so tests can drive the real
 //! router in-process ([`router::build`]).
 
+pub mod allocator;
 pub mod cli;
 pub mod connect;
 pub mod csrf;
