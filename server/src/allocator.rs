@@ -17,7 +17,9 @@ pub fn keep_large_blocks_mapped() -> bool {
         // SAFETY: `mallopt` only changes a tuning parameter of the allocator; it is called
         // before the runtime starts its threads.
         #[allow(unsafe_code)]
-        unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1 }
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
+        }
     }
     #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
     {
