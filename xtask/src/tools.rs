@@ -52,7 +52,11 @@ pub fn on_every_core<T: Sync>(
                 })
             })
             .collect();
-        workers.into_iter().flat_map(|worker| worker.join().unwrap_or_default()).collect()
+        // A step that panicked panics the task, after the others ended: never a silent gap.
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
     });
     results.sort_by_key(|(index, _)| *index);
     results.into_iter().try_for_each(|(_, result)| result)
