@@ -56,11 +56,15 @@ pub fn services() -> Result<Services, AppError> {
 
 /// The middleware's record of this request. Outside a request (Leptos listing the routes at
 /// start-up renders the app without one) this is `Internal` without a word; inside one, a
-/// missing record is a server built without its session middleware, and says so.
+/// missing record is a server built without its session middleware, and says so (with the
+/// path only: a query may hold a token).
 pub fn request_context() -> Result<RequestContext, AppError> {
     let parts = use_context::<axum::http::request::Parts>().ok_or(AppError::Internal)?;
     parts.extensions.get::<RequestContext>().cloned().ok_or_else(|| {
-        tracing::error!(uri = %parts.uri, "RequestContext is missing: is the session middleware installed?");
+        tracing::error!(
+            path = parts.uri.path(),
+            "RequestContext is missing: is the session middleware installed?"
+        );
         AppError::Internal
     })
 }

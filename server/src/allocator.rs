@@ -9,9 +9,13 @@
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const MMAP_THRESHOLD: libc::c_int = 1 << 20;
 
-/// Fixes glibc's mmap threshold (see the module doc); nothing on other allocators. Call it first
-/// in `main`, before any thread starts. Returns whether the allocator took the setting.
+/// Fixes glibc's mmap threshold (see the module doc); nothing on other allocators, nor when the
+/// operator tuned it already (`MALLOC_MMAP_THRESHOLD_` or `GLIBC_TUNABLES`). Call it first in
+/// `main`, before any thread starts. Returns whether the allocator took this setting.
 pub fn keep_large_blocks_mapped() -> bool {
+    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_some() || std::env::var_os("GLIBC_TUNABLES").is_some() {
+        return false;
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         // SAFETY: `mallopt` only changes a tuning parameter of the allocator; it is called

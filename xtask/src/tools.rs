@@ -74,7 +74,7 @@ mod tests {
             seen.lock().expect("lock").push(item);
             if item % 20 == 7 { anyhow::bail!("item {item}") } else { Ok(()) }
         });
-        assert_eq!(result.expect_err("two failed").to_string(), "item 7");
+        assert_eq!(result.expect_err("three failed").to_string(), "item 7");
         let mut seen = seen.into_inner().expect("lock");
         seen.sort_unstable();
         assert_eq!(seen, items);

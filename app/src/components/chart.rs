@@ -190,6 +190,14 @@ mod browser {
     impl Waiting {
         /// Stops waiting: the future of [`near_viewport`] ends with `false`.
         pub fn cancel(self) {
+            drop(self);
+        }
+    }
+
+    /// However a wait ends, the observer stops before its callback is freed, and the future
+    /// ends (with `false`, unless it had ended already).
+    impl Drop for Waiting {
+        fn drop(&mut self) {
             self.observer.disconnect();
             let _ = self.resolve.call1(&JsValue::NULL, &JsValue::FALSE);
         }
@@ -239,10 +247,13 @@ mod browser {
     pub async fn draw(figure: &web_sys::HtmlElement, id: &str, option: &str) -> Result<Drawing, JsValue> {
         let option = js_sys::JSON::parse(option)?;
         load_echarts().await?;
-        let canvas = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(id))
-            .ok_or_else(|| JsValue::from_str("chart container vanished"))?;
+        // This figure's own box, never a namesake on a page shown since.
+        if !figure.is_connected() {
+            return Err(JsValue::from_str("the chart left the page before it was drawn"));
+        }
+        let canvas = figure
+            .query_selector(".chart-canvas")?
+            .ok_or_else(|| JsValue::from_str(&format!("chart {id} has no canvas box")))?;
         // Show the canvas box before ECharts measures it.
         figure.class_list().add_1("chart--drawn")?;
         let dark = web_sys::window()
