@@ -122,9 +122,8 @@ fn draw_when_mounted(figure: NodeRef<leptos::html::Figure>, id: String, option: 
         });
     });
     on_cleanup(move || {
-        if let Some(Some(wait)) = waiting.try_update_value(Option::take) {
-            wait.cancel();
-        }
+        // Dropped: the observer stops and the waiting task ends.
+        waiting.try_update_value(Option::take);
         if let Some(Some(drawing)) = drawn.try_update_value(Option::take) {
             drawing.dispose();
         }
@@ -187,14 +186,7 @@ mod browser {
         _on_change: Closure<dyn FnMut(js_sys::Array, web_sys::IntersectionObserver)>,
     }
 
-    impl Waiting {
-        /// Stops waiting: the future of [`near_viewport`] ends with `false`.
-        pub fn cancel(self) {
-            drop(self);
-        }
-    }
-
-    /// However a wait ends, the observer stops before its callback is freed, and the future
+    /// Dropping a wait stops it. However a wait ends, the observer stops before its callback is freed, and the future
     /// ends (with `false`, unless it had ended already).
     impl Drop for Waiting {
         fn drop(&mut self) {
@@ -206,7 +198,7 @@ mod browser {
     /// Watches `element`: the future ends with `true` in a task of its own (a macrotask, so
     /// that charts that come into view together are drawn one per task) once the element is
     /// within [`AHEAD`] of the viewport, at once when it already is; with `false` when the
-    /// [`Waiting`] is cancelled.
+    /// [`Waiting`] is dropped first.
     pub fn near_viewport(
         element: &web_sys::Element,
     ) -> Result<(Waiting, impl std::future::Future<Output = Result<bool, JsValue>> + use<>), JsValue> {
@@ -242,8 +234,8 @@ mod browser {
         Ok((Waiting { observer, resolve, _on_change: on_change }, near))
     }
 
-    /// Loads ECharts if needed, then draws `option` (ECharts option JSON) into the element with
-    /// `id` inside `figure`.
+    /// Loads ECharts if needed, then draws `option` (ECharts option JSON) into `figure`'s canvas
+    /// box (`id` names the chart in errors).
     pub async fn draw(figure: &web_sys::HtmlElement, id: &str, option: &str) -> Result<Drawing, JsValue> {
         let option = js_sys::JSON::parse(option)?;
         load_echarts().await?;
