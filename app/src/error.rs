@@ -120,6 +120,28 @@ impl From<domain::Error> for AppError {
     }
 }
 
+/// A plain axum route's error (downloads, pictures, the connect flow's redirects): its status,
+/// `Retry-After` when rate limited, and its sentence as text; nothing internal. A user who is
+/// not signed in is sent to the login page (these routes are browser navigations and form
+/// posts, where a bare 401 would be a dead end).
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::{StatusCode, header};
+        if self == AppError::Unauthorized {
+            return (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response();
+        }
+        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let text = self.message(&crate::i18n::EN);
+        match self {
+            AppError::RateLimited { retry_after_secs } => {
+                (status, [(header::RETRY_AFTER, retry_after_secs.to_string())], text).into_response()
+            }
+            _ => (status, text).into_response(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -151,17 +151,8 @@ pub fn content_security_policy(nonce: &str, consent_origins: &[String]) -> Strin
 pub(crate) fn request_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
-        if let Some(locale) = crate::ssr::current_session().and_then(|s| Locale::from_tag(&s.user.locale)) {
-            return locale;
-        }
         use_context::<axum::http::request::Parts>()
-            .and_then(|parts| {
-                parts
-                    .headers
-                    .get(axum::http::header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(Locale::negotiate)
-            })
+            .map(|parts| crate::ssr::locale_of(crate::ssr::current_session().as_deref(), &parts.headers))
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use axum::http::header::{HeaderValue, SET_COOKIE};
+use chrono::{DateTime, Utc};
 use domain::auth::RequestMeta;
 use domain::auth::session::{NewSession, Resolved, Stage};
 use domain::services::Services;
@@ -14,6 +15,7 @@ use leptos::prelude::{expect_context, use_context};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::AppError;
+use crate::i18n::Locale;
 
 /// Everything a request may need, built once at start-up and shared by every request.
 #[derive(Clone, Debug)]
@@ -44,6 +46,8 @@ pub struct RequestContext {
     /// `Via`, ...) says a proxy relayed it. Only then may this-machine-only endpoints answer
     /// (the outbox, the sandbox's control API); unknown peers never count.
     pub from_this_machine: bool,
+    /// When the request arrived: the one reading of the clock its server functions judge by.
+    pub now: DateTime<Utc>,
 }
 
 /// The shared services, inside a server function or a server-rendered component.
@@ -74,18 +78,53 @@ pub fn current_session() -> Option<Arc<Resolved>> {
     request_context().ok()?.session.filter(|s| s.stage == Stage::Active)
 }
 
-/// The fully signed-in session, or `Unauthorized`.
-pub fn require_session() -> Result<Arc<Resolved>, AppError> {
-    current_session().ok_or(AppError::Unauthorized)
+/// Whoever calls an anonymous server function (signing up and in, email links, the outbox):
+/// the services, the request as the middleware read it, the moment it arrived and the language
+/// to answer in. Built before the function's first `.await` (the context is gone after it).
+pub struct Visitor {
+    /// Database, mailer, vault, ...
+    pub services: Services,
+    /// The client, its session cookie (any stage), whether it is this machine.
+    pub context: RequestContext,
+    /// When the request arrived: every rule of this call is judged at this instant.
+    pub now: DateTime<Utc>,
 }
 
-/// The session still owed its second factor, if any.
-pub fn pending_second_factor() -> Option<Arc<Resolved>> {
-    request_context().ok()?.session.filter(|s| s.stage == Stage::SecondFactor)
+impl Visitor {
+    /// The caller of the running server function.
+    pub fn new() -> Result<Self, AppError> {
+        let context = request_context()?;
+        Ok(Self { services: services()?, now: context.now, context })
+    }
+
+    /// The client's address and user agent.
+    pub fn meta(&self) -> &RequestMeta {
+        &self.context.meta
+    }
+
+    /// The session, when it is fully signed in.
+    pub fn signed_in(&self) -> Option<&Resolved> {
+        self.context.session.as_deref().filter(|s| s.stage == Stage::Active)
+    }
+
+    /// The session still owed its second factor, or `Unauthorized`.
+    pub fn pending_second_factor(&self) -> Result<&Resolved, AppError> {
+        self.context
+            .session
+            .as_deref()
+            .filter(|s| s.stage == Stage::SecondFactor)
+            .ok_or(AppError::Unauthorized)
+    }
+
+    /// Sends the cookie of a new session.
+    pub fn set_session_cookie(&self, session: &NewSession) -> Result<(), AppError> {
+        set_session_cookie(&self.services, session, self.now)
+    }
 }
 
-/// What a server function acting for the signed-in user needs: the services, the client, and
-/// the session. Refuses (`Unauthorized`) when nobody is fully signed in.
+/// The signed-in caller of a server function: the services, the client, the session and its
+/// user, the moment the request arrived and the language to answer in. Refuses
+/// (`Unauthorized`) when nobody is fully signed in.
 pub struct Caller {
     /// Database, mailer, vault, ...
     pub services: Services,
@@ -93,11 +132,99 @@ pub struct Caller {
     pub meta: RequestMeta,
     /// The signed-in session and its user.
     pub session: Arc<Resolved>,
+    /// When the request arrived: every rule of this call is judged at this instant.
+    pub now: DateTime<Utc>,
+    /// The language the answer is written in (chart labels, numbers in tables).
+    pub locale: Locale,
 }
 
-/// The signed-in caller of a server function.
-pub fn caller() -> Result<Caller, AppError> {
-    Ok(Caller { services: services()?, meta: request_context()?.meta, session: require_session()? })
+impl Caller {
+    /// The signed-in caller of the running server function, or `Unauthorized`.
+    pub fn new() -> Result<Self, AppError> {
+        let visitor = Visitor::new()?;
+        let session =
+            visitor.context.session.filter(|s| s.stage == Stage::Active).ok_or(AppError::Unauthorized)?;
+        let locale = crate::request_locale();
+        Ok(Self { services: visitor.services, meta: visitor.context.meta, session, now: visitor.now, locale })
+    }
+
+    /// The signed-in operator, or `Forbidden` for anyone else (`Unauthorized` for nobody).
+    pub fn operator() -> Result<Self, AppError> {
+        let caller = Self::new()?;
+        caller.require_operator()?;
+        Ok(caller)
+    }
+
+    /// `Forbidden` unless the caller is the operator.
+    pub fn require_operator(&self) -> Result<(), AppError> {
+        if self.user().role == "admin" { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    /// The signed-in user.
+    pub fn user(&self) -> &domain::entities::user::Model {
+        &self.session.user
+    }
+
+    /// The user's time zone (UTC when the stored name is not one).
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.user().time_zone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    /// The days `from..=to` of the user's calendar, defaulting as the pages do.
+    pub fn range(
+        &self,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<domain::analytics::DateRange, AppError> {
+        Ok(domain::analytics::DateRange::parse(from, to, self.now, self.zone())?)
+    }
+
+    /// Sends the cookie of a new session.
+    pub fn set_session_cookie(&self, session: &NewSession) -> Result<(), AppError> {
+        set_session_cookie(&self.services, session, self.now)
+    }
+}
+
+/// The language to answer in: the signed-in user's choice, else the browser's `Accept-Language`.
+pub fn locale_of(session: Option<&Resolved>, headers: &axum::http::HeaderMap) -> Locale {
+    session
+        .filter(|s| s.stage == Stage::Active)
+        .and_then(|s| Locale::from_tag(&s.user.locale))
+        .or_else(|| {
+            headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Locale::negotiate)
+        })
+        .unwrap_or_default()
+}
+
+/// The signed-in caller of a plain axum route (downloads, pictures, the connect flow), from what
+/// the session middleware put in the request; `Unauthorized` when nobody is fully signed in.
+impl axum::extract::FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, AppError> {
+        let Some(context) = parts.extensions.get::<RequestContext>() else {
+            tracing::error!(
+                path = parts.uri.path(),
+                "RequestContext is missing: is the session middleware installed?"
+            );
+            return Err(AppError::Internal);
+        };
+        let session =
+            context.session.clone().filter(|s| s.stage == Stage::Active).ok_or(AppError::Unauthorized)?;
+        Ok(Caller {
+            services: state.services.clone(),
+            meta: context.meta.clone(),
+            locale: locale_of(Some(&session), &parts.headers),
+            session,
+            now: context.now,
+        })
+    }
 }
 
 /// The name of the session cookie: `__Host-` prefixed (which requires `Secure`) under HTTPS.
@@ -115,9 +242,9 @@ fn cookie_header(services: &Services, value: &str, max_age: i64) -> Result<Heade
     .map_err(|_| AppError::Internal)
 }
 
-/// Sends the cookie of a new session.
-pub fn set_session_cookie(services: &Services, session: &NewSession) -> Result<(), AppError> {
-    let max_age = (session.expires_at - chrono::Utc::now()).num_seconds().max(0);
+/// Sends the cookie of a new session, judged to last from `now` until it expires.
+fn set_session_cookie(services: &Services, session: &NewSession, now: DateTime<Utc>) -> Result<(), AppError> {
+    let max_age = (session.expires_at - now).num_seconds().max(0);
     let header = cookie_header(services, session.token.expose_secret(), max_age)?;
     expect_context::<leptos_axum::ResponseOptions>().append_header(SET_COOKIE, header);
     Ok(())

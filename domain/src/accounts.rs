@@ -1225,6 +1225,40 @@ pub async fn recovery_codes_left(db: &impl ConnectionTrait, user_id: i64) -> Res
         .await?)
 }
 
+/// What the Security page shows the signed-in user.
+#[derive(Debug, Clone)]
+pub struct SecurityOverview {
+    /// Whether 2FA is on.
+    pub two_factor: bool,
+    /// Unused recovery codes.
+    pub recovery_codes_left: u64,
+    /// A 2FA setup this session started and has not finished.
+    pub setup: Option<TotpSetup>,
+    /// The user's live sessions, most recent first.
+    pub sessions: Vec<crate::entities::session::Model>,
+    /// The user's latest security events, newest first.
+    pub events: Vec<crate::entities::security_event::Model>,
+}
+
+/// Security events the Security page lists.
+const EVENTS_SHOWN: u64 = 50;
+
+/// The Security page of `current`'s user at `now`.
+pub async fn security_overview(
+    services: &Services,
+    current: &session::Resolved,
+    now: DateTime<Utc>,
+) -> Result<SecurityOverview> {
+    let user = &current.user;
+    Ok(SecurityOverview {
+        two_factor: user.totp_enabled_at.is_some(),
+        setup: totp_setup_in_progress(services, current)?,
+        recovery_codes_left: recovery_codes_left(&services.db, user.id).await?,
+        sessions: session::list_active(&services.db, user.id, now).await?,
+        events: crate::audit::recent_for_user(&services.db, user.id, EVENTS_SHOWN).await?,
+    })
+}
+
 /// Turns 2FA off; the password is required. Every other session ends and this one is replaced
 /// (the new one is returned for the caller to set).
 pub async fn disable_totp(

@@ -341,21 +341,75 @@ fn seal_grant(services: &Services, account_id: i64, grant: &TokenGrant) -> Resul
 }
 
 /// The user's TikTok accounts (disconnected ones included until they are purged), newest first.
-pub async fn list(services: &Services, user: &user::Model) -> Result<Vec<tiktok_account::Model>> {
+pub async fn list(services: &Services, user: &user::Model) -> Result<Vec<Owned>> {
     Ok(tiktok_account::Entity::find()
         .filter(tiktok_account::Column::UserId.eq(user.id))
         .order_by_desc(tiktok_account::Column::ConnectedAt)
         .all(&services.db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(Owned)
+        .collect())
+}
+
+/// A TikTok account checked to be the asking user's: made only by [`find`] and [`list`], and
+/// the only key the reads of an account's stored history take ([`crate::analytics::queries`],
+/// [`crate::export`]), so none of them can be reached without the ownership check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owned(tiktok_account::Model);
+
+impl Owned {
+    /// The account's row.
+    pub fn into_model(self) -> tiktok_account::Model {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Owned {
+    type Target = tiktok_account::Model;
+
+    fn deref(&self) -> &tiktok_account::Model {
+        &self.0
+    }
 }
 
 /// The user's account `account_id`, or `NotFound` (also for someone else's).
-pub async fn find(services: &Services, user: &user::Model, account_id: i64) -> Result<tiktok_account::Model> {
+pub async fn find(services: &Services, user: &user::Model, account_id: i64) -> Result<Owned> {
     tiktok_account::Entity::find_by_id(account_id)
         .filter(tiktok_account::Column::UserId.eq(user.id))
         .one(&services.db)
         .await?
+        .map(Owned)
         .ok_or(Error::NotFound)
+}
+
+/// A picture of a connected account that Soco relays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Picture {
+    /// The account's avatar.
+    Avatar,
+    /// The cover of one of its videos (Soco's row id).
+    Cover(i64),
+}
+
+/// The link the last sync stored for `picture` of `user`'s account `account_id` (`None` when
+/// TikTok gave none); `NotFound` for someone else's account or a video not of this account.
+pub async fn picture_link(
+    services: &Services,
+    user: &user::Model,
+    account_id: i64,
+    picture: Picture,
+) -> Result<Option<String>> {
+    let account = find(services, user, account_id).await?;
+    match picture {
+        Picture::Avatar => Ok(account.into_model().avatar_url),
+        Picture::Cover(video) => Ok(crate::entities::tiktok_video::Entity::find_by_id(video)
+            .filter(crate::entities::tiktok_video::Column::AccountId.eq(account.id))
+            .one(&services.db)
+            .await?
+            .ok_or(Error::NotFound)?
+            .cover_url),
+    }
 }
 
 /// The stored refresh token of `account_id`, for tests that compare it with TikTok's.
@@ -882,7 +936,7 @@ pub async fn disconnect(
     let account = find(services, user, account_id).await?;
     if account.status == status::DISCONNECTED {
         // Already done: its deletion date stays where the first disconnect put it.
-        return Ok((account, Revocation::NoToken));
+        return Ok((account.into_model(), Revocation::NoToken));
     }
     let revocation = revoke_at_tiktok(services, account.id, now).await;
     let txn = crate::db::begin_write(&services.db).await?;
@@ -892,7 +946,7 @@ pub async fn disconnect(
         .filter(job::Column::DedupeKey.is_in(crate::sync::job_keys(account.id)))
         .exec(&txn)
         .await?;
-    let mut row = account.into_active_model();
+    let mut row = account.into_model().into_active_model();
     row.status = Set(status::DISCONNECTED.to_owned());
     row.disconnected_at = Set(Some(now));
     row.purge_after = Set(Some(now + PURGE_AFTER));

@@ -18,7 +18,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
-use crate::entities::{tiktok_video, tiktok_video_snapshot};
+use crate::auth::RequestMeta;
+use crate::connections::{self, Owned};
+use crate::entities::{tiktok_video, tiktok_video_snapshot, user};
 use crate::error::Result;
 use crate::services::Services;
 
@@ -226,6 +228,137 @@ pub fn engagement_rate(views: i64, likes: i64, comments: i64, shares: i64) -> f6
     (rate * 10_000.0).round() / 10_000.0
 }
 
+/// What can be downloaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dataset {
+    /// One row per video with its latest counts.
+    Videos,
+    /// One row per video snapshot.
+    Snapshots,
+    /// One row per profile snapshot.
+    Profile,
+    /// One row per sync pass.
+    Totals,
+}
+
+impl Dataset {
+    /// Its name in file names.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dataset::Videos => "videos",
+            Dataset::Snapshots => "snapshots",
+            Dataset::Profile => "profile",
+            Dataset::Totals => "totals",
+        }
+    }
+
+    /// Its CSV header.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Dataset::Videos => VIDEO_COLUMNS,
+            Dataset::Snapshots => SNAPSHOT_COLUMNS,
+            Dataset::Profile => PROFILE_COLUMNS,
+            Dataset::Totals => TOTALS_COLUMNS,
+        }
+    }
+}
+
+/// How a download is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// RFC 4180, every cell quoted, text cells made safe ([`text_cell`]).
+    Csv,
+    /// One JSON array of objects.
+    Json,
+}
+
+/// A download's file: a dataset in a format, named `<dataset>.<csv|json>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct File {
+    /// What.
+    pub dataset: Dataset,
+    /// How.
+    pub format: Format,
+}
+
+impl File {
+    /// The file called `name` (`videos.csv`, `totals.json`, ...), or `None`.
+    pub fn parse(name: &str) -> Option<Self> {
+        let (dataset, extension) = name.split_once('.')?;
+        let dataset = [Dataset::Videos, Dataset::Snapshots, Dataset::Profile, Dataset::Totals]
+            .into_iter()
+            .find(|d| d.as_str() == dataset)?;
+        let format = match extension {
+            "csv" => Format::Csv,
+            "json" => Format::Json,
+            _ => return None,
+        };
+        Some(File { dataset, format })
+    }
+
+    /// Its name.
+    pub fn name(self) -> String {
+        let extension = match self.format {
+            Format::Csv => "csv",
+            Format::Json => "json",
+        };
+        format!("{}.{extension}", self.dataset.as_str())
+    }
+
+    /// Its `Content-Type`.
+    pub fn content_type(self) -> &'static str {
+        match self.format {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Json => "application/json",
+        }
+    }
+}
+
+/// A download that may begin: the account checked, the export in the user's security log.
+#[derive(Debug, Clone)]
+pub struct Download {
+    /// The account whose history is written.
+    pub account: Owned,
+    /// What and how.
+    pub file: File,
+    /// Which instants.
+    pub range: Range,
+    /// The name the browser saves it as: `tiktok-<handle>-<file>`, in safe characters only.
+    pub filename: String,
+}
+
+/// Begins a download of `file` of `user`'s account `id` over `range` (`days` says which days,
+/// in which zone, for the log): `NotFound` for an account that is not theirs. No record, no
+/// download: the log of what left Soco must be complete.
+#[allow(clippy::too_many_arguments)]
+pub async fn begin(
+    services: &Services,
+    user: &user::Model,
+    id: i64,
+    file: File,
+    range: Range,
+    days: &str,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<Download> {
+    let account = connections::find(services, user, id).await?;
+    let detail = format!("tiktok account {}: {}, days {days}", account.id, file.name());
+    crate::audit::record(
+        &services.db,
+        Some(user.id),
+        crate::audit::EventKind::DataExported,
+        meta,
+        Some(&detail),
+        now,
+    )
+    .await?;
+    let name = account.username.clone().unwrap_or_else(|| format!("account-{}", account.id));
+    let safe: String =
+        name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')).collect();
+    let filename = format!("tiktok-{safe}-{}", file.name());
+    Ok(Download { account, file, range, filename })
+}
+
 /// A time range; either end may be open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Range {
@@ -235,13 +368,14 @@ pub struct Range {
     pub until: Option<DateTime<Utc>>,
 }
 
-/// The page of `account_id`'s videos after row id `after` (keyset paging by row id).
+/// The page of `account`'s videos after row id `after` (keyset paging by row id).
 pub async fn videos_page(
     services: &Services,
-    account_id: i64,
+    account: &Owned,
     range: Range,
     after: i64,
 ) -> Result<(Vec<VideoRow>, i64)> {
+    let account_id = account.id;
     let mut query = tiktok_video::Entity::find()
         .filter(tiktok_video::Column::AccountId.eq(account_id))
         .filter(tiktok_video::Column::Id.gt(after));
@@ -273,13 +407,14 @@ pub async fn videos_page(
     Ok((rows, last))
 }
 
-/// The page of `account_id`'s video snapshots after snapshot id `after`.
+/// The page of `account`'s video snapshots after snapshot id `after`.
 pub async fn snapshots_page(
     services: &Services,
-    account_id: i64,
+    account: &Owned,
     range: Range,
     after: i64,
 ) -> Result<(Vec<SnapshotRow>, i64)> {
+    let account_id = account.id;
     let mut query = tiktok_video_snapshot::Entity::find()
         .find_also_related(tiktok_video::Entity)
         .filter(tiktok_video::Column::AccountId.eq(account_id))
@@ -308,13 +443,14 @@ pub async fn snapshots_page(
     Ok((rows, last))
 }
 
-/// The page of `account_id`'s profile snapshots after snapshot id `after`.
+/// The page of `account`'s profile snapshots after snapshot id `after`.
 pub async fn profile_page(
     services: &Services,
-    account_id: i64,
+    account: &Owned,
     range: Range,
     after: i64,
 ) -> Result<(Vec<ProfileRow>, i64)> {
+    let account_id = account.id;
     use crate::entities::tiktok_profile_snapshot as snapshot;
     let mut query = snapshot::Entity::find()
         .filter(snapshot::Column::AccountId.eq(account_id))
@@ -340,13 +476,14 @@ pub async fn profile_page(
     Ok((rows, last))
 }
 
-/// The page of `account_id`'s totals after row id `after`.
+/// The page of `account`'s totals after row id `after`.
 pub async fn totals_page(
     services: &Services,
-    account_id: i64,
+    account: &Owned,
     range: Range,
     after: i64,
 ) -> Result<(Vec<TotalsRow>, i64)> {
+    let account_id = account.id;
     use crate::entities::tiktok_account_total as totals;
     let mut query = totals::Entity::find()
         .filter(totals::Column::AccountId.eq(account_id))

@@ -7,6 +7,7 @@ mod common;
 use chrono::{DateTime, Duration, Utc};
 use common::*;
 use domain::analytics::{DateRange, VideoQuery, VideoSort, queries};
+use domain::connections::{self, Owned};
 use domain::db_tests;
 use domain::entities::{tiktok_account_total, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot};
 use domain::sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
@@ -17,12 +18,13 @@ async fn synced(
     world: &World,
     email: &str,
     creator: usize,
-) -> (domain::entities::user::Model, i64, DateTime<Utc>) {
+) -> (domain::entities::user::Model, Owned, DateTime<Utc>) {
     let user = verified_user(&world.services, email).await;
     let account = connect(world, &user, &SecretString::from("s"), creator, ALL).await;
     let now = Utc::now();
     sync::run_due(&world.services, "w", || now).await.expect("sync");
-    (user, account.id, now)
+    let account = connections::find(&world.services, &user, account.id).await.expect("the user's account");
+    (user, account, now)
 }
 
 fn week(now: DateTime<Utc>) -> DateRange {
@@ -40,25 +42,25 @@ async fn all_videos(world: &World, account: i64) -> Vec<tiktok_video::Model> {
 async fn the_videos_table_sorts_searches_and_pages(db: DatabaseConnection) {
     let world = world(db).await;
     let (_, account, now) = synced(&world, "sari@example.id", 0).await;
-    let stored = all_videos(&world, account).await;
+    let stored = all_videos(&world, account.id).await;
     let db = &world.services.db;
     let range = week(now);
 
-    let first = queries::videos(db, account, &range, &VideoQuery::default()).await.expect("page");
+    let first = queries::videos(db, &account, &range, &VideoQuery::default()).await.expect("page");
     assert_eq!(first.total as usize, stored.len());
     assert_eq!(first.rows.len(), 25.min(stored.len()));
     assert!(first.rows.windows(2).all(|w| w[0].posted_at >= w[1].posted_at), "newest first");
 
     let by_views =
         VideoQuery { sort: VideoSort::Views, descending: false, per_page: 100, ..VideoQuery::default() };
-    let rows = queries::videos(db, account, &range, &by_views).await.expect("page").rows;
+    let rows = queries::videos(db, &account, &range, &by_views).await.expect("page").rows;
     let mut expected: Vec<i64> = stored.iter().map(|v| v.view_count).collect();
     expected.sort_unstable();
     assert_eq!(rows.iter().map(|r| r.view_count).collect::<Vec<_>>(), expected);
 
     let by_engagement =
         VideoQuery { sort: VideoSort::Engagement, descending: true, per_page: 100, ..VideoQuery::default() };
-    let rows = queries::videos(db, account, &range, &by_engagement).await.expect("page").rows;
+    let rows = queries::videos(db, &account, &range, &by_engagement).await.expect("page").rows;
     let rates: Vec<f64> = rows.iter().map(|r| r.counters().engagement_rate().unwrap_or(-1.0)).collect();
     assert!(rates.windows(2).all(|w| w[0] >= w[1] - 1e-12), "{rates:?}");
 
@@ -66,13 +68,13 @@ async fn the_videos_table_sorts_searches_and_pages(db: DatabaseConnection) {
     let mut seen = std::collections::HashSet::new();
     for page in 1..=stored.len().div_ceil(7) as u64 {
         let query = VideoQuery { per_page: 7, page, ..VideoQuery::default() };
-        for row in queries::videos(db, account, &range, &query).await.expect("page").rows {
+        for row in queries::videos(db, &account, &range, &query).await.expect("page").rows {
             assert!(seen.insert(row.id), "video {} twice", row.id);
         }
     }
     assert_eq!(seen.len(), stored.len());
     let beyond = VideoQuery { page: 99, ..VideoQuery::default() };
-    assert!(queries::videos(db, account, &range, &beyond).await.expect("page").rows.is_empty());
+    assert!(queries::videos(db, &account, &range, &beyond).await.expect("page").rows.is_empty());
 
     // Search matches title or caption, case-insensitively, and takes % and _ literally.
     let mut target = tiktok_video::ActiveModel::from(stored[3].clone());
@@ -80,7 +82,8 @@ async fn the_videos_table_sorts_searches_and_pages(db: DatabaseConnection) {
     target.update(db).await.expect("caption");
     let found = |text: &str| {
         let query = VideoQuery { search: text.into(), ..VideoQuery::default() };
-        async move { queries::videos(db, account, &range, &query).await.expect("search") }
+        let (account, range) = (&account, &range);
+        async move { queries::videos(db, account, range, &query).await.expect("search") }
     };
     let hits = found("kopi susu").await;
     assert_eq!((hits.total, hits.rows[0].id), (1, stored[3].id));
@@ -95,7 +98,7 @@ async fn growth_is_measured_over_the_range(db: DatabaseConnection) {
     let db = &world.services.db;
     let range = week(now);
     let (start, _) = range.bounds();
-    let stored = all_videos(&world, account).await;
+    let stored = all_videos(&world, account.id).await;
     let young = stored.iter().find(|v| v.posted_at >= start).expect("a video posted this week");
     let old: Vec<&tiktok_video::Model> = stored.iter().filter(|v| v.posted_at < start).collect();
     assert!(old.len() >= 2, "videos from before the week");
@@ -115,7 +118,7 @@ async fn growth_is_measured_over_the_range(db: DatabaseConnection) {
 
     let query =
         VideoQuery { sort: VideoSort::Growth, descending: true, per_page: 100, ..VideoQuery::default() };
-    let rows = queries::videos(db, account, &range, &query).await.expect("page").rows;
+    let rows = queries::videos(db, &account, &range, &query).await.expect("page").rows;
     let growth = |id: i64| rows.iter().find(|r| r.id == id).expect("row").growth;
     assert_eq!(growth(young.id), young.view_count, "posted within the range: every view is growth");
     assert_eq!(growth(old[0].id), 250, "read before the range: the difference");
@@ -123,13 +126,13 @@ async fn growth_is_measured_over_the_range(db: DatabaseConnection) {
     assert!(rows.windows(2).all(|w| w[0].growth >= w[1].growth), "sorted by growth");
     // The video page measures growth by the same rule as the table.
     for video in [young, old[0], old[1]] {
-        let history = queries::video_history(db, account, video.id, &range).await.expect("history");
+        let history = queries::video_history(db, &account, video.id, &range).await.expect("history");
         assert_eq!(history.growth(), growth(video.id), "video {}", video.id);
     }
 
     // A range that ended before Soco read anything has no growth at all.
     let past = DateRange::last(7, (now - Duration::days(60)).date_naive(), chrono_tz::UTC);
-    let rows = queries::videos(db, account, &past, &query).await.expect("page").rows;
+    let rows = queries::videos(db, &account, &past, &query).await.expect("page").rows;
     assert!(rows.iter().all(|r| r.growth == 0), "{:?}", rows.iter().map(|r| r.growth).collect::<Vec<_>>());
 }
 
@@ -143,7 +146,7 @@ async fn daily_figures_and_follower_changes(db: DatabaseConnection) {
     // Totals two and one days ago, then today's from the sync.
     for (days_ago, views) in [(2, 1_000), (1, 1_600)] {
         tiktok_account_total::ActiveModel {
-            account_id: Set(account),
+            account_id: Set(account.id),
             taken_at: Set(noon(days_ago)),
             videos: Set(30),
             view_count: Set(views),
@@ -157,7 +160,7 @@ async fn daily_figures_and_follower_changes(db: DatabaseConnection) {
         .expect("totals");
     }
     let range = DateRange::last(4, today, chrono_tz::UTC);
-    let (days, as_of) = queries::daily_activity(db, account, &range).await.expect("daily");
+    let (days, as_of) = queries::daily_activity(db, &account, &range).await.expect("daily");
     let views: Vec<Option<i64>> = days.iter().map(|d| d.gained.map(|g| g.views)).collect();
     assert_eq!(views[0], None, "no reading three days ago");
     assert_eq!(views[1], None, "nothing before the first reading");
@@ -168,14 +171,14 @@ async fn daily_figures_and_follower_changes(db: DatabaseConnection) {
 
     // Followers: a snapshot eight days ago gives the 7-day change.
     let latest = tiktok_profile_snapshot::Entity::find()
-        .filter(tiktok_profile_snapshot::Column::AccountId.eq(account))
+        .filter(tiktok_profile_snapshot::Column::AccountId.eq(account.id))
         .one(db)
         .await
         .expect("db")
         .expect("synced profile");
     let followers = latest.follower_count.expect("stats granted");
     tiktok_profile_snapshot::ActiveModel {
-        account_id: Set(account),
+        account_id: Set(account.id),
         taken_at: Set(now - Duration::days(8)),
         follower_count: Set(Some(followers - 420)),
         following_count: Set(Some(1)),
@@ -186,23 +189,24 @@ async fn daily_figures_and_follower_changes(db: DatabaseConnection) {
     .insert(db)
     .await
     .expect("snapshot");
-    let overview = queries::overview(db, account, now).await.expect("overview");
+    let overview = queries::overview(db, &account, now).await.expect("overview");
     assert_eq!(overview.followers_7d, Some(420));
     assert_eq!(overview.followers_30d, Some(420), "no older snapshot: since the first one");
-    assert_eq!(overview.videos_kept as usize, all_videos(&world, account).await.len());
+    assert_eq!(overview.videos_kept as usize, all_videos(&world, account.id).await.len());
     assert!(overview.totals.is_some_and(|t| t.counters.views > 0));
     let series =
-        queries::followers(db, account, &DateRange::last(10, today, chrono_tz::UTC)).await.expect("series");
+        queries::followers(db, &account, &DateRange::last(10, today, chrono_tz::UTC)).await.expect("series");
     assert_eq!(series.len(), 10);
     assert_eq!(series[1].1, Some(followers - 420));
     assert_eq!(series[9].1, Some(followers));
 
     // A video's history is only reachable through its own account.
-    let video = all_videos(&world, account).await.remove(0);
-    let history = queries::video_history(db, account, video.id, &range).await.expect("history");
+    let video = all_videos(&world, account.id).await.remove(0);
+    let history = queries::video_history(db, &account, video.id, &range).await.expect("history");
     assert_eq!((history.video.id, history.snapshots.len()), (video.id, 1));
     let other = connect(&world, &user, &SecretString::from("s"), 0, ALL).await;
-    assert!(matches!(queries::video_history(db, other.id, video.id, &range).await, Err(Error::NotFound)));
+    let other = connections::find(&world.services, &user, other.id).await.expect("the user's other account");
+    assert!(matches!(queries::video_history(db, &other, video.id, &range).await, Err(Error::NotFound)));
 }
 
 db_tests!(

@@ -273,8 +273,10 @@ async fn captions_that_are_formulas_export_as_text(db: DatabaseConnection) {
     let account = connect(&world, &user, &SecretString::from("s"), 1, ALL).await;
     sync::run_due(&world.services, "w", Utc::now).await.expect("run");
 
+    let account =
+        domain::connections::find(&world.services, &user, account.id).await.expect("the user's account");
     let (rows, _) =
-        export::videos_page(&world.services, account.id, export::Range::default(), 0).await.expect("export");
+        export::videos_page(&world.services, &account, export::Range::default(), 0).await.expect("export");
     for caption in attacks {
         let row = rows.iter().find(|r| r.description == caption).expect("the video is exported");
         let fields = row.fields();

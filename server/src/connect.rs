@@ -10,14 +10,15 @@
 //!
 //! Every route needs a signed-in session; the CSRF middleware guards the posts.
 
-use app::ssr::{AppState, RequestContext};
-use axum::extract::{Path, RawQuery, State};
+use app::error::AppError;
+use app::ssr::{AppState, Caller, RequestContext};
+use axum::extract::{Path, RawQuery};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use domain::Error;
 use domain::connections;
+use secrecy::SecretString;
 
 /// The routes above.
 pub fn routes() -> Router<AppState> {
@@ -32,79 +33,78 @@ fn see_other(location: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response()
 }
 
-/// Where an error sends the user: back to the accounts page with a code the page words.
-fn outcome(error: &Error) -> Response {
-    let code = match error {
-        Error::Invalid { code, .. } => *code,
-        Error::RateLimited { .. } => "tiktok_busy",
-        Error::NotFound => "not_found",
-        other => {
-            tracing::error!(error = %other, "TikTok connection failed");
-            "tiktok_unavailable"
-        }
-    };
-    see_other(&format!("/accounts?error={code}"))
-}
+/// A step of the flow that failed: the user lands back on the accounts page, with a code the
+/// page words (`?error=<code>`), or on the login page when not signed in.
+struct Failed(AppError);
 
-/// The signed-in session's user and cookie (`None`: send the browser to the login page).
-fn signed_in(context: &RequestContext) -> Option<(domain::entities::user::Model, secrecy::SecretString)> {
-    match (&context.session, &context.token) {
-        (Some(session), Some(token)) if session.stage == domain::auth::session::Stage::Active => {
-            Some((session.user.clone(), token.clone()))
-        }
-        _ => None,
+impl From<AppError> for Failed {
+    fn from(error: AppError) -> Self {
+        Failed(error)
     }
 }
 
-fn to_login() -> Response {
-    see_other("/login?next=/accounts")
+impl From<domain::Error> for Failed {
+    fn from(error: domain::Error) -> Self {
+        Failed(error.into())
+    }
 }
 
-async fn start(State(state): State<AppState>, Extension(context): Extension<RequestContext>) -> Response {
-    let Some((user, token)) = signed_in(&context) else { return to_login() };
-    match connections::start(&state.services, &user, &token, chrono::Utc::now()).await {
-        Ok(url) => see_other(url.as_str()),
-        Err(error) => outcome(&error),
+impl IntoResponse for Failed {
+    fn into_response(self) -> Response {
+        let code = match &self.0 {
+            AppError::Unauthorized => return see_other("/login?next=/accounts"),
+            AppError::Validation { code, .. } => code.as_str(),
+            AppError::RateLimited { .. } => "tiktok_busy",
+            AppError::NotFound => "not_found",
+            // The cause was logged where the domain error became this one.
+            _ => "tiktok_unavailable",
+        };
+        see_other(&format!("/accounts?error={code}"))
     }
+}
+
+/// The session cookie's value: the consent flow is bound to it.
+fn cookie(context: &RequestContext) -> Result<&SecretString, Failed> {
+    context.token.as_ref().ok_or(Failed(AppError::Unauthorized))
+}
+
+async fn start(
+    caller: Result<Caller, AppError>,
+    Extension(context): Extension<RequestContext>,
+) -> Result<Response, Failed> {
+    let caller = caller?;
+    let url = connections::start(&caller.services, caller.user(), cookie(&context)?, caller.now).await?;
+    Ok(see_other(url.as_str()))
 }
 
 async fn callback(
-    State(state): State<AppState>,
+    caller: Result<Caller, AppError>,
     Extension(context): Extension<RequestContext>,
     RawQuery(query): RawQuery,
-) -> Response {
-    let Some((user, token)) = signed_in(&context) else { return to_login() };
+) -> Result<Response, Failed> {
+    let caller = caller?;
     let query = query.unwrap_or_default();
-    match connections::complete(&state.services, &user, &token, &query, &context.meta, chrono::Utc::now())
-        .await
-    {
-        Ok(account) => see_other(&format!("/accounts?connected={}", account.id)),
-        Err(error) => outcome(&error),
-    }
+    let account = connections::complete(
+        &caller.services,
+        caller.user(),
+        cookie(&context)?,
+        &query,
+        &caller.meta,
+        caller.now,
+    )
+    .await?;
+    Ok(see_other(&format!("/accounts?connected={}", account.id)))
 }
 
-async fn disconnect(
-    State(state): State<AppState>,
-    Extension(context): Extension<RequestContext>,
-    Path(id): Path<i64>,
-) -> Response {
-    let Some((user, _)) = signed_in(&context) else { return to_login() };
-    match connections::disconnect(&state.services, &user, id, &context.meta, chrono::Utc::now()).await {
-        Ok((_, revocation)) => {
-            see_other(&format!("/accounts?disconnected=1&revoked={}", revocation.as_str()))
-        }
-        Err(error) => outcome(&error),
-    }
+async fn disconnect(caller: Result<Caller, AppError>, Path(id): Path<i64>) -> Result<Response, Failed> {
+    let caller = caller?;
+    let (_, revocation) =
+        connections::disconnect(&caller.services, caller.user(), id, &caller.meta, caller.now).await?;
+    Ok(see_other(&format!("/accounts?disconnected=1&revoked={}", revocation.as_str())))
 }
 
-async fn retry(
-    State(state): State<AppState>,
-    Extension(context): Extension<RequestContext>,
-    Path(id): Path<i64>,
-) -> Response {
-    let Some((user, _)) = signed_in(&context) else { return to_login() };
-    match domain::sync::retry(&state.services, &user, id, chrono::Utc::now()).await {
-        Ok(()) => see_other("/accounts?retried=1"),
-        Err(error) => outcome(&error),
-    }
+async fn retry(caller: Result<Caller, AppError>, Path(id): Path<i64>) -> Result<Response, Failed> {
+    let caller = caller?;
+    domain::sync::retry(&caller.services, caller.user(), id, caller.now).await?;
+    Ok(see_other("/accounts?retried=1"))
 }

@@ -4,37 +4,24 @@
 //! download it. The days of `from` and `to` are whole days in the user's time zone, as on the
 //! pages; every download is recorded in the user's security log (what, which account, which days).
 
-use app::ssr::{AppState, RequestContext};
+use app::error::AppError;
+use app::ssr::{AppState, Caller};
+use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Extension, Router};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use domain::analytics::range::DateRange;
-use domain::export::{self, Range};
+use domain::export::{self, Dataset, Download, File, Format, Range};
 use domain::services::Services;
 use serde::Deserialize;
 
 /// The export route.
 pub fn routes() -> Router<AppState> {
     Router::new().route("/accounts/tiktok/{id}/export/{file}", get(download))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Dataset {
-    Videos,
-    Snapshots,
-    Profile,
-    Totals,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Csv,
-    Json,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,15 +59,11 @@ fn parse_range(query: &RangeQuery, zone: Tz) -> Result<(Range, Days), &'static s
 }
 
 async fn download(
-    State(state): State<AppState>,
-    Extension(context): Extension<RequestContext>,
+    caller: Caller,
     Path((id, file)): Path<(i64, String)>,
     Query(query): Query<RangeQuery>,
     headers: axum::http::HeaderMap,
-) -> Response {
-    let Some(session) = context.session.filter(|s| s.stage == domain::auth::session::Stage::Active) else {
-        return (StatusCode::SEE_OTHER, [(header::LOCATION, "/login?next=/accounts")]).into_response();
-    };
+) -> Result<Response, AppError> {
     // The session cookie is SameSite=Lax, so another site could send the user here: downloads
     // start only from Soco's own pages or an address the user typed.
     if headers
@@ -88,69 +71,26 @@ async fn download(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|site| !matches!(site, "same-origin" | "none"))
     {
-        return (StatusCode::FORBIDDEN, "Start the download from Soco's Accounts page.").into_response();
+        return Err(AppError::Forbidden);
     }
-    let (dataset, format) = match file.as_str() {
-        "videos.csv" => (Dataset::Videos, Format::Csv),
-        "videos.json" => (Dataset::Videos, Format::Json),
-        "snapshots.csv" => (Dataset::Snapshots, Format::Csv),
-        "snapshots.json" => (Dataset::Snapshots, Format::Json),
-        "profile.csv" => (Dataset::Profile, Format::Csv),
-        "profile.json" => (Dataset::Profile, Format::Json),
-        "totals.csv" => (Dataset::Totals, Format::Csv),
-        "totals.json" => (Dataset::Totals, Format::Json),
-        _ => return (StatusCode::NOT_FOUND, "Unknown export.").into_response(),
-    };
-    let zone: Tz = session.user.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let file = File::parse(&file).ok_or(AppError::NotFound)?;
+    let zone = caller.zone();
     let (range, (first, last)) = match parse_range(&query, zone) {
         Ok(parsed) => parsed,
-        Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
-    };
-    let account = match domain::connections::find(&state.services, &session.user, id).await {
-        Ok(account) => account,
-        Err(domain::Error::NotFound) => return (StatusCode::NOT_FOUND, "No such account.").into_response(),
-        Err(error) => {
-            tracing::error!(error = %error, "export failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Err(message) => return Ok((StatusCode::BAD_REQUEST, message).into_response()),
     };
     let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let days = format!("{}..{}", day(first), day(last));
-    let detail = format!("tiktok account {}: {file}, days {days} ({zone})", account.id);
-    if let Err(error) = domain::audit::record(
-        &state.services.db,
-        Some(session.user.id),
-        domain::audit::EventKind::DataExported,
-        &context.meta,
-        Some(&detail),
-        chrono::Utc::now(),
-    )
-    .await
-    {
-        // No record, no download: the log of what left Soco must be complete.
-        tracing::error!(error = %error, "cannot record the export");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    }
-    let name = account.username.clone().unwrap_or_else(|| format!("account-{}", account.id));
-    let safe: String =
-        name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')).collect();
-    let filename = format!("tiktok-{safe}-{file}");
-    let content_type = match format {
-        Format::Csv => "text/csv; charset=utf-8",
-        Format::Json => "application/json",
-    };
+    let days = format!("{}..{} ({zone})", day(first), day(last));
+    let download =
+        export::begin(&caller.services, caller.user(), id, file, range, &days, &caller.meta, caller.now)
+            .await?;
+    let headers = [
+        (header::CONTENT_TYPE, file.content_type().to_owned()),
+        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", download.filename)),
+    ];
     // Fused: the compression layer may poll once more after the end, which a bare `unfold` forbids.
-    let rows =
-        futures_util::StreamExt::fuse(stream(state.services.clone(), account.id, dataset, format, range));
-    let body = Body::from_stream(rows);
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-        ],
-        body,
-    )
-        .into_response()
+    let rows = futures_util::StreamExt::fuse(stream(caller.services, download));
+    Ok((headers, Body::from_stream(rows)).into_response())
 }
 
 /// Where the stream is: before the header, at a row id, or finished.
@@ -160,26 +100,21 @@ enum Cursor {
     Done,
 }
 
+/// `download`'s file, page by page: the header, the rows, the closing bracket.
 fn stream(
     services: Services,
-    account_id: i64,
-    dataset: Dataset,
-    format: Format,
-    range: Range,
+    download: Download,
 ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+    let Download { account, file: File { dataset, format }, range, .. } = download;
     futures_util::stream::unfold(Cursor::Start, move |cursor| {
         let services = services.clone();
+        let account = account.clone();
         async move {
             let (after, first) = match cursor {
                 Cursor::Done => return None,
                 Cursor::Start => {
                     let head = match format {
-                        Format::Csv => csv_line(match dataset {
-                            Dataset::Videos => export::VIDEO_COLUMNS,
-                            Dataset::Snapshots => export::SNAPSHOT_COLUMNS,
-                            Dataset::Profile => export::PROFILE_COLUMNS,
-                            Dataset::Totals => export::TOTALS_COLUMNS,
-                        }),
+                        Format::Csv => csv_line(dataset.columns()),
                         Format::Json => Ok(b"[".to_vec()),
                     };
                     return Some((head.map(Bytes::from), Cursor::After(0, true)));
@@ -187,14 +122,12 @@ fn stream(
                 Cursor::After(after, first) => (after, first),
             };
             let page = match dataset {
-                Dataset::Videos => export::videos_page(&services, account_id, range, after).await.map(encode),
+                Dataset::Videos => export::videos_page(&services, &account, range, after).await.map(encode),
                 Dataset::Snapshots => {
-                    export::snapshots_page(&services, account_id, range, after).await.map(encode)
+                    export::snapshots_page(&services, &account, range, after).await.map(encode)
                 }
-                Dataset::Profile => {
-                    export::profile_page(&services, account_id, range, after).await.map(encode)
-                }
-                Dataset::Totals => export::totals_page(&services, account_id, range, after).await.map(encode),
+                Dataset::Profile => export::profile_page(&services, &account, range, after).await.map(encode),
+                Dataset::Totals => export::totals_page(&services, &account, range, after).await.map(encode),
             };
             let (rows, last) = match page {
                 Ok(page) => page,

@@ -18,16 +18,16 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::ssr::{AppState, RequestContext};
+use app::error::AppError;
+use app::ssr::{AppState, Caller};
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use domain::config::{Config, TikTokMode};
-use domain::entities::tiktok_video;
-use domain::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use domain::connections::{self, Picture};
 use tokio::sync::Semaphore;
 
 /// The largest picture relayed.
@@ -203,44 +203,21 @@ pub fn is_public(ip: IpAddr) -> bool {
 }
 
 async fn avatar(
-    State(state): State<AppState>,
+    caller: Caller,
     Extension(relay): Extension<Arc<Relay>>,
-    Extension(context): Extension<RequestContext>,
     Path(id): Path<i64>,
-) -> Response {
-    let Some(session) = context.session.filter(|s| s.stage == domain::auth::session::Stage::Active) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    match domain::connections::find(&state.services, &session.user, id).await {
-        Ok(account) => relay.fetch(account.avatar_url).await,
-        Err(_) => StatusCode::NOT_FOUND.into_response(),
-    }
+) -> Result<Response, AppError> {
+    let link = connections::picture_link(&caller.services, caller.user(), id, Picture::Avatar).await?;
+    Ok(relay.fetch(link).await)
 }
 
 async fn cover(
-    State(state): State<AppState>,
+    caller: Caller,
     Extension(relay): Extension<Arc<Relay>>,
-    Extension(context): Extension<RequestContext>,
     Path((id, video)): Path<(i64, i64)>,
-) -> Response {
-    let Some(session) = context.session.filter(|s| s.stage == domain::auth::session::Stage::Active) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    if domain::connections::find(&state.services, &session.user, id).await.is_err() {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    let found = tiktok_video::Entity::find_by_id(video)
-        .filter(tiktok_video::Column::AccountId.eq(id))
-        .one(&state.services.db)
-        .await;
-    match found {
-        Ok(Some(video)) => relay.fetch(video.cover_url).await,
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(error) => {
-            tracing::error!(error = %error, "cover lookup failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+) -> Result<Response, AppError> {
+    let link = connections::picture_link(&caller.services, caller.user(), id, Picture::Cover(video)).await?;
+    Ok(relay.fetch(link).await)
 }
 
 impl Relay {

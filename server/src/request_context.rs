@@ -104,14 +104,16 @@ pub async fn resolve(
     let user_agent = headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let meta = RequestMeta::new(ip, user_agent);
 
-    let mut context = RequestContext { meta, session: None, token: None, from_this_machine: local };
+    // The one reading of the clock this request is judged by (its session, its server functions).
+    let now = chrono::Utc::now();
+    let mut context = RequestContext { meta, session: None, token: None, from_this_machine: local, now };
     let cookie_value = if is_static(request.uri().path()) {
         None
     } else {
         cookie(headers, cookie_name(services.config.is_https()))
     };
     if let Some(token) = cookie_value {
-        match session::resolve(&services.db, &token, chrono::Utc::now()).await {
+        match session::resolve(&services.db, &token, now).await {
             Ok(Some(resolved)) => {
                 context.session = Some(Arc::new(resolved));
                 context.token = Some(SecretString::from(token));

@@ -925,8 +925,12 @@ async fn analytics_pages_render_for_the_owner_only() {
     // Bad input gets a clear message, not a failure.
     let bad_sort = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/videos?sort=id;drop")).await;
     assert!(bad_sort.body.contains("That table cannot be sorted that way."), "{}", bad_sort.body);
+    assert_eq!(bad_sort.status, StatusCode::UNPROCESSABLE_ENTITY, "the page answers with its error's status");
     let reversed = app.get_as(&cookie, &format!("/accounts/tiktok/{id}?from=2026-11-10&to=2026-11-01")).await;
     assert!(reversed.body.contains("The end date must not be before the start date."));
+    assert_eq!(reversed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let missing = app.get_as(&cookie, "/accounts/tiktok/999999").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND, "an account that does not exist");
 
     // Another user sees nothing of it.
     let stranger = app.signed_in("budi@example.id").await;
@@ -934,6 +938,7 @@ async fn analytics_pages_render_for_the_owner_only() {
         let reply = app.get_as(&stranger, &path).await;
         assert!(!reply.body.contains("Dapur Sari"), "{path} leaks the account");
         assert!(reply.body.contains("could not be found") || reply.body.contains("not found"), "{path}");
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path} is another user's");
     }
 }
 

@@ -29,7 +29,8 @@ pub struct Me {
 /// The signed-in user, or `None`.
 #[server(input = GetUrl)]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
-    Ok(crate::ssr::current_session().map(|session| {
+    let visitor = crate::ssr::Visitor::new()?;
+    Ok(visitor.signed_in().map(|session| {
         let user = &session.user;
         Me {
             display_name: user.display_name.clone(),
@@ -59,9 +60,10 @@ pub async fn list_time_zones() -> Result<Vec<String>, AppError> {
 /// Saves name, language and time zone.
 #[server]
 pub async fn update_profile(display_name: String, locale: String, time_zone: String) -> Result<(), AppError> {
-    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
+    let caller = crate::ssr::Caller::new()?;
     let update = domain::accounts::ProfileUpdate { display_name, locale, time_zone };
-    domain::accounts::update_profile(&services, &session.user, update, &meta, chrono::Utc::now()).await?;
+    domain::accounts::update_profile(&caller.services, caller.user(), update, &caller.meta, caller.now)
+        .await?;
     crate::ssr::redirect_local("/account?saved=1");
     Ok(())
 }
@@ -69,14 +71,14 @@ pub async fn update_profile(display_name: String, locale: String, time_zone: Str
 /// Starts an email change (confirmed from the new address).
 #[server]
 pub async fn request_email_change(email: String, password: String) -> Result<(), AppError> {
-    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
+    let caller = crate::ssr::Caller::new()?;
     domain::accounts::request_email_change(
-        &services,
-        &session,
+        &caller.services,
+        &caller.session,
         &email,
         &password.into(),
-        &meta,
-        chrono::Utc::now(),
+        &caller.meta,
+        caller.now,
     )
     .await?;
     crate::ssr::redirect_local("/account?email_sent=1");
@@ -86,9 +88,8 @@ pub async fn request_email_change(email: String, password: String) -> Result<(),
 /// Sends a new verification link.
 #[server]
 pub async fn resend_verification() -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let session = crate::ssr::require_session()?;
-    domain::accounts::resend_verification(&services, &session.user, chrono::Utc::now()).await?;
+    let caller = crate::ssr::Caller::new()?;
+    domain::accounts::resend_verification(&caller.services, caller.user(), caller.now).await?;
     crate::ssr::redirect_local("/account?verification_sent=1");
     Ok(())
 }
@@ -96,14 +97,14 @@ pub async fn resend_verification() -> Result<(), AppError> {
 /// Changes the password; every other session ends.
 #[server]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
-    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
+    let caller = crate::ssr::Caller::new()?;
     domain::accounts::change_password(
-        &services,
-        &session,
+        &caller.services,
+        &caller.session,
         &current_password.into(),
         &new_password.into(),
-        &meta,
-        chrono::Utc::now(),
+        &caller.meta,
+        caller.now,
     )
     .await?;
     crate::ssr::redirect_local("/account/security?password_changed=1");
@@ -172,54 +173,71 @@ fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
 /// Everything the Security page shows.
 #[server(input = GetUrl)]
 pub async fn get_security_overview() -> Result<SecurityOverview, AppError> {
-    use secrecy::ExposeSecret;
-    let services = crate::ssr::services()?;
-    let session = crate::ssr::require_session()?;
-    let user = &session.user;
-    let now = chrono::Utc::now();
-    let setup = domain::accounts::totp_setup_in_progress(&services, &session)?.map(|setup| TotpSetupView {
-        secret: setup
-            .secret
-            .expose_secret()
-            .as_bytes()
-            .chunks(4)
-            .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
-            .collect::<Vec<_>>()
-            .join(" "),
-        qr_svg: setup.qr_svg,
-    });
-    let sessions = domain::auth::session::list_active(&services.db, user.id, now)
-        .await?
-        .into_iter()
-        .map(|s| SessionView {
-            id: s.id,
-            current: s.id == session.session.id,
-            ip: s.ip,
-            user_agent: s.user_agent,
-            created_at: rfc3339(s.created_at),
-            last_seen_at: rfc3339(s.last_seen_at),
-        })
-        .collect();
-    let events = domain::audit::recent_for_user(&services.db, user.id, 50)
-        .await?
-        .into_iter()
-        .map(|e| EventView { kind: e.kind, ip: e.ip, user_agent: e.user_agent, at: rfc3339(e.created_at) })
-        .collect();
-    Ok(SecurityOverview {
-        two_factor: user.totp_enabled_at.is_some(),
-        recovery_codes_left: domain::accounts::recovery_codes_left(&services.db, user.id).await?,
-        setup,
-        sessions,
-        events,
-    })
+    let caller = crate::ssr::Caller::new()?;
+    let overview = domain::accounts::security_overview(&caller.services, &caller.session, caller.now).await?;
+    Ok(SecurityOverview::new(overview, caller.session.session.id))
+}
+
+#[cfg(feature = "ssr")]
+impl SecurityOverview {
+    /// The wire form of `overview`, marking the session `current`.
+    fn new(overview: domain::accounts::SecurityOverview, current: i64) -> Self {
+        use secrecy::ExposeSecret;
+        let setup = overview.setup.map(|setup| TotpSetupView {
+            secret: setup
+                .secret
+                .expose_secret()
+                .as_bytes()
+                .chunks(4)
+                .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
+                .collect::<Vec<_>>()
+                .join(" "),
+            qr_svg: setup.qr_svg,
+        });
+        let sessions = overview
+            .sessions
+            .into_iter()
+            .map(|s| SessionView {
+                id: s.id,
+                current: s.id == current,
+                ip: s.ip,
+                user_agent: s.user_agent,
+                created_at: rfc3339(s.created_at),
+                last_seen_at: rfc3339(s.last_seen_at),
+            })
+            .collect();
+        let events = overview
+            .events
+            .into_iter()
+            .map(|e| EventView {
+                kind: e.kind,
+                ip: e.ip,
+                user_agent: e.user_agent,
+                at: rfc3339(e.created_at),
+            })
+            .collect();
+        SecurityOverview {
+            two_factor: overview.two_factor,
+            recovery_codes_left: overview.recovery_codes_left,
+            setup,
+            sessions,
+            events,
+        }
+    }
 }
 
 /// Starts 2FA setup (password required); the Security page then shows the QR code.
 #[server]
 pub async fn begin_two_factor(password: String) -> Result<(), AppError> {
-    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
-    domain::accounts::begin_totp_setup(&services, &session, &password.into(), &meta, chrono::Utc::now())
-        .await?;
+    let caller = crate::ssr::Caller::new()?;
+    domain::accounts::begin_totp_setup(
+        &caller.services,
+        &caller.session,
+        &password.into(),
+        &caller.meta,
+        caller.now,
+    )
+    .await?;
     crate::ssr::redirect_local("/account/security?setup=1#two-factor");
     Ok(())
 }
@@ -228,10 +246,16 @@ pub async fn begin_two_factor(password: String) -> Result<(), AppError> {
 /// recovery codes page follows.
 #[server]
 pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
-    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
-    let on =
-        domain::accounts::confirm_totp_setup(&services, &session, &code, &meta, chrono::Utc::now()).await?;
-    crate::ssr::set_session_cookie(&services, &on.session)?;
+    let caller = crate::ssr::Caller::new()?;
+    let on = domain::accounts::confirm_totp_setup(
+        &caller.services,
+        &caller.session,
+        &code,
+        &caller.meta,
+        caller.now,
+    )
+    .await?;
+    caller.set_session_cookie(&on.session)?;
     crate::ssr::redirect_local("/account/recovery-codes");
     Ok(())
 }
@@ -239,11 +263,16 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
 /// Turns 2FA off (password required; this session is replaced, every other one ends).
 #[server]
 pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
-    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
-    let replaced =
-        domain::accounts::disable_totp(&services, &session, &password.into(), &meta, chrono::Utc::now())
-            .await?;
-    crate::ssr::set_session_cookie(&services, &replaced)?;
+    let caller = crate::ssr::Caller::new()?;
+    let replaced = domain::accounts::disable_totp(
+        &caller.services,
+        &caller.session,
+        &password.into(),
+        &caller.meta,
+        caller.now,
+    )
+    .await?;
+    caller.set_session_cookie(&replaced)?;
     crate::ssr::redirect_local("/account/security?two_factor_off=1");
     Ok(())
 }
@@ -251,16 +280,16 @@ pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
 /// Replaces the recovery codes (password required; this session is replaced, every other one ends).
 #[server]
 pub async fn regenerate_recovery_codes(password: String) -> Result<(), AppError> {
-    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
+    let caller = crate::ssr::Caller::new()?;
     let issued = domain::accounts::regenerate_recovery_codes(
-        &services,
-        &session,
+        &caller.services,
+        &caller.session,
         &password.into(),
-        &meta,
-        chrono::Utc::now(),
+        &caller.meta,
+        caller.now,
     )
     .await?;
-    crate::ssr::set_session_cookie(&services, &issued.session)?;
+    caller.set_session_cookie(&issued.session)?;
     crate::ssr::redirect_local("/account/recovery-codes");
     Ok(())
 }
@@ -268,17 +297,15 @@ pub async fn regenerate_recovery_codes(password: String) -> Result<(), AppError>
 /// The recovery codes to show once, until the user says they saved them.
 #[server(input = GetUrl)]
 pub async fn get_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
-    let services = crate::ssr::services()?;
-    let session = crate::ssr::require_session()?;
-    Ok(domain::accounts::recovery_codes_to_show(&services, &session.user, chrono::Utc::now())?)
+    let caller = crate::ssr::Caller::new()?;
+    Ok(domain::accounts::recovery_codes_to_show(&caller.services, caller.user(), caller.now)?)
 }
 
 /// The user saved their recovery codes: stop showing them.
 #[server]
 pub async fn acknowledge_recovery_codes() -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let session = crate::ssr::require_session()?;
-    domain::accounts::acknowledge_recovery_codes(&services, &session.user, chrono::Utc::now()).await?;
+    let caller = crate::ssr::Caller::new()?;
+    domain::accounts::acknowledge_recovery_codes(&caller.services, caller.user(), caller.now).await?;
     crate::ssr::redirect_local("/account/security?two_factor_on=1");
     Ok(())
 }
@@ -286,8 +313,8 @@ pub async fn acknowledge_recovery_codes() -> Result<(), AppError> {
 /// Ends one of the user's other sessions.
 #[server]
 pub async fn revoke_session(id: i64) -> Result<(), AppError> {
-    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
-    domain::accounts::revoke_session(&services, &session, id, &meta, chrono::Utc::now()).await?;
+    let caller = crate::ssr::Caller::new()?;
+    domain::accounts::revoke_session(&caller.services, &caller.session, id, &caller.meta, caller.now).await?;
     crate::ssr::redirect_local(&format!("/account/security?ended={id}#sessions"));
     Ok(())
 }
@@ -295,9 +322,10 @@ pub async fn revoke_session(id: i64) -> Result<(), AppError> {
 /// Ends every session but this one.
 #[server]
 pub async fn revoke_other_sessions() -> Result<(), AppError> {
-    let crate::ssr::Caller { services, meta, session } = crate::ssr::caller()?;
+    let caller = crate::ssr::Caller::new()?;
     let ended =
-        domain::accounts::revoke_other_sessions(&services, &session, &meta, chrono::Utc::now()).await?;
+        domain::accounts::revoke_other_sessions(&caller.services, &caller.session, &caller.meta, caller.now)
+            .await?;
     crate::ssr::redirect_local(&format!("/account/security?ended_others={ended}#sessions"));
     Ok(())
 }

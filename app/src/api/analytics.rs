@@ -1,6 +1,7 @@
 //! Analytics of connected TikTok accounts: the overview cards and comparison, one account's
-//! charts, its videos table and one video's history. Each server function checks the account
-//! is the caller's, reads the date range in the user's time zone, and returns plain numbers and
+//! charts, its videos table and one video's history. Each server function reads the date range
+//! in the user's time zone, asks `domain::analytics::pages` for the page (which checks that the
+//! account is the caller's) and maps it to its wire form: plain numbers, chart options and
 //! ready-formatted local times, so both renderers show the same thing.
 
 use leptos::prelude::*;
@@ -237,23 +238,11 @@ pub const PER_PAGE: u64 = 25;
 /// The overview of every account of the caller, with followers compared over the range.
 #[server(input = GetUrl)]
 pub async fn accounts_overview(from: Option<String>, to: Option<String>) -> Result<OverviewView, AppError> {
-    let caller = crate::ssr::caller()?;
-    let ctx = server::Ctx::new(&caller, from.as_deref(), to.as_deref())?;
-    let accounts = domain::connections::list(&caller.services, &caller.session.user).await?;
-    let mut cards = Vec::with_capacity(accounts.len());
-    let mut followers = Vec::new();
-    for account in accounts {
-        let card = ctx.card(&caller.services, account).await?;
-        if card.status != "disconnected" && card.has_stats() {
-            let values =
-                domain::analytics::queries::followers(&caller.services.db, card.id, &ctx.range).await?;
-            followers.push((card.heading(), values.into_iter().map(|(_, v)| v).collect()));
-        }
-        cards.push(card);
-    }
-    let followers =
-        (!followers.is_empty()).then(|| ctx.chart(&crate::charts::lines(&ctx.days(), &followers)));
-    Ok(OverviewView { cards, range: ctx.range_view(), followers })
+    let caller = crate::ssr::Caller::new()?;
+    let range = caller.range(from.as_deref(), to.as_deref())?;
+    let entries =
+        domain::analytics::pages::overview(&caller.services, caller.user(), &range, caller.now).await?;
+    Ok(OverviewView::new(entries, &wire::Ctx::new(&caller, range)))
 }
 
 /// One account's analytics over the range.
@@ -263,69 +252,11 @@ pub async fn account_analytics(
     from: Option<String>,
     to: Option<String>,
 ) -> Result<AccountView, AppError> {
-    use domain::analytics::{Counters, VideoQuery, VideoSort, maths, queries};
-    let caller = crate::ssr::caller()?;
-    let ctx = server::Ctx::new(&caller, from.as_deref(), to.as_deref())?;
-    let account = domain::connections::find(&caller.services, &caller.session.user, id).await?;
-    let db = &caller.services.db;
-    let card = ctx.card(&caller.services, account).await?;
-    let days = ctx.days();
-    let t = ctx.locale.messages();
-    let followers: Vec<Option<i64>> =
-        queries::followers(db, id, &ctx.range).await?.into_iter().map(|(_, v)| v).collect();
-    let followers = followers
-        .iter()
-        .any(Option::is_some)
-        .then(|| ctx.chart(&crate::charts::lines(&days, &[(t.analytics_followers.to_owned(), followers)])));
-    let (daily, activity_as_of) = queries::daily_activity(db, id, &ctx.range).await?;
-    let activity = daily.iter().any(|d| d.gained.is_some()).then(|| {
-        let gained =
-            |f: fn(&Counters) -> i64| daily.iter().map(|d| d.gained.as_ref().map(f)).collect::<Vec<_>>();
-        let interactions = [
-            (t.analytics_likes.to_owned(), gained(|g| g.likes)),
-            (t.analytics_comments.to_owned(), gained(|g| g.comments)),
-            (t.analytics_shares.to_owned(), gained(|g| g.shares)),
-        ];
-        let rates: Vec<Option<f64>> =
-            daily.iter().map(|d| d.gained.and_then(|g| g.engagement_rate())).collect();
-        ActivityCharts {
-            views: ctx.chart(&crate::charts::bars(&days, t.analytics_views, &gained(|g| g.views))),
-            interactions: ctx.chart(&crate::charts::lines(&days, &interactions)),
-            engagement: ctx.chart(&crate::charts::percent_line(&days, t.analytics_engagement, &rates)),
-        }
-    });
-    let top_query =
-        VideoQuery { sort: VideoSort::Growth, descending: true, per_page: 10, ..VideoQuery::default() };
-    let top = queries::videos(db, id, &ctx.range, &top_query).await?.rows;
-    let posted = queries::posted_in(db, id, &ctx.range).await?;
-    let counters = |v: &domain::entities::tiktok_video::Model| Counters {
-        views: v.view_count,
-        likes: v.like_count,
-        comments: v.comment_count,
-        shares: v.share_count,
-    };
-    let heat = maths::heatmap(posted.iter().map(|v| (v.posted_at, v.view_count)), ctx.range.zone);
-    let hashtags = maths::hashtag_stats(posted.iter().map(|v| (v.description.as_str(), counters(v))), 1, 12)
-        .into_iter()
-        .map(|s| HashtagView {
-            tag: s.tag,
-            videos: s.videos,
-            median_views: s.median_views,
-            engagement_rate: s.engagement_rate,
-        })
-        .collect();
-    Ok(AccountView {
-        card,
-        range: ctx.range_view(),
-        followers,
-        activity,
-        activity_as_of: activity_as_of.map(|t| ctx.local(t)),
-        top: top.iter().filter(|v| v.growth > 0).map(|v| ctx.video(id, v)).collect(),
-        heatmap: heat.cells,
-        heat_counts: heat.counts,
-        posted: posted.len() as u64,
-        hashtags,
-    })
+    let caller = crate::ssr::Caller::new()?;
+    let range = caller.range(from.as_deref(), to.as_deref())?;
+    let page =
+        domain::analytics::pages::account(&caller.services, caller.user(), id, &range, caller.now).await?;
+    Ok(AccountView::new(page, &wire::Ctx::new(&caller, range)))
 }
 
 /// One page of an account's videos: searched, sorted, with growth over the range.
@@ -339,40 +270,12 @@ pub async fn account_videos(
     q: Option<String>,
     page: Option<u64>,
 ) -> Result<VideosView, AppError> {
-    use domain::analytics::{VideoQuery, VideoSort, queries};
-    let caller = crate::ssr::caller()?;
-    let ctx = server::Ctx::new(&caller, from.as_deref(), to.as_deref())?;
-    let account = domain::connections::find(&caller.services, &caller.session.user, id).await?;
-    let sort = match sort.as_deref().filter(|s| !s.is_empty()) {
-        None => VideoSort::Posted,
-        Some(name) => VideoSort::parse(name)?,
-    };
-    let descending = match dir.as_deref() {
-        None | Some("") | Some("desc") => true,
-        Some("asc") => false,
-        Some(_) => return Err(AppError::Validation { field: "dir".into(), code: "sort_unknown".into() }),
-    };
-    let search: String = q.unwrap_or_default().trim().chars().take(queries::MAX_SEARCH_CHARS).collect();
-    let query = VideoQuery {
-        sort,
-        descending,
-        search: search.clone(),
-        page: page.unwrap_or(1).max(1),
-        per_page: PER_PAGE,
-    };
-    let found = queries::videos(&caller.services.db, id, &ctx.range, &query).await?;
-    let card = ctx.card(&caller.services, account).await?;
-    Ok(VideosView {
-        card,
-        range: ctx.range_view(),
-        rows: found.rows.iter().map(|v| ctx.video(id, v)).collect(),
-        total: found.total,
-        page: query.page,
-        per_page: PER_PAGE,
-        sort: sort.as_str().to_owned(),
-        descending,
-        search,
-    })
+    use domain::analytics::pages;
+    let caller = crate::ssr::Caller::new()?;
+    let range = caller.range(from.as_deref(), to.as_deref())?;
+    let query = pages::video_query(sort.as_deref(), dir.as_deref(), q.as_deref(), page, PER_PAGE)?;
+    let found = pages::videos(&caller.services, caller.user(), id, &range, &query, caller.now).await?;
+    Ok(VideosView::new(found, query, &wire::Ctx::new(&caller, range)))
 }
 
 /// One video's counters over the range.
@@ -383,87 +286,55 @@ pub async fn video_detail(
     from: Option<String>,
     to: Option<String>,
 ) -> Result<VideoDetailView, AppError> {
-    use domain::analytics::{VideoRow, queries};
-    let caller = crate::ssr::caller()?;
-    let ctx = server::Ctx::new(&caller, from.as_deref(), to.as_deref())?;
-    let account = domain::connections::find(&caller.services, &caller.session.user, id).await?;
-    let history = queries::video_history(&caller.services.db, id, video, &ctx.range).await?;
-    let growth = history.growth();
-    let row = VideoRow::new(history.video, growth);
-    let snapshots = history.snapshots;
-    let charts = (!snapshots.is_empty()).then(|| {
-        let t = ctx.locale.messages();
-        let times: Vec<String> = snapshots.iter().map(|s| ctx.local(s.taken_at)).collect();
-        let counter = |f: fn(&domain::entities::tiktok_video_snapshot::Model) -> i64| {
-            snapshots.iter().map(|s| Some(f(s))).collect::<Vec<_>>()
-        };
-        let interactions = [
-            (t.analytics_likes.to_owned(), counter(|s| s.like_count)),
-            (t.analytics_comments.to_owned(), counter(|s| s.comment_count)),
-            (t.analytics_shares.to_owned(), counter(|s| s.share_count)),
-        ];
-        VideoCharts {
-            views: ctx.chart(&crate::charts::lines(
-                &times,
-                &[(t.analytics_views.to_owned(), counter(|s| s.view_count))],
-            )),
-            interactions: ctx.chart(&crate::charts::lines(&times, &interactions)),
-        }
-    });
-    Ok(VideoDetailView {
-        card: ctx.card(&caller.services, account).await?,
-        video: ctx.video(id, &row),
-        range: ctx.range_view(),
-        charts,
-    })
+    let caller = crate::ssr::Caller::new()?;
+    let range = caller.range(from.as_deref(), to.as_deref())?;
+    let detail =
+        domain::analytics::pages::video(&caller.services, caller.user(), id, video, &range, caller.now)
+            .await?;
+    Ok(VideoDetailView::new(detail, &wire::Ctx::new(&caller, range)))
 }
 
-/// Shared server-side steps of the functions above.
+/// The wire forms of the domain's pages: local times, chart options in the caller's language,
+/// links to Soco's picture relay.
 #[cfg(feature = "ssr")]
-mod server {
+mod wire {
     use chrono::{DateTime, Utc};
-    use chrono_tz::Tz;
-    use domain::analytics::{DateRange, VideoRow, queries};
-    use domain::entities::tiktok_account;
-    use domain::services::Services;
+    use domain::analytics::pages::{AccountPage, Card, OverviewEntry, VideoDetail, VideosPage};
+    use domain::analytics::{Counters, DateRange, VideoQuery, VideoRow};
+    use domain::entities::tiktok_video_snapshot;
 
-    use super::{CardView, RangeView, TroubleView, VideoView};
+    use super::*;
     use crate::components::chart::ChartView;
-    use crate::error::AppError;
     use crate::i18n::Locale;
     use crate::ssr::Caller;
 
-    /// The range, zone and language of one request.
+    /// The range, clock and language one answer is written for.
     pub struct Ctx {
-        pub range: DateRange,
-        pub now: DateTime<Utc>,
-        /// The caller's language: chart labels and table numbers are written in it.
-        pub locale: Locale,
+        range: DateRange,
+        now: DateTime<Utc>,
+        locale: Locale,
     }
 
     impl Ctx {
-        pub fn new(caller: &Caller, from: Option<&str>, to: Option<&str>) -> Result<Self, AppError> {
-            let user = &caller.session.user;
-            let zone: Tz = user.time_zone.parse().unwrap_or(chrono_tz::UTC);
-            let now = Utc::now();
-            Ok(Ctx { range: DateRange::parse(from, to, now, zone)?, now, locale: crate::request_locale() })
+        pub fn new(caller: &Caller, range: DateRange) -> Self {
+            Ctx { range, now: caller.now, locale: caller.locale }
         }
 
         /// Every day of the range, in order: the categories of its charts.
-        pub fn days(&self) -> Vec<String> {
+        fn days(&self) -> Vec<String> {
             self.range.days().map(|d| d.to_string()).collect()
         }
 
         /// `chart`, ready for the page.
-        pub fn chart(&self, chart: &charming::Chart) -> ChartView {
+        fn chart(&self, chart: &charming::Chart) -> ChartView {
             ChartView::new(chart, self.locale)
         }
 
-        pub fn local(&self, at: DateTime<Utc>) -> String {
+        fn local(&self, at: DateTime<Utc>) -> String {
             at.with_timezone(&self.range.zone).format("%Y-%m-%d %H:%M").to_string()
         }
 
-        pub fn range_view(&self) -> RangeView {
+        fn range_view(&self) -> RangeView {
             RangeView {
                 from: self.range.from.to_string(),
                 to: self.range.to.to_string(),
@@ -472,23 +343,11 @@ mod server {
             }
         }
 
-        pub async fn card(
-            &self,
-            services: &Services,
-            account: tiktok_account::Model,
-        ) -> Result<CardView, AppError> {
-            let overview = queries::overview(&services.db, account.id, self.now).await?;
+        fn card(&self, card: Card) -> CardView {
+            let Card { account, overview, trouble } = card;
+            let account = account.into_model();
             let latest = overview.latest.as_ref();
-            let trouble = if account.status == domain::connections::status::ACTIVE {
-                domain::sync::trouble(&services.db, account.id).await?.map(|t| TroubleView {
-                    since: self.local(t.since),
-                    reason: t.reason.chars().take(300).collect(),
-                    given_up: t.given_up,
-                })
-            } else {
-                None
-            };
-            Ok(CardView {
+            CardView {
                 id: account.id,
                 display_name: account.display_name,
                 username: account.username,
@@ -508,11 +367,15 @@ mod server {
                 followers_30d: overview.followers_30d,
                 engagement_rate: overview.totals.and_then(|t| t.counters.engagement_rate()),
                 as_of: latest.map(|s| self.local(s.taken_at)),
-                trouble,
-            })
+                trouble: trouble.map(|t| TroubleView {
+                    since: self.local(t.since),
+                    reason: t.reason.chars().take(300).collect(),
+                    given_up: t.given_up,
+                }),
+            }
         }
 
-        pub fn video(&self, account: i64, row: &VideoRow) -> VideoView {
+        fn video(&self, account: i64, row: &VideoRow) -> VideoView {
             let counters = row.counters();
             let title = if row.title.trim().is_empty() {
                 row.description.chars().take(80).collect()
@@ -537,6 +400,120 @@ mod server {
                 growth: row.growth,
                 as_of: row.metrics_at.map(|t| self.local(t)),
             }
+        }
+    }
+
+    impl OverviewView {
+        pub fn new(entries: Vec<OverviewEntry>, ctx: &Ctx) -> Self {
+            let mut cards = Vec::with_capacity(entries.len());
+            let mut followers = Vec::new();
+            for OverviewEntry { card, followers: series } in entries {
+                let card = ctx.card(card);
+                if let Some(series) = series {
+                    followers.push((card.heading(), series));
+                }
+                cards.push(card);
+            }
+            let followers =
+                (!followers.is_empty()).then(|| ctx.chart(&crate::charts::lines(&ctx.days(), &followers)));
+            OverviewView { cards, range: ctx.range_view(), followers }
+        }
+    }
+
+    impl AccountView {
+        pub fn new(page: AccountPage, ctx: &Ctx) -> Self {
+            let AccountPage { card, followers, daily, activity_as_of, top, heatmap, posted, hashtags } = page;
+            let card = ctx.card(card);
+            let days = ctx.days();
+            let t = ctx.locale.messages();
+            let followers = followers.iter().any(Option::is_some).then(|| {
+                ctx.chart(&crate::charts::lines(&days, &[(t.analytics_followers.to_owned(), followers)]))
+            });
+            let activity = daily.iter().any(|d| d.gained.is_some()).then(|| {
+                let gained = |f: fn(&Counters) -> i64| {
+                    daily.iter().map(|d| d.gained.as_ref().map(f)).collect::<Vec<_>>()
+                };
+                let interactions = [
+                    (t.analytics_likes.to_owned(), gained(|g| g.likes)),
+                    (t.analytics_comments.to_owned(), gained(|g| g.comments)),
+                    (t.analytics_shares.to_owned(), gained(|g| g.shares)),
+                ];
+                let rates: Vec<Option<f64>> =
+                    daily.iter().map(|d| d.gained.and_then(|g| g.engagement_rate())).collect();
+                ActivityCharts {
+                    views: ctx.chart(&crate::charts::bars(&days, t.analytics_views, &gained(|g| g.views))),
+                    interactions: ctx.chart(&crate::charts::lines(&days, &interactions)),
+                    engagement: ctx.chart(&crate::charts::percent_line(
+                        &days,
+                        t.analytics_engagement,
+                        &rates,
+                    )),
+                }
+            });
+            AccountView {
+                range: ctx.range_view(),
+                followers,
+                activity,
+                activity_as_of: activity_as_of.map(|t| ctx.local(t)),
+                top: top.iter().map(|v| ctx.video(card.id, v)).collect(),
+                heatmap: heatmap.cells,
+                heat_counts: heatmap.counts,
+                posted,
+                hashtags: hashtags
+                    .into_iter()
+                    .map(|s| HashtagView {
+                        tag: s.tag,
+                        videos: s.videos,
+                        median_views: s.median_views,
+                        engagement_rate: s.engagement_rate,
+                    })
+                    .collect(),
+                card,
+            }
+        }
+    }
+
+    impl VideosView {
+        pub fn new(page: VideosPage, query: VideoQuery, ctx: &Ctx) -> Self {
+            let card = ctx.card(page.card);
+            VideosView {
+                range: ctx.range_view(),
+                rows: page.found.rows.iter().map(|v| ctx.video(card.id, v)).collect(),
+                total: page.found.total,
+                page: query.page,
+                per_page: query.per_page,
+                sort: query.sort.as_str().to_owned(),
+                descending: query.descending,
+                search: query.search,
+                card,
+            }
+        }
+    }
+
+    impl VideoDetailView {
+        pub fn new(detail: VideoDetail, ctx: &Ctx) -> Self {
+            let VideoDetail { card, video, snapshots } = detail;
+            let card = ctx.card(card);
+            let charts = (!snapshots.is_empty()).then(|| {
+                let t = ctx.locale.messages();
+                let times: Vec<String> = snapshots.iter().map(|s| ctx.local(s.taken_at)).collect();
+                let counter = |f: fn(&tiktok_video_snapshot::Model) -> i64| {
+                    snapshots.iter().map(|s| Some(f(s))).collect::<Vec<_>>()
+                };
+                let interactions = [
+                    (t.analytics_likes.to_owned(), counter(|s| s.like_count)),
+                    (t.analytics_comments.to_owned(), counter(|s| s.comment_count)),
+                    (t.analytics_shares.to_owned(), counter(|s| s.share_count)),
+                ];
+                VideoCharts {
+                    views: ctx.chart(&crate::charts::lines(
+                        &times,
+                        &[(t.analytics_views.to_owned(), counter(|s| s.view_count))],
+                    )),
+                    interactions: ctx.chart(&crate::charts::lines(&times, &interactions)),
+                }
+            });
+            VideoDetailView { video: ctx.video(card.id, &video), range: ctx.range_view(), charts, card }
         }
     }
 }

@@ -16,8 +16,7 @@ pub async fn register(
     locale: Option<String>,
     time_zone: Option<String>,
 ) -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
+    let visitor = crate::ssr::Visitor::new()?;
     let locale = locale.unwrap_or_default();
     let time_zone = time_zone
         .filter(|z| !z.trim().is_empty())
@@ -31,7 +30,7 @@ pub async fn register(
         locale,
         time_zone,
     };
-    domain::accounts::register(&services, input, &context.meta, chrono::Utc::now()).await?;
+    domain::accounts::register(&visitor.services, input, visitor.meta(), visitor.now).await?;
     crate::ssr::redirect_local("/login?registered=1");
     Ok(())
 }
@@ -40,18 +39,17 @@ pub async fn register(
 #[server]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use domain::accounts::LoginOutcome;
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
+    let visitor = crate::ssr::Visitor::new()?;
     let outcome =
-        domain::accounts::login(&services, &email, &password.into(), &context.meta, chrono::Utc::now())
+        domain::accounts::login(&visitor.services, &email, &password.into(), visitor.meta(), visitor.now)
             .await?;
     match outcome {
         LoginOutcome::SignedIn(session) => {
-            crate::ssr::set_session_cookie(&services, &session)?;
+            visitor.set_session_cookie(&session)?;
             crate::ssr::redirect_local(next.as_deref().unwrap_or("/"));
         }
         LoginOutcome::SecondFactorNeeded(pending) => {
-            crate::ssr::set_session_cookie(&services, &pending)?;
+            visitor.set_session_cookie(&pending)?;
             crate::ssr::redirect_local("/login/two-factor");
         }
     }
@@ -61,18 +59,17 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 /// Completes a login with a TOTP code or a recovery code.
 #[server]
 pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
-    let pending = crate::ssr::pending_second_factor().ok_or(AppError::Unauthorized)?;
+    let visitor = crate::ssr::Visitor::new()?;
+    let pending = visitor.pending_second_factor()?;
     let session = domain::accounts::complete_second_factor(
-        &services,
-        &pending,
+        &visitor.services,
+        pending,
         &code,
-        &context.meta,
-        chrono::Utc::now(),
+        visitor.meta(),
+        visitor.now,
     )
     .await?;
-    crate::ssr::set_session_cookie(&services, &session)?;
+    visitor.set_session_cookie(&session)?;
     crate::ssr::redirect_local("/");
     Ok(())
 }
@@ -80,12 +77,11 @@ pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
 /// Ends this session, and clears what the browser kept of the site (cache and storage).
 #[server]
 pub async fn logout() -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
-    if let (Some(session), Some(token)) = (&context.session, &context.token) {
-        domain::accounts::logout(&services, session, token, &context.meta, chrono::Utc::now()).await?;
+    let visitor = crate::ssr::Visitor::new()?;
+    if let (Some(session), Some(token)) = (&visitor.context.session, &visitor.context.token) {
+        domain::accounts::logout(&visitor.services, session, token, visitor.meta(), visitor.now).await?;
     }
-    crate::ssr::clear_session_cookie(&services)?;
+    crate::ssr::clear_session_cookie(&visitor.services)?;
     crate::ssr::clear_site_data();
     crate::ssr::redirect_local("/login?signed_out=1");
     Ok(())
@@ -94,9 +90,8 @@ pub async fn logout() -> Result<(), AppError> {
 /// Confirms an email address from its link (the page's button posts here: no change over GET).
 #[server]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
-    domain::accounts::verify_email(&services, &token, &context.meta, chrono::Utc::now()).await?;
+    let visitor = crate::ssr::Visitor::new()?;
+    domain::accounts::verify_email(&visitor.services, &token, visitor.meta(), visitor.now).await?;
     crate::ssr::redirect_local("/login?verified=1");
     Ok(())
 }
@@ -105,15 +100,19 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
 /// signed in to it gets a new one, any other signs in again.
 #[server]
 pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
-    let current = context.session.as_deref().filter(|s| s.stage == domain::auth::session::Stage::Active);
-    let rotated =
-        domain::accounts::confirm_email_change(&services, &token, current, &context.meta, chrono::Utc::now())
-            .await?;
+    let visitor = crate::ssr::Visitor::new()?;
+    let current = visitor.signed_in();
+    let rotated = domain::accounts::confirm_email_change(
+        &visitor.services,
+        &token,
+        current,
+        visitor.meta(),
+        visitor.now,
+    )
+    .await?;
     match rotated {
         Some(session) => {
-            crate::ssr::set_session_cookie(&services, &session)?;
+            visitor.set_session_cookie(&session)?;
             crate::ssr::redirect_local("/account?email_changed=1");
         }
         None => crate::ssr::redirect_local("/login?email_changed=1"),
@@ -124,9 +123,8 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
 /// Emails a reset link if the address has an account; the answer is the same either way.
 #[server]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
-    domain::accounts::request_password_reset(&services, &email, &context.meta, chrono::Utc::now()).await?;
+    let visitor = crate::ssr::Visitor::new()?;
+    domain::accounts::request_password_reset(&visitor.services, &email, visitor.meta(), visitor.now).await?;
     crate::ssr::redirect_local("/forgot-password?sent=1");
     Ok(())
 }
@@ -134,11 +132,16 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 /// Sets a new password from a reset link; every session ends and the user logs in again.
 #[server]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
-    let services = crate::ssr::services()?;
-    let context = crate::ssr::request_context()?;
-    domain::accounts::reset_password(&services, &token, &password.into(), &context.meta, chrono::Utc::now())
-        .await?;
-    crate::ssr::clear_session_cookie(&services)?;
+    let visitor = crate::ssr::Visitor::new()?;
+    domain::accounts::reset_password(
+        &visitor.services,
+        &token,
+        &password.into(),
+        visitor.meta(),
+        visitor.now,
+    )
+    .await?;
+    crate::ssr::clear_session_cookie(&visitor.services)?;
     crate::ssr::redirect_local("/login?reset=1");
     Ok(())
 }

@@ -27,11 +27,11 @@ pub struct OutboxMessage {
 
 #[cfg(feature = "ssr")]
 fn outbox_dir() -> Result<std::path::PathBuf, AppError> {
-    let services = crate::ssr::services()?;
-    if !services.config.outbox_page || !crate::ssr::request_context()?.from_this_machine {
+    let visitor = crate::ssr::Visitor::new()?;
+    if !visitor.services.config.outbox_page || !visitor.context.from_this_machine {
         return Err(AppError::NotFound);
     }
-    services.mailer.outbox_dir().cloned().ok_or(AppError::NotFound)
+    visitor.services.mailer.outbox_dir().cloned().ok_or(AppError::NotFound)
 }
 
 #[cfg(feature = "ssr")]

@@ -108,12 +108,7 @@ impl DatabaseStatus {
 /// Reads the database's backend, migrations and table sizes (the operator only).
 #[server(input = GetUrl)]
 pub async fn get_database_status() -> Result<DatabaseStatus, AppError> {
-    let services = crate::ssr::services()?;
-    if crate::ssr::require_session()?.user.role != "admin" {
-        return Err(AppError::Forbidden);
-    }
-    // Read from the request's context before any await: a server function loses it after one.
-    let locale = crate::request_locale();
-    let status = domain::system::database_status(&services.db).await?;
-    Ok(DatabaseStatus::new(status, locale))
+    let caller = crate::ssr::Caller::operator()?;
+    let status = domain::system::database_status(&caller.services.db).await?;
+    Ok(DatabaseStatus::new(status, caller.locale))
 }

@@ -6,9 +6,13 @@ use crate::error::AppError;
 use crate::i18n::use_messages;
 
 /// Shows the errors an `<ErrorBoundary>` caught, in the user's language, and nothing internal.
+/// Rendered on the server, the page answers with the first error's status (404 for another
+/// user's account, 422 for a bad range, ...), not 200.
 #[component]
 pub fn ErrorView(errors: ArcRwSignal<Errors>) -> impl IntoView {
     let t = use_messages();
+    #[cfg(feature = "ssr")]
+    answer_with_status(&errors.read_untracked());
     let messages = move || {
         errors
             .get()
@@ -24,5 +28,17 @@ pub fn ErrorView(errors: ArcRwSignal<Errors>) -> impl IntoView {
             <h2>{t.error_title}</h2>
             <ul>{move || messages().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
         </div>
+    }
+}
+
+/// Gives the server's answer the status of the first of `errors` (500 for one that is not an
+/// [`AppError`]).
+#[cfg(feature = "ssr")]
+fn answer_with_status(errors: &Errors) {
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let Some((_, first)) = errors.iter().next() else { return };
+    let status = first.downcast_ref::<AppError>().map_or(500, AppError::status);
+    if let Ok(status) = axum::http::StatusCode::from_u16(status) {
+        response.set_status(status);
     }
 }

@@ -1,5 +1,6 @@
-//! Reading the stored history of one TikTok account for the analytics pages. Callers check
-//! that the account is the user's ([`crate::connections::find`]) before asking.
+//! Reading the stored history of one TikTok account for the analytics pages. Every read takes
+//! the account as [`Owned`], which only the ownership check ([`crate::connections::find`])
+//! makes; the pages themselves call these through [`super::pages`].
 //!
 //! Every read is bounded by the account and the date range and served by an index: snapshots by
 //! `(account_id, taken_at)` or `(video_row_id, taken_at)`, videos by `(account_id, posted_at)`.
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::maths::{self, Counters, DailyActivity};
 use super::range::DateRange;
+use crate::connections::Owned;
 use crate::entities::{tiktok_account_total, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot};
 use crate::error::{Error, Result};
 
@@ -59,8 +61,9 @@ pub struct Overview {
     pub videos_kept: u64,
 }
 
-/// The card of account `account_id` at `now`.
-pub async fn overview(db: &impl ConnectionTrait, account_id: i64, now: DateTime<Utc>) -> Result<Overview> {
+/// The card of `account` at `now`.
+pub async fn overview(db: &impl ConnectionTrait, account: &Owned, now: DateTime<Utc>) -> Result<Overview> {
+    let account_id = account.id;
     let snapshots = || {
         tiktok_profile_snapshot::Entity::find()
             .filter(tiktok_profile_snapshot::Column::AccountId.eq(account_id))
@@ -96,9 +99,10 @@ pub async fn overview(db: &impl ConnectionTrait, account_id: i64, now: DateTime<
 /// Followers at the end of each day of `range` (`None` where no snapshot was taken that day).
 pub async fn followers(
     db: &impl ConnectionTrait,
-    account_id: i64,
+    account: &Owned,
     range: &DateRange,
 ) -> Result<Vec<(NaiveDate, Option<i64>)>> {
+    let account_id = account.id;
     let (start, end) = range.bounds();
     let rows = tiktok_profile_snapshot::Entity::find()
         .filter(tiktok_profile_snapshot::Column::AccountId.eq(account_id))
@@ -116,9 +120,10 @@ pub async fn followers(
 /// What the account's videos gained each day of `range`, from the totals of its sync passes.
 pub async fn daily_activity(
     db: &impl ConnectionTrait,
-    account_id: i64,
+    account: &Owned,
     range: &DateRange,
 ) -> Result<(Vec<DailyActivity>, Option<DateTime<Utc>>)> {
+    let account_id = account.id;
     let (start, end) = range.bounds();
     let of_account = || {
         tiktok_account_total::Entity::find().filter(tiktok_account_total::Column::AccountId.eq(account_id))
@@ -149,9 +154,10 @@ pub async fn daily_activity(
 /// The account's videos posted within `range`, newest first (heatmap, hashtags).
 pub async fn posted_in(
     db: &impl ConnectionTrait,
-    account_id: i64,
+    account: &Owned,
     range: &DateRange,
 ) -> Result<Vec<tiktok_video::Model>> {
+    let account_id = account.id;
     let (start, end) = range.bounds();
     Ok(tiktok_video::Entity::find()
         .filter(tiktok_video::Column::AccountId.eq(account_id))
@@ -370,15 +376,16 @@ const VIEWS_FROM: &str = "(SELECT s.view_count FROM tiktok_video_snapshots s \
 const MATCHES: &str = "v.account_id = ? AND (LOWER(v.title) LIKE ? ESCAPE '\\' \
      OR LOWER(v.description) LIKE ? ESCAPE '\\')";
 
-/// One page of account `account_id`'s videos, searched, sorted and with growth over `range`.
+/// One page of `account`'s videos, searched, sorted and with growth over `range`.
 /// Growth is the views at the range's end minus those at its start: zero at the start for a
 /// video posted within it, the first reading in the range for one Soco met later.
 pub async fn videos(
     db: &impl ConnectionTrait,
-    account_id: i64,
+    account: &Owned,
     range: &DateRange,
     query: &VideoQuery,
 ) -> Result<VideoPage> {
+    let account_id = account.id;
     let search: String = query.search.trim().chars().take(MAX_SEARCH_CHARS).collect();
     let pattern = contains_pattern(&search);
     let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
@@ -465,10 +472,11 @@ impl VideoHistory {
 /// One video of the account and its history within `range`.
 pub async fn video_history(
     db: &impl ConnectionTrait,
-    account_id: i64,
+    account: &Owned,
     video_row_id: i64,
     range: &DateRange,
 ) -> Result<VideoHistory> {
+    let account_id = account.id;
     let video = tiktok_video::Entity::find_by_id(video_row_id)
         .filter(tiktok_video::Column::AccountId.eq(account_id))
         .one(db)
