@@ -183,36 +183,38 @@ pub fn App() -> impl IntoView {
     }
     view! {
         <Title formatter=|title: String| if title.is_empty() { "Soco".to_owned() } else { format!("{title} · Soco") } />
-        // In-order streaming: every page arrives complete, so it works without JavaScript too.
+        // Async rendering: every page is rendered whole before its first byte is sent, so it
+        // works without JavaScript and answers with the status of its error (`ErrorView` sets
+        // it; a page streamed in order had already sent `200 OK` by then).
         <Router>
             <WithSession>
             <Layout>
                 <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
                     <Routes fallback=NotFoundPage>
-                        <Route path=path!("") view={Lazy::<routes::Dashboard>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("accounts") view={Lazy::<routes::Accounts>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("accounts/tiktok/:id") view={Lazy::<routes::TikTokAccount>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("accounts/tiktok/:id/videos") view={Lazy::<routes::TikTokVideos>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("accounts/tiktok/:id/videos/:video") view={Lazy::<routes::TikTokVideo>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("shop") view={Lazy::<routes::Shop>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("schedule") view={Lazy::<routes::Schedule>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("privacy") view={Lazy::<routes::Privacy>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("settings") view={Lazy::<routes::Preferences>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("offline") view={Lazy::<routes::Offline>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("login") view={Lazy::<routes::Login>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("login/two-factor") view={Lazy::<routes::TwoFactor>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("register") view={Lazy::<routes::Register>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("forgot-password") view={Lazy::<routes::ForgotPassword>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("reset-password") view={Lazy::<routes::ResetPassword>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("verify-email") view={Lazy::<routes::VerifyEmail>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("confirm-email") view={Lazy::<routes::ConfirmEmail>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("account") view={Lazy::<routes::Account>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("account/security") view={Lazy::<routes::Security>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("account/recovery-codes") view={Lazy::<routes::RecoveryCodes>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("outbox") view={Lazy::<routes::Outbox>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("outbox/:id") view={Lazy::<routes::OutboxMessage>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("terms") view={Lazy::<routes::Terms>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("privacy-policy") view={Lazy::<routes::PrivacyPolicy>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("") view={Lazy::<routes::Dashboard>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("accounts") view={Lazy::<routes::Accounts>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("accounts/tiktok/:id") view={Lazy::<routes::TikTokAccount>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("accounts/tiktok/:id/videos") view={Lazy::<routes::TikTokVideos>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("accounts/tiktok/:id/videos/:video") view={Lazy::<routes::TikTokVideo>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("shop") view={Lazy::<routes::Shop>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("schedule") view={Lazy::<routes::Schedule>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("privacy") view={Lazy::<routes::Privacy>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("settings") view={Lazy::<routes::Preferences>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("offline") view={Lazy::<routes::Offline>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("login") view={Lazy::<routes::Login>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("login/two-factor") view={Lazy::<routes::TwoFactor>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("register") view={Lazy::<routes::Register>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("forgot-password") view={Lazy::<routes::ForgotPassword>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("reset-password") view={Lazy::<routes::ResetPassword>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("verify-email") view={Lazy::<routes::VerifyEmail>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("confirm-email") view={Lazy::<routes::ConfirmEmail>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("account") view={Lazy::<routes::Account>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("account/security") view={Lazy::<routes::Security>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("account/recovery-codes") view={Lazy::<routes::RecoveryCodes>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("outbox") view={Lazy::<routes::Outbox>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("outbox/:id") view={Lazy::<routes::OutboxMessage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("terms") view={Lazy::<routes::Terms>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("privacy-policy") view={Lazy::<routes::PrivacyPolicy>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </Layout>

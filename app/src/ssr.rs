@@ -157,7 +157,11 @@ impl Caller {
 
     /// `Forbidden` unless the caller is the operator.
     pub fn require_operator(&self) -> Result<(), AppError> {
-        if self.user().role == "admin" { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.user().role == domain::entities::user::Role::Admin {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// The signed-in user.

@@ -445,7 +445,7 @@ async fn create_account(
         created_at: Set(now),
         updated_at: Set(now),
         password_hash: Set(password_hash),
-        role: Set("member".to_owned()),
+        role: Set(user::Role::Member),
         locale: Set(locale.to_owned()),
         time_zone: Set(time_zone),
         adult_confirmed_at: Set(Some(now)),
@@ -488,7 +488,7 @@ async fn make_operator(txn: &sea_orm::DatabaseTransaction, user_id: i64) -> Resu
     use sea_orm::TransactionTrait;
     let savepoint = txn.begin().await?;
     let promoted = user::Entity::update_many()
-        .col_expr(user::Column::Role, sea_orm::sea_query::Expr::value("admin"))
+        .col_expr(user::Column::Role, sea_orm::sea_query::Expr::value(user::Role::Admin))
         .filter(user::Column::Id.eq(user_id))
         .exec(&savepoint)
         .await;
@@ -1362,7 +1362,7 @@ mod tests {
             created_at: now,
             updated_at: now,
             password_hash: String::new(),
-            role: "member".into(),
+            role: user::Role::Member,
             locale: "en".into(),
             time_zone: "UTC".into(),
             email_verified_at: None,

@@ -63,15 +63,7 @@ pub(crate) const VERIFIER_PURPOSE: &str = "tiktok_connect_flows.pkce_verifier";
 pub(crate) const ACCESS_PURPOSE: &str = "tiktok_tokens.access_token";
 pub(crate) const REFRESH_PURPOSE: &str = "tiktok_tokens.refresh_token";
 
-/// Account states in `tiktok_accounts.status`.
-pub mod status {
-    /// Syncing normally.
-    pub const ACTIVE: &str = "active";
-    /// The grant stopped working: the user must connect it again.
-    pub const RECONNECT: &str = "reconnect";
-    /// The user withdrew consent; data is deleted at `purge_after`.
-    pub const DISCONNECTED: &str = "disconnected";
-}
+pub use crate::entities::tiktok_account::AccountStatus;
 
 /// The TikTok clients, shared by every service call.
 #[derive(Debug)]
@@ -260,7 +252,7 @@ async fn store_connection(
         row.is_verified = Set(profile.is_verified);
         row.bio = Set(profile.bio_description.clone());
         row.scopes = Set(scopes_text(&grant.scopes));
-        row.status = Set(status::ACTIVE.to_owned());
+        row.status = Set(AccountStatus::Active);
         row.reconnect_mailed_at = Set(None);
         row.connected_at = Set(now);
         // Reconnecting within the 30 days cancels the pending deletion.
@@ -801,7 +793,7 @@ async fn flag(
     let Some(account) = tiktok_account::Entity::find_by_id(account_id).one(&txn).await? else {
         return Ok(());
     };
-    if account.status == status::DISCONNECTED {
+    if account.status == AccountStatus::Disconnected {
         return Ok(()); // withdrawn already: nothing to reconnect
     }
     let mut dead = tiktok_token::Entity::delete_many().filter(tiktok_token::Column::AccountId.eq(account_id));
@@ -816,11 +808,11 @@ async fn flag(
     }
     // Only the flip from active sends the email, so two workers flagging at once send one.
     let flipped = tiktok_account::Entity::update_many()
-        .col_expr(tiktok_account::Column::Status, sea_orm::sea_query::Expr::value(status::RECONNECT))
+        .col_expr(tiktok_account::Column::Status, sea_orm::sea_query::Expr::value(AccountStatus::Reconnect))
         .col_expr(tiktok_account::Column::ReconnectMailedAt, sea_orm::sea_query::Expr::value(now))
         .col_expr(tiktok_account::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
         .filter(tiktok_account::Column::Id.eq(account_id))
-        .filter(tiktok_account::Column::Status.eq(status::ACTIVE))
+        .filter(tiktok_account::Column::Status.eq(AccountStatus::Active))
         .filter(tiktok_account::Column::ReconnectMailedAt.is_null())
         .exec(&txn)
         .await?
@@ -828,7 +820,10 @@ async fn flag(
         == 1;
     if !flipped {
         tiktok_account::Entity::update_many()
-            .col_expr(tiktok_account::Column::Status, sea_orm::sea_query::Expr::value(status::RECONNECT))
+            .col_expr(
+                tiktok_account::Column::Status,
+                sea_orm::sea_query::Expr::value(AccountStatus::Reconnect),
+            )
             .col_expr(tiktok_account::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
             .filter(tiktok_account::Column::Id.eq(account_id))
             .exec(&txn)
@@ -934,7 +929,7 @@ pub async fn disconnect(
     now: DateTime<Utc>,
 ) -> Result<(tiktok_account::Model, Revocation)> {
     let account = find(services, user, account_id).await?;
-    if account.status == status::DISCONNECTED {
+    if account.status == AccountStatus::Disconnected {
         // Already done: its deletion date stays where the first disconnect put it.
         return Ok((account.into_model(), Revocation::NoToken));
     }
@@ -947,7 +942,7 @@ pub async fn disconnect(
         .exec(&txn)
         .await?;
     let mut row = account.into_model().into_active_model();
-    row.status = Set(status::DISCONNECTED.to_owned());
+    row.status = Set(AccountStatus::Disconnected);
     row.disconnected_at = Set(Some(now));
     row.purge_after = Set(Some(now + PURGE_AFTER));
     row.updated_at = Set(now);
@@ -962,7 +957,7 @@ pub async fn disconnect(
 /// (snapshots and videos go with the account row). Returns how many.
 pub async fn purge_disconnected(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
     let due = tiktok_account::Entity::find()
-        .filter(tiktok_account::Column::Status.eq(status::DISCONNECTED))
+        .filter(tiktok_account::Column::Status.eq(AccountStatus::Disconnected))
         .filter(tiktok_account::Column::PurgeAfter.lte(now))
         .all(db)
         .await?;
@@ -972,7 +967,7 @@ pub async fn purge_disconnected(db: &impl ConnectionTrait, now: DateTime<Utc>) -
         // and their error text included (jobs reference nothing, so nothing cascades to them).
         let deleted = tiktok_account::Entity::delete_many()
             .filter(tiktok_account::Column::Id.eq(account.id))
-            .filter(tiktok_account::Column::Status.eq(status::DISCONNECTED))
+            .filter(tiktok_account::Column::Status.eq(AccountStatus::Disconnected))
             .filter(tiktok_account::Column::PurgeAfter.lte(now))
             .exec(db)
             .await?;

@@ -386,7 +386,7 @@ mod tests {
             open_id: Set("open-1".to_owned()),
             display_name: Set("Sari".to_owned()),
             scopes: Set("user.info.basic".to_owned()),
-            status: Set(crate::connections::status::ACTIVE.to_owned()),
+            status: Set(crate::connections::AccountStatus::Active),
             connected_at: Set(now),
             backfill_done: Set(false),
             created_at: Set(now),

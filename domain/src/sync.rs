@@ -27,7 +27,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::connections::{self, status};
+use crate::connections::{self, AccountStatus};
 use crate::entities::{
     job, tiktok_account, tiktok_account_total, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot,
 };
@@ -102,7 +102,7 @@ pub async fn retry(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let account = connections::find(services, user, account_id).await?;
-    if account.status != status::ACTIVE {
+    if account.status != AccountStatus::Active {
         return Err(Error::invalid("account", "tiktok_not_active"));
     }
     // Only a sync in trouble is brought forward: a healthy one keeps its schedule, so the button
@@ -123,7 +123,10 @@ fn account_id(job: &job::Model) -> Result<i64> {
 /// The live account, or `None` when it was disconnected, flagged or deleted (the job then ends;
 /// connecting again schedules new ones).
 async fn active_account(services: &Services, id: i64) -> Result<Option<tiktok_account::Model>> {
-    Ok(tiktok_account::Entity::find_by_id(id).one(&services.db).await?.filter(|a| a.status == status::ACTIVE))
+    Ok(tiktok_account::Entity::find_by_id(id)
+        .one(&services.db)
+        .await?
+        .filter(|a| a.status == AccountStatus::Active))
 }
 
 /// A leased job as its handler sees it.

@@ -5,7 +5,7 @@ use domain::accounts::{self, LoginOutcome, Registration};
 use domain::auth::RequestMeta;
 use domain::auth::session::{self, Stage};
 use domain::auth::totp;
-use domain::entities::user;
+use domain::entities::user::{self, Role};
 use domain::sea_orm::{DatabaseConnection, EntityTrait};
 use domain::services::Services;
 use domain::testing::{link_in, outbox, services};
@@ -180,7 +180,7 @@ async fn register_verify_and_log_in(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
     register(&services, registration(" Ayu@Example.ID "), &meta(), t0()).await.expect("register");
     let ayu = user_by_email(&services, "ayu@example.id").await;
-    assert_eq!(ayu.role, "admin", "the first account is the operator");
+    assert_eq!(ayu.role, Role::Admin, "the first account is the operator");
     assert_eq!(ayu.locale, "id");
     assert_eq!(ayu.terms_version.as_deref(), Some(accounts::TERMS_VERSION));
     assert!(ayu.adult_confirmed_at.is_some() && ayu.email_verified_at.is_none());
@@ -205,7 +205,7 @@ async fn register_verify_and_log_in(db: DatabaseConnection) {
     assert!(matches!(again, Err(Error::Invalid { field: "token", .. })), "single use: {again:?}");
 
     register(&services, registration("budi@example.id"), &meta(), t0()).await.expect("register");
-    assert_eq!(user_by_email(&services, "budi@example.id").await.role, "member");
+    assert_eq!(user_by_email(&services, "budi@example.id").await.role, Role::Member);
 }
 
 async fn registration_answers_the_same_for_taken_addresses(db: DatabaseConnection) {
@@ -904,11 +904,12 @@ async fn first_sign_ups_at_once_make_one_operator(db: DatabaseConnection) {
     services.settle().await;
     let users = user::Entity::find().all(&services.db).await.expect("users");
     assert_eq!(users.len(), 8);
-    assert_eq!(users.iter().filter(|u| u.role == "admin").count(), 1, "{users:?}");
+    assert_eq!(users.iter().filter(|u| u.role == Role::Admin).count(), 1, "{users:?}");
     // The database itself refuses a second operator.
     use domain::sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
-    let mut member = users.iter().find(|u| u.role == "member").expect("a member").clone().into_active_model();
-    member.role = Set("admin".into());
+    let mut member =
+        users.iter().find(|u| u.role == Role::Member).expect("a member").clone().into_active_model();
+    member.role = Set(Role::Admin);
     assert!(member.update(&services.db).await.is_err(), "a second operator was stored");
 }
 

@@ -8,7 +8,7 @@
 
 use chrono::{Duration, Utc};
 use domain::Error;
-use domain::connections::{self, status};
+use domain::connections::{self, AccountStatus};
 use domain::db_tests;
 use domain::entities::{tiktok_account, tiktok_token, user};
 use domain::sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
@@ -30,7 +30,7 @@ async fn connect_and_reconnect_without_duplicates(db: DatabaseConnection) {
     assert_eq!(account.display_name, creator.display_name);
     assert_eq!(account.scopes, "user.info.basic,video.list", "the partial grant is recorded");
     assert_eq!(account.username, None, "no profile scope, no username: degraded, not failed");
-    assert_eq!(account.status, status::ACTIVE);
+    assert_eq!(account.status, AccountStatus::Active);
     let tokens = tiktok_token::Entity::find_by_id(account.id)
         .one(&world.services.db)
         .await
@@ -110,7 +110,7 @@ async fn a_refused_grant_flags_the_account_and_mails_once(db: DatabaseConnection
     let refused = connections::access_token(&world.services, &account, later).await;
     assert!(matches!(refused, Err(Error::Invalid { code: "tiktok_grant_refused", .. })), "{refused:?}");
     let flagged = connections::find(&world.services, &user, account.id).await.expect("account");
-    assert_eq!(flagged.status, status::RECONNECT);
+    assert_eq!(flagged.status, AccountStatus::Reconnect);
     assert!(
         tiktok_token::Entity::find_by_id(account.id).one(&world.services.db).await.expect("db").is_none()
     );
@@ -123,7 +123,7 @@ async fn a_refused_grant_flags_the_account_and_mails_once(db: DatabaseConnection
     assert_eq!(domain::testing::outbox(&world.services, 1).await.len(), 1);
     // Reconnecting brings it back.
     let back = connect(&world, &user, &SecretString::from("s"), 2, ALL).await;
-    assert_eq!((back.id, back.status.as_str()), (account.id, status::ACTIVE));
+    assert_eq!((back.id, back.status), (account.id, AccountStatus::Active));
 }
 
 async fn disconnect_revokes_deletes_tokens_and_schedules_the_purge(db: DatabaseConnection) {
@@ -139,7 +139,7 @@ async fn disconnect_revokes_deletes_tokens_and_schedules_the_purge(db: DatabaseC
     let (gone, revocation) =
         connections::disconnect(&world.services, &user, account.id, &meta(), now).await.expect("disconnect");
     assert_eq!(revocation, connections::Revocation::Confirmed);
-    assert_eq!(gone.status, status::DISCONNECTED);
+    assert_eq!(gone.status, AccountStatus::Disconnected);
     assert_eq!(gone.purge_after, Some(now + connections::PURGE_AFTER));
     assert!(world.sandbox.grants.list().is_empty(), "revoked at TikTok");
     assert!(
@@ -223,7 +223,7 @@ async fn refresh_is_single_flight_without_shared_memory(db: DatabaseConnection) 
         assert_eq!(row.refresh_claimed_until, None, "the claim is released");
     }
     let still = connections::find(&world.services, &user, account.id).await.expect("account");
-    assert_eq!(still.status, status::ACTIVE, "nobody lost a race and flagged the account");
+    assert_eq!(still.status, AccountStatus::Active, "nobody lost a race and flagged the account");
     assert!(domain::testing::outbox(&world.services, 0).await.is_empty(), "no reconnect email");
 }
 
@@ -258,7 +258,7 @@ async fn a_token_tiktok_refuses_is_refreshed_once(db: DatabaseConnection) {
     let refused = read(&world.services, &account).await;
     assert!(matches!(refused, Err(Error::Invalid { code: "tiktok_grant_refused", .. })), "{refused:?}");
     let flagged = connections::find(&world.services, &user, account.id).await.expect("account");
-    assert_eq!(flagged.status, status::RECONNECT);
+    assert_eq!(flagged.status, AccountStatus::Reconnect);
     let _ = read(&world.services, &flagged).await;
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert_eq!(domain::testing::outbox(&world.services, 1).await.len(), 1, "one email");
@@ -307,7 +307,7 @@ async fn disconnect_says_when_tiktok_did_not_confirm(db: DatabaseConnection) {
         .await
         .expect("disconnect");
     assert_eq!(revocation, connections::Revocation::NotConfirmed, "told as it is");
-    assert_eq!(gone.status, status::DISCONNECTED);
+    assert_eq!(gone.status, AccountStatus::Disconnected);
     assert!(
         tiktok_token::Entity::find_by_id(account.id).one(&world.services.db).await.expect("db").is_none(),
         "tokens deleted at once all the same"

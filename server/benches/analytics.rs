@@ -187,7 +187,7 @@ async fn main() {
     let failing = domain::jobs::failing(&services.db, 100).await.expect("jobs");
     assert!(failing.is_empty(), "the year's sync failed: {failing:#?}");
     let flagged = tiktok_account::Entity::find()
-        .filter(tiktok_account::Column::Status.ne("active"))
+        .filter(tiktok_account::Column::Status.ne(domain::connections::AccountStatus::Active))
         .count(&services.db)
         .await
         .expect("count");

@@ -713,7 +713,7 @@ async fn account_with_history(app: &TestApp, email: &str) -> i64 {
         username: Set(Some("dapursari.id".into())),
         display_name: Set("Dapur Sari".into()),
         scopes: Set("user.info.basic,video.list".into()),
-        status: Set("active".into()),
+        status: Set(domain::connections::AccountStatus::Active),
         connected_at: Set(at("2026-11-01T00:00:00Z")),
         backfill_done: Set(true),
         created_at: Set(at("2026-11-01T00:00:00Z")),

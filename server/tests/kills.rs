@@ -25,7 +25,7 @@ use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Utc;
 use common::{Ground, Process, ground, spawn};
-use domain::connections::status;
+use domain::connections::AccountStatus;
 use domain::entities::{job, tiktok_account};
 use domain::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use domain::testing::TestDb;
@@ -212,7 +212,7 @@ async fn killed_workers_lose_nothing(db: TestDb) {
             ground.control(reqwest::Method::DELETE, "/faults").await;
         }
         for (&id, creator) in accounts.iter().zip(&creators) {
-            if account(&ground, id).await.status != status::ACTIVE || grant_alive(&ground, id).await {
+            if account(&ground, id).await.status != AccountStatus::Active || grant_alive(&ground, id).await {
                 continue;
             }
             // Killed between TikTok's rotation and Soco's commit: the grant is gone for good.
@@ -232,7 +232,7 @@ async fn killed_workers_lose_nothing(db: TestDb) {
             let jobs = job::Entity::find().all(&ground.services.db).await.expect("jobs");
             assert_eq!(
                 account(&ground, id).await.status,
-                status::RECONNECT,
+                AccountStatus::Reconnect,
                 "kill point {kill_point}: account {id} flagged after the loss; jobs: {jobs:#?}"
             );
             let mut mailed = reconnect_emails(&ground).await;
@@ -254,7 +254,7 @@ async fn killed_workers_lose_nothing(db: TestDb) {
     for &id in &accounts {
         assert_eq!(
             account(&ground, id).await.status,
-            status::ACTIVE,
+            AccountStatus::Active,
             "account {id}: grant lost outside the window"
         );
         assert!(grant_alive(&ground, id).await, "account {id}: Soco's refresh token is TikTok's");

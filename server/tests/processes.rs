@@ -14,7 +14,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::Utc;
 use common::{Process, ground, spawn};
-use domain::connections::status;
+use domain::connections::AccountStatus;
 use domain::entities::tiktok_account;
 use domain::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use domain::testing::TestDb;
@@ -64,7 +64,7 @@ async fn two_workers_share_one_database(db: TestDb) {
         assert_eq!(passes, ROUNDS + 1, "account {}: one pass per round", account.id);
     }
     let flagged = tiktok_account::Entity::find()
-        .filter(tiktok_account::Column::Status.ne(status::ACTIVE))
+        .filter(tiktok_account::Column::Status.ne(AccountStatus::Active))
         .all(&ground.services.db)
         .await
         .expect("accounts");

@@ -36,7 +36,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
             display_name: user.display_name.clone(),
             email: user.email.clone(),
             email_verified: user.email_verified_at.is_some(),
-            is_operator: user.role == "admin",
+            is_operator: user.role == domain::entities::user::Role::Admin,
             locale: user.locale.clone(),
             time_zone: user.time_zone.clone(),
             two_factor: user.totp_enabled_at.is_some(),

@@ -37,8 +37,8 @@ pub struct CardView {
     pub avatar_url: Option<String>,
     /// Verified badge.
     pub is_verified: bool,
-    /// `active`, `reconnect` or `disconnected`.
-    pub status: String,
+    /// Where its connection stands.
+    pub status: AccountState,
     /// Granted scopes.
     pub scopes: Vec<String>,
     /// After a disconnect: when its history is deleted (UTC, RFC 3339).
@@ -65,6 +65,29 @@ pub struct CardView {
     pub as_of: Option<String>,
     /// Why the account's history is not kept up to date, when its sync keeps failing.
     pub trouble: Option<TroubleView>,
+}
+
+/// Where a connected account stands, as its card shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountState {
+    /// Syncing normally.
+    Active,
+    /// The grant stopped working: the user must connect it again.
+    Reconnect,
+    /// The user withdrew consent; its history is deleted at `purge_after`.
+    Disconnected,
+}
+
+#[cfg(feature = "ssr")]
+impl From<domain::connections::AccountStatus> for AccountState {
+    fn from(status: domain::connections::AccountStatus) -> Self {
+        use domain::connections::AccountStatus;
+        match status {
+            AccountStatus::Active => AccountState::Active,
+            AccountStatus::Reconnect => AccountState::Reconnect,
+            AccountStatus::Disconnected => AccountState::Disconnected,
+        }
+    }
 }
 
 /// A sync that keeps failing, as its card tells it.
@@ -354,7 +377,7 @@ mod wire {
                 // Relayed by Soco (`server::media`): pages load no picture from TikTok directly.
                 avatar_url: account.avatar_url.map(|_| format!("/accounts/tiktok/{}/avatar", account.id)),
                 is_verified: account.is_verified.unwrap_or(false),
-                status: account.status,
+                status: account.status.into(),
                 scopes: account.scopes.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
                 purge_after: account.purge_after.map(|t| t.to_rfc3339()),
                 backfill_done: account.backfill_done,

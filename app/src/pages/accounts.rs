@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::account::Me;
-use crate::api::analytics::{CardView, OverviewView, accounts_overview};
+use crate::api::analytics::{AccountState, CardView, OverviewView, accounts_overview};
 use crate::components::chart::Chart;
 use crate::components::error_view::ErrorView;
 use crate::components::form::Notice;
@@ -170,16 +170,16 @@ pub fn CardFigures(card: CardView) -> impl IntoView {
 #[component]
 fn AccountItem(card: CardView, range: crate::api::analytics::RangeView) -> impl IntoView {
     let t = use_messages();
-    let (status_text, status_class) = match card.status.as_str() {
-        "active" => (t.tiktok_status_active, "status status--ok"),
-        "reconnect" => (t.tiktok_status_reconnect, "status status--warn"),
-        _ => (t.tiktok_status_disconnected, "status status--off"),
+    let (status_text, status_class) = match card.status {
+        AccountState::Active => (t.tiktok_status_active, "status status--ok"),
+        AccountState::Reconnect => (t.tiktok_status_reconnect, "status status--warn"),
+        AccountState::Disconnected => (t.tiktok_status_disconnected, "status status--off"),
     };
     let heading = card.heading();
-    let no_stats = card.status == "active" && !card.has_stats();
+    let no_stats = card.status == AccountState::Active && !card.has_stats();
     let disconnect_action = format!("/accounts/tiktok/{}/disconnect", card.id);
-    let connected = card.status != "disconnected";
-    let active = card.status == "active";
+    let connected = card.status != AccountState::Disconnected;
+    let active = card.status == AccountState::Active;
     let analytics_href = format!("/accounts/tiktok/{}", card.id);
     // The downloads cover the range the page shows.
     let export = |file: &str| {
@@ -229,7 +229,7 @@ fn AccountItem(card: CardView, range: crate::api::analytics::RangeView) -> impl 
                     <a href=export("totals.json") rel="external" download="">{t.tiktok_download_totals}" (JSON)"</a>
                 </p>
                 <div class="actions">
-                    {(card.status != "active").then(|| view! {
+                    {(card.status != AccountState::Active).then(|| view! {
                         <form method="post" action="/connect/tiktok">
                             <button type="submit" class="button button--small">{t.tiktok_reconnect_button}</button>
                         </form>

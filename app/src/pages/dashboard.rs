@@ -73,7 +73,11 @@ fn Dashboard() -> impl IntoView {
 fn Accounts(overview: OverviewView) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
-    let cards: Vec<_> = overview.cards.into_iter().filter(|c| c.status != "disconnected").collect();
+    let cards: Vec<_> = overview
+        .cards
+        .into_iter()
+        .filter(|c| c.status != crate::api::analytics::AccountState::Disconnected)
+        .collect();
     if cards.is_empty() {
         return view! {
             <section class="card" aria-labelledby="accounts-heading">

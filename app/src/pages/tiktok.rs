@@ -8,8 +8,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::account::Me;
 use crate::api::analytics::{
-    AccountView, ActivityCharts, CardView, HashtagView, RangeView, VideoCharts, VideoDetailView, VideoView,
-    VideosView, account_analytics, account_videos, video_detail,
+    AccountState, AccountView, ActivityCharts, CardView, HashtagView, RangeView, VideoCharts,
+    VideoDetailView, VideoView, VideosView, account_analytics, account_videos, video_detail,
 };
 use crate::components::chart::Chart;
 use crate::components::error_view::ErrorView;
@@ -122,8 +122,8 @@ fn AccountBody(view: AccountView) -> impl IntoView {
     view! {
         <Breadcrumbs />
         <Page title=card.heading()>
-            {(card.status != "active").then(|| view! { <p class="notice notice--warn">{t.analytics_not_active}</p> })}
-            {(card.status == "active" && !card.backfill_done).then(|| view! { <BackfillProgress card=card.clone() /> })}
+            {(card.status != AccountState::Active).then(|| view! { <p class="notice notice--warn">{t.analytics_not_active}</p> })}
+            {(card.status == AccountState::Active && !card.backfill_done).then(|| view! { <BackfillProgress card=card.clone() /> })}
             <section class="card" aria-labelledby="summary-heading">
                 <h2 id="summary-heading" class="sr-only">{t.analytics_summary}</h2>
                 <CardFigures card=card.clone() />

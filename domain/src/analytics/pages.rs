@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::maths::{self, Counters, DailyActivity, HashtagStat, Heatmap};
 use super::queries::{self, Overview, VideoPage, VideoQuery, VideoRow, VideoSort};
 use super::range::DateRange;
-use crate::connections::{self, Owned};
+use crate::connections::{self, AccountStatus, Owned};
 use crate::entities::{tiktok_video, tiktok_video_snapshot, user};
 use crate::error::{Error, Result};
 use crate::services::Services;
@@ -30,7 +30,7 @@ pub struct Card {
 impl Card {
     async fn read(services: &Services, account: Owned, now: DateTime<Utc>) -> Result<Self> {
         let overview = queries::overview(&services.db, &account, now).await?;
-        let trouble = if account.status == connections::status::ACTIVE {
+        let trouble = if account.status == AccountStatus::Active {
             sync::trouble(&services.db, account.id).await?
         } else {
             None
@@ -40,7 +40,7 @@ impl Card {
 
     /// Whether the account is connected and granted the stats scope (its followers can be drawn).
     pub fn has_follower_stats(&self) -> bool {
-        self.account.status != connections::status::DISCONNECTED
+        self.account.status != AccountStatus::Disconnected
             && parse_scopes(&self.account.scopes).contains(&Scope::UserInfoStats)
     }
 }

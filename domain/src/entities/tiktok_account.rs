@@ -28,8 +28,8 @@ pub struct Model {
     pub bio: Option<String>,
     /// Granted scopes, comma-separated as TikTok reports them.
     pub scopes: String,
-    /// `active`, `reconnect` (the grant stopped working) or `disconnected`.
-    pub status: String,
+    /// Where the connection stands.
+    pub status: AccountStatus,
     /// When the user was last emailed to reconnect (once per lapse).
     pub reconnect_mailed_at: Option<DateTimeUtc>,
     /// When the current grant was made.
@@ -63,3 +63,21 @@ impl Related<super::user::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Where a connected TikTok account stands (`tiktok_accounts.status`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    /// Syncing normally.
+    #[sea_orm(string_value = "active")]
+    Active,
+    /// The grant stopped working: the user must connect it again.
+    #[sea_orm(string_value = "reconnect")]
+    Reconnect,
+    /// The user withdrew consent; its data is deleted at `purge_after`.
+    #[sea_orm(string_value = "disconnected")]
+    Disconnected,
+}

@@ -20,8 +20,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// argon2id PHC string.
     pub password_hash: String,
-    /// `admin` (the operator, at most one: a unique partial index) or `member`.
-    pub role: String,
+    /// The operator (at most one: a unique partial index) or a member.
+    pub role: Role,
     /// Interface language: `en` or `id`.
     pub locale: String,
     /// IANA time zone the user's figures are shown in.
@@ -67,3 +67,18 @@ impl Related<super::session::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// What a user may do beyond their own data (`users.role`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The installation's operator: sees its status and failing jobs.
+    #[sea_orm(string_value = "admin")]
+    Admin,
+    /// Everyone else.
+    #[sea_orm(string_value = "member")]
+    Member,
+}
