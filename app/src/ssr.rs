@@ -125,6 +125,9 @@ impl Visitor {
 /// The signed-in caller of a server function: the services, the client, the session and its
 /// user, the moment the request arrived and the language to answer in. Refuses
 /// (`Unauthorized`) when nobody is fully signed in.
+/// `non_exhaustive`: no other crate can make one by hand (with a session owed its second
+/// factor, say); [`Caller::new`] and the extractor below are the only ways in.
+#[non_exhaustive]
 pub struct Caller {
     /// Database, mailer, vault, ...
     pub services: Services,

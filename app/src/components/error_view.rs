@@ -6,8 +6,8 @@ use crate::error::AppError;
 use crate::i18n::use_messages;
 
 /// Shows the errors an `<ErrorBoundary>` caught, in the user's language, and nothing internal.
-/// Rendered on the server, the page answers with the first error's status (404 for another
-/// user's account, 422 for a bad range, ...), not 200.
+/// Rendered on the server, the page answers with its error's status (404 for another user's
+/// account, 422 for a bad range, ...), not 200.
 #[component]
 pub fn ErrorView(errors: ArcRwSignal<Errors>) -> impl IntoView {
     let t = use_messages();
@@ -31,13 +31,16 @@ pub fn ErrorView(errors: ArcRwSignal<Errors>) -> impl IntoView {
     }
 }
 
-/// Gives the server's answer the status of the first of `errors` (500 for one that is not an
-/// [`AppError`]).
+/// Gives the server's answer the gravest status of `errors` (500 for one that is not an
+/// [`AppError`]): the same whatever order they were caught in.
 #[cfg(feature = "ssr")]
 fn answer_with_status(errors: &Errors) {
     let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
-    let Some((_, first)) = errors.iter().next() else { return };
-    let status = first.downcast_ref::<AppError>().map_or(500, AppError::status);
+    let Some(status) =
+        errors.iter().map(|(_, error)| error.downcast_ref::<AppError>().map_or(500, AppError::status)).max()
+    else {
+        return;
+    };
     if let Ok(status) = axum::http::StatusCode::from_u16(status) {
         response.set_status(status);
     }
