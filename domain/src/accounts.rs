@@ -116,6 +116,12 @@ pub fn normalise_locale(locale: &str) -> &'static str {
     if locale.trim().eq_ignore_ascii_case("id") { "id" } else { "en" }
 }
 
+/// The time zone a new user gets when their browser did not say: Jakarta for Bahasa Indonesia
+/// (Soco's first users), UTC otherwise. Either can be changed on the Account page.
+pub fn default_time_zone(locale: &str) -> &'static str {
+    if normalise_locale(locale) == "id" { "Asia/Jakarta" } else { "UTC" }
+}
+
 /// Checks an IANA time zone name such as `Asia/Jakarta`.
 pub fn check_time_zone(zone: &str) -> Result<String> {
     zone.trim()
@@ -369,7 +375,7 @@ pub struct Registration {
     pub accept_terms: bool,
     /// Interface language (`en` or `id`).
     pub locale: String,
-    /// IANA time zone; empty picks UTC.
+    /// IANA time zone; empty picks the language's usual one ([`default_time_zone`]).
     pub time_zone: String,
 }
 
@@ -394,8 +400,11 @@ pub async fn register(
         return Err(Error::invalid("accept_terms", "terms_required"));
     }
     let locale = normalise_locale(&input.locale);
-    let time_zone =
-        if input.time_zone.trim().is_empty() { "UTC".to_owned() } else { check_time_zone(&input.time_zone)? };
+    let time_zone = if input.time_zone.trim().is_empty() {
+        default_time_zone(locale).to_owned()
+    } else {
+        check_time_zone(&input.time_zone)?
+    };
     let password_hash = services.passwords.hash(&input.password).await?;
     let account = NewAccount { email, display_name, password_hash, locale, time_zone };
     let (background, meta) = (services.clone(), meta.clone());
@@ -1391,6 +1400,8 @@ mod tests {
         assert!(check_display_name(&"x".repeat(101)).is_err());
         assert_eq!(normalise_locale("ID"), "id");
         assert_eq!(normalise_locale("fr"), "en");
+        assert_eq!(default_time_zone("id"), "Asia/Jakarta");
+        assert_eq!(default_time_zone(""), "UTC");
         assert_eq!(check_time_zone("Asia/Jakarta").expect("valid"), "Asia/Jakarta");
         assert!(check_time_zone("Mars/Olympus").is_err());
     }

@@ -17,18 +17,14 @@ pub async fn register(
     time_zone: Option<String>,
 ) -> Result<(), AppError> {
     let visitor = crate::ssr::Visitor::new()?;
-    let locale = locale.unwrap_or_default();
-    let time_zone = time_zone
-        .filter(|z| !z.trim().is_empty())
-        .unwrap_or_else(|| if locale == "id" { "Asia/Jakarta".into() } else { "UTC".into() });
     let input = domain::accounts::Registration {
         email,
         display_name,
         password: password.into(),
         adult: adult.is_some(),
         accept_terms: accept_terms.is_some(),
-        locale,
-        time_zone,
+        locale: locale.unwrap_or_default(),
+        time_zone: time_zone.unwrap_or_default(),
     };
     domain::accounts::register(&visitor.services, input, visitor.meta(), visitor.now).await?;
     crate::ssr::redirect_local("/login?registered=1");
@@ -43,16 +39,12 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     let outcome =
         domain::accounts::login(&visitor.services, &email, &password.into(), visitor.meta(), visitor.now)
             .await?;
-    match outcome {
-        LoginOutcome::SignedIn(session) => {
-            visitor.set_session_cookie(&session)?;
-            crate::ssr::redirect_local(next.as_deref().unwrap_or("/"));
-        }
-        LoginOutcome::SecondFactorNeeded(pending) => {
-            visitor.set_session_cookie(&pending)?;
-            crate::ssr::redirect_local("/login/two-factor");
-        }
-    }
+    let (session, target) = match &outcome {
+        LoginOutcome::SignedIn(session) => (session, next.as_deref().unwrap_or("/")),
+        LoginOutcome::SecondFactorNeeded(pending) => (pending, "/login/two-factor"),
+    };
+    visitor.set_session_cookie(session)?;
+    crate::ssr::redirect_local(target);
     Ok(())
 }
 
@@ -101,22 +93,19 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
 #[server]
 pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     let visitor = crate::ssr::Visitor::new()?;
-    let current = visitor.signed_in();
-    let rotated = domain::accounts::confirm_email_change(
-        &visitor.services,
-        &token,
-        current,
-        visitor.meta(),
-        visitor.now,
-    )
-    .await?;
-    match rotated {
-        Some(session) => {
-            visitor.set_session_cookie(&session)?;
-            crate::ssr::redirect_local("/account?email_changed=1");
-        }
-        None => crate::ssr::redirect_local("/login?email_changed=1"),
+    let (services, signed_in) = (&visitor.services, visitor.signed_in());
+    let rotated =
+        domain::accounts::confirm_email_change(services, &token, signed_in, visitor.meta(), visitor.now)
+            .await?;
+    // This browser keeps its sign-in (a new session); any other signs in again.
+    if let Some(session) = &rotated {
+        visitor.set_session_cookie(session)?;
     }
+    crate::ssr::redirect_local(if rotated.is_some() {
+        "/account?email_changed=1"
+    } else {
+        "/login?email_changed=1"
+    });
     Ok(())
 }
 
