@@ -5,5 +5,6 @@ pub mod chart_table;
 pub mod error_view;
 pub mod form;
 pub mod layout;
+pub mod loading;
 pub mod page;
 pub mod range_picker;

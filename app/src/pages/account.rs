@@ -10,8 +10,8 @@ use crate::api::account::{
     RegenerateRecoveryCodes, RequestEmailChange, ResendVerification, RevokeOtherSessions, RevokeSession,
     SecurityOverview, get_recovery_codes, get_security_overview, list_time_zones,
 };
-use crate::components::error_view::ErrorView;
 use crate::components::form::{Field, FormAlert, Notice, action_error};
+use crate::components::loading::Loading;
 use crate::components::page::Page;
 use crate::format::utc_minutes;
 use crate::i18n::use_messages;
@@ -129,13 +129,11 @@ fn SecuritySections() -> impl IntoView {
                 move || shown.get().then(|| view! { <Notice text /> })
             }).collect_view()}
             <PasswordSection />
-            <Suspense fallback=move || view! { <p aria-busy="true">{t.loading}</p> }>
-                <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
+            <Loading>
                     {move || Suspend::new(async move {
                         overview.await.map(|overview| view! { <SecurityDetails overview /> })
                     })}
-                </ErrorBoundary>
-            </Suspense>
+                </Loading>
         </Page>
     }
 }

@@ -12,8 +12,8 @@ use leptos_router::hooks::use_query_map;
 use crate::api::account::Me;
 use crate::api::analytics::{AccountState, CardView, OverviewView, accounts_overview};
 use crate::components::chart::Chart;
-use crate::components::error_view::ErrorView;
 use crate::components::form::Notice;
+use crate::components::loading::Loading;
 use crate::components::page::Page;
 use crate::components::range_picker::RangePicker;
 use crate::format::{self, utc_minutes};
@@ -46,13 +46,11 @@ fn Accounts() -> impl IntoView {
             {move || query.read().get("disconnected").map(|_| view! { <DisconnectOutcome revoked=query.read().get("revoked") /> })}
             {move || query.read().get("retried").is_some().then(|| view! { <Notice text=t.tiktok_retry_notice /> })}
             {error}
-            <Suspense fallback=move || view! { <p aria-busy="true">{t.loading}</p> }>
-                <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
+            <Loading>
                     {move || Suspend::new(async move {
                         overview.await.map(|overview| view! { <Overview overview /> })
                     })}
-                </ErrorBoundary>
-            </Suspense>
+                </Loading>
         </Page>
     }
 }

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 
 use crate::api::analytics::{OverviewView, accounts_overview};
 use crate::components::chart::Chart;
-use crate::components::error_view::ErrorView;
+use crate::components::loading::Loading;
 use crate::components::page::Page;
 use crate::format;
 use crate::i18n::{use_locale, use_messages};
@@ -55,11 +55,9 @@ fn Dashboard() -> impl IntoView {
     let overview = Resource::new(|| (), |_| accounts_overview(None, None));
     view! {
         <Page title=t.nav_dashboard lead=t.dashboard_intro>
-            <Suspense fallback=move || view! { <p aria-busy="true">{t.loading}</p> }>
-                <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
+            <Loading>
                     {move || Suspend::new(async move { overview.await.map(|overview| view! { <Accounts overview /> }) })}
-                </ErrorBoundary>
-            </Suspense>
+                </Loading>
             <section class="card notice" aria-labelledby="next-heading">
                 <h2 id="next-heading">{t.coming_heading}</h2>
                 <p>{t.dashboard_next}</p>

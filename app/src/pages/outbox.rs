@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::outbox::{get_outbox_message, list_outbox};
-use crate::components::error_view::ErrorView;
+use crate::components::loading::Loading;
 use crate::components::page::Page;
 use crate::format::utc_minutes;
 use crate::i18n::use_messages;
@@ -18,8 +18,7 @@ pub fn OutboxPage() -> impl IntoView {
     let messages = Resource::new(|| (), |_| list_outbox());
     view! {
         <Page title=t.outbox_title lead=t.outbox_lead>
-            <Suspense fallback=move || view! { <p aria-busy="true">{t.loading}</p> }>
-                <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
+            <Loading>
                     {move || Suspend::new(async move {
                         messages.await.map(|messages| {
                             if messages.is_empty() {
@@ -37,8 +36,7 @@ pub fn OutboxPage() -> impl IntoView {
                             }.into_any()
                         })
                     })}
-                </ErrorBoundary>
-            </Suspense>
+                </Loading>
         </Page>
     }
 }
@@ -50,8 +48,7 @@ pub fn OutboxMessagePage() -> impl IntoView {
     let params = use_params_map();
     let message = Resource::new(move || params.read().get("id").unwrap_or_default(), get_outbox_message);
     view! {
-        <Suspense fallback=move || view! { <p aria-busy="true">{t.loading}</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
+        <Loading>
                 {move || Suspend::new(async move {
                     message.await.map(|m| view! {
                         <Page title=m.subject.clone()>
@@ -63,8 +60,7 @@ pub fn OutboxMessagePage() -> impl IntoView {
                         </Page>
                     })
                 })}
-            </ErrorBoundary>
-        </Suspense>
+            </Loading>
     }
 }
 

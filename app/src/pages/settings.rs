@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::api::account::Me;
 use crate::api::system::{DatabaseStatus, get_database_status};
 use crate::components::chart::Chart;
-use crate::components::error_view::ErrorView;
+use crate::components::loading::Loading;
 use crate::components::page::Page;
 use crate::format::utc_minutes;
 use crate::i18n::{use_locale, use_messages};
@@ -33,16 +33,13 @@ fn Settings(operator: bool) -> impl IntoView {
 /// The operator's view of the database.
 #[component]
 fn SystemStatus() -> impl IntoView {
-    let t = use_messages();
     let status = Resource::new(|| (), |_| get_database_status());
     view! {
-                <Suspense fallback=move || view! { <p aria-busy="true">{t.loading}</p> }>
-                    <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
+                <Loading>
                         {move || Suspend::new(async move {
                             status.await.map(|status| view! { <DatabaseStatusView status /> })
                         })}
-                    </ErrorBoundary>
-                </Suspense>
+                    </Loading>
     }
 }
 

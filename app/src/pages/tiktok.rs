@@ -12,7 +12,7 @@ use crate::api::analytics::{
     VideoDetailView, VideoView, VideosView, account_analytics, account_videos, video_detail,
 };
 use crate::components::chart::Chart;
-use crate::components::error_view::ErrorView;
+use crate::components::loading::Loading;
 use crate::components::page::Page;
 use crate::components::range_picker::{RangePicker, query_string};
 use crate::format;
@@ -34,17 +34,6 @@ fn query_param(name: &'static str) -> Memo<Option<String>> {
 /// `?from=..&to=..` of a range, for links that keep it.
 fn range_query(range: &RangeView) -> String {
     query_string(&[("from", range.from.clone()), ("to", range.to.clone())])
-}
-
-/// Where the loading and failure states of these pages come from.
-#[component]
-fn Loading(children: ChildrenFn) -> impl IntoView {
-    let t = use_messages();
-    view! {
-        <Suspense fallback=move || view! { <p aria-busy="true">{t.loading}</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>{children()}</ErrorBoundary>
-        </Suspense>
-    }
 }
 
 /// `/accounts/tiktok/:id`.
