@@ -8,7 +8,24 @@ pub fn utc_minutes(rfc3339: &str) -> String {
     }
 }
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 use crate::i18n::Locale;
+
+/// What stays as it is in a query value: RFC 3986's unreserved characters.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+/// The same, with `/` kept too.
+const PATH_IN_QUERY: &AsciiSet = &QUERY_VALUE.remove(b'/');
+
+/// `text` percent-encoded for a query value (everything but the unreserved characters).
+pub fn query_value(text: &str) -> String {
+    utf8_percent_encode(text, QUERY_VALUE).to_string()
+}
+
+/// A path percent-encoded for a query value, its `/` kept (`?next=/accounts/tiktok/3`).
+pub fn path_in_query(path: &str) -> String {
+    utf8_percent_encode(path, PATH_IN_QUERY).to_string()
+}
 
 /// What a missing figure shows.
 pub const MISSING: &str = "–";
@@ -55,6 +72,12 @@ pub fn percent(rate: Option<f64>, locale: Locale) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_values_and_paths_are_percent_encoded() {
+        assert_eq!(query_value("a b&c=d/é~"), "a%20b%26c%3Dd%2F%C3%A9~");
+        assert_eq!(path_in_query("/accounts/tiktok/3?x=1"), "/accounts/tiktok/3%3Fx%3D1");
+    }
 
     #[test]
     fn figures_in_both_languages() {

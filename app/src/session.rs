@@ -57,7 +57,7 @@ fn require_user(children: Arc<dyn Fn(Me) -> AnyView + Send + Sync>) -> AnyView {
                             if !crate::needs_sign_in(&next) {
                                 return ().into_any();
                             }
-                            let target = format!("/login?next={}", urlencode(&next));
+                            let target = format!("/login?next={}", crate::format::path_in_query(&next));
                             view! { <Redirect path=target /> }.into_any()
                         }
                         Err(err) => Err::<(), _>(err).into_any(),
@@ -67,18 +67,4 @@ fn require_user(children: Arc<dyn Fn(Me) -> AnyView + Send + Sync>) -> AnyView {
         </Transition>
     }
     .into_any()
-}
-
-/// Percent-encodes a path for a query value.
-pub fn urlencode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(char::from(byte))
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }

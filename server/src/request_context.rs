@@ -125,7 +125,7 @@ pub async fn resolve(
     let signed_in = context.session.as_ref().is_some_and(|s| s.stage == session::Stage::Active);
     let path = request.uri().path().to_owned();
     if !signed_in && request.method() == axum::http::Method::GET && app::needs_sign_in(&path) {
-        let target = format!("/login?next={}", app::session::urlencode(&path));
+        let target = format!("/login?next={}", app::format::path_in_query(&path));
         return (axum::http::StatusCode::FOUND, [(axum::http::header::LOCATION, target)]).into_response();
     }
     request.extensions_mut().insert(context);

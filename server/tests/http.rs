@@ -652,7 +652,7 @@ async fn sandbox_is_mounted_where_the_tiktok_endpoints_point() {
     // The consent page renders inside Soco, under Soco's security headers.
     let query = format!(
         "client_key=sbx_client_key&scope=user.info.basic&response_type=code&state=s&redirect_uri={}",
-        app::session::urlencode(&format!("{origin}/connect/tiktok/callback"))
+        app::format::path_in_query(&format!("{origin}/connect/tiktok/callback"))
     );
     let page = app.get(&format!("/sandbox/tiktok/v2/auth/authorize/?{query}")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);

@@ -45,20 +45,12 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 
 /// `?key=value&...` with each part percent-encoded.
 pub fn query_string(pairs: &[(&str, String)]) -> String {
-    let encoded: Vec<String> =
-        pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    let encoded: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::format::query_value(v)))
+        .collect();
     if encoded.is_empty() { String::new() } else { format!("?{}", encoded.join("&")) }
-}
-
-fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 /// The range form and presets for `range`; `keep` are the page's other parameters.
