@@ -79,22 +79,25 @@ pub fn current_session() -> Option<Arc<Resolved>> {
 }
 
 /// Whoever calls an anonymous server function (signing up and in, email links, the outbox):
-/// the services, the request as the middleware read it, the moment it arrived and the language
-/// to answer in. Built before the function's first `.await` (the context is gone after it).
+/// the services and the request as the middleware read it (its client, its session cookie at
+/// any stage, the moment it arrived). Built before the function's first `.await` (the context
+/// is gone after it).
 pub struct Visitor {
     /// Database, mailer, vault, ...
     pub services: Services,
-    /// The client, its session cookie (any stage), whether it is this machine.
+    /// The client, its session cookie (any stage), whether it is this machine, when it arrived.
     pub context: RequestContext,
-    /// When the request arrived: every rule of this call is judged at this instant.
-    pub now: DateTime<Utc>,
 }
 
 impl Visitor {
     /// The caller of the running server function.
     pub fn new() -> Result<Self, AppError> {
-        let context = request_context()?;
-        Ok(Self { services: services()?, now: context.now, context })
+        Ok(Self { services: services()?, context: request_context()? })
+    }
+
+    /// When the request arrived: every rule of this call is judged at this instant.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.context.now
     }
 
     /// The client's address and user agent.
@@ -118,7 +121,7 @@ impl Visitor {
 
     /// Sends the cookie of a new session.
     pub fn set_session_cookie(&self, session: &NewSession) -> Result<(), AppError> {
-        set_session_cookie(&self.services, session, self.now)
+        set_session_cookie(&self.services, session, self.now())
     }
 }
 
@@ -148,7 +151,13 @@ impl Caller {
         let session =
             visitor.context.session.filter(|s| s.stage == Stage::Active).ok_or(AppError::Unauthorized)?;
         let locale = crate::request_locale();
-        Ok(Self { services: visitor.services, meta: visitor.context.meta, session, now: visitor.now, locale })
+        Ok(Self {
+            services: visitor.services,
+            meta: visitor.context.meta,
+            session,
+            now: visitor.context.now,
+            locale,
+        })
     }
 
     /// The signed-in operator, or `Forbidden` for anyone else (`Unauthorized` for nobody).

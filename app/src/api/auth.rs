@@ -26,7 +26,7 @@ pub async fn register(
         locale: locale.unwrap_or_default(),
         time_zone: time_zone.unwrap_or_default(),
     };
-    domain::accounts::register(&visitor.services, input, visitor.meta(), visitor.now).await?;
+    domain::accounts::register(&visitor.services, input, visitor.meta(), visitor.now()).await?;
     crate::ssr::redirect_local("/login?registered=1");
     Ok(())
 }
@@ -37,7 +37,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     use domain::accounts::LoginOutcome;
     let visitor = crate::ssr::Visitor::new()?;
     let outcome =
-        domain::accounts::login(&visitor.services, &email, &password.into(), visitor.meta(), visitor.now)
+        domain::accounts::login(&visitor.services, &email, &password.into(), visitor.meta(), visitor.now())
             .await?;
     let (session, target) = match &outcome {
         LoginOutcome::SignedIn(session) => (session, next.as_deref().unwrap_or("/")),
@@ -58,7 +58,7 @@ pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
         pending,
         &code,
         visitor.meta(),
-        visitor.now,
+        visitor.now(),
     )
     .await?;
     visitor.set_session_cookie(&session)?;
@@ -71,7 +71,7 @@ pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
 pub async fn logout() -> Result<(), AppError> {
     let visitor = crate::ssr::Visitor::new()?;
     if let (Some(session), Some(token)) = (&visitor.context.session, &visitor.context.token) {
-        domain::accounts::logout(&visitor.services, session, token, visitor.meta(), visitor.now).await?;
+        domain::accounts::logout(&visitor.services, session, token, visitor.meta(), visitor.now()).await?;
     }
     crate::ssr::clear_session_cookie(&visitor.services)?;
     crate::ssr::clear_site_data();
@@ -83,7 +83,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[server]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
     let visitor = crate::ssr::Visitor::new()?;
-    domain::accounts::verify_email(&visitor.services, &token, visitor.meta(), visitor.now).await?;
+    domain::accounts::verify_email(&visitor.services, &token, visitor.meta(), visitor.now()).await?;
     crate::ssr::redirect_local("/login?verified=1");
     Ok(())
 }
@@ -95,7 +95,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     let visitor = crate::ssr::Visitor::new()?;
     let (services, signed_in) = (&visitor.services, visitor.signed_in());
     let rotated =
-        domain::accounts::confirm_email_change(services, &token, signed_in, visitor.meta(), visitor.now)
+        domain::accounts::confirm_email_change(services, &token, signed_in, visitor.meta(), visitor.now())
             .await?;
     // This browser keeps its sign-in (a new session); any other signs in again.
     if let Some(session) = &rotated {
@@ -113,7 +113,8 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
 #[server]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     let visitor = crate::ssr::Visitor::new()?;
-    domain::accounts::request_password_reset(&visitor.services, &email, visitor.meta(), visitor.now).await?;
+    domain::accounts::request_password_reset(&visitor.services, &email, visitor.meta(), visitor.now())
+        .await?;
     crate::ssr::redirect_local("/forgot-password?sent=1");
     Ok(())
 }
@@ -127,7 +128,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
         &token,
         &password.into(),
         visitor.meta(),
-        visitor.now,
+        visitor.now(),
     )
     .await?;
     crate::ssr::clear_session_cookie(&visitor.services)?;
