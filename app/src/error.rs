@@ -39,6 +39,9 @@ pub enum AppError {
     /// The change conflicts with existing data.
     #[error("conflict")]
     Conflict,
+    /// A service Soco relies on (TikTok, the mail server) failed; trying later may work.
+    #[error("upstream failed")]
+    Upstream,
     /// The server could not be reached (the browser is offline, the server is down).
     #[error("server unreachable")]
     Unavailable,
@@ -65,6 +68,7 @@ impl AppError {
             AppError::Validation { .. } => 422,
             AppError::RateLimited { .. } => 429,
             AppError::Conflict => 409,
+            AppError::Upstream => 502,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
         }
@@ -79,6 +83,7 @@ impl AppError {
             AppError::Validation { code, .. } => t.validation(code).to_owned(),
             AppError::RateLimited { retry_after_secs } => t.rate_limited(*retry_after_secs),
             AppError::Conflict => t.error_conflict.into(),
+            AppError::Upstream => t.error_upstream.into(),
             AppError::Unavailable => t.error_unavailable.into(),
             AppError::Internal => t.error_internal.into(),
         }
@@ -107,12 +112,16 @@ impl From<domain::Error> for AppError {
                 AppError::Conflict
             }
             domain::Error::Invalid { field, code } => {
-                AppError::Validation { field: field.to_owned(), code: code.to_owned() }
+                AppError::Validation { field: field.to_owned(), code: code.as_str().to_owned() }
             }
             domain::Error::Unauthorized => AppError::Unauthorized,
             domain::Error::Forbidden => AppError::Forbidden,
             domain::Error::RateLimited { retry_after_secs } => AppError::RateLimited { retry_after_secs },
-            internal @ (domain::Error::Db(_) | domain::Error::Internal(_)) => {
+            upstream @ domain::Error::Upstream { .. } => {
+                tracing::warn!(error = %upstream, "an upstream service failed");
+                AppError::Upstream
+            }
+            internal @ (domain::Error::Db(_) | domain::Error::Internal { .. }) => {
                 tracing::error!(error = %internal, "request failed");
                 AppError::Internal
             }
@@ -178,6 +187,16 @@ mod tests {
     fn database_errors_become_internal() {
         let err: AppError = domain::Error::Db(sea_orm_err()).into();
         assert_eq!(err, AppError::Internal);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn upstream_failures_say_so_and_keep_the_cause_in_the_log() {
+        let err: AppError =
+            domain::Error::upstream(domain::error::Service::TikTokDisplay, "connection reset").into();
+        assert_eq!(err, AppError::Upstream);
+        assert_eq!(err.status(), 502);
+        assert!(!err.message(&EN).contains("connection reset"));
     }
 
     #[cfg(feature = "ssr")]

@@ -188,6 +188,7 @@ pub struct Messages {
     pub error_title: &'static str,
     pub error_internal: &'static str,
     pub error_unavailable: &'static str,
+    pub error_upstream: &'static str,
     pub error_not_found: &'static str,
     pub error_unauthorized: &'static str,
     pub error_forbidden: &'static str,
@@ -487,6 +488,8 @@ pub static EN: Messages = Messages {
     error_title: "Something went wrong",
     error_internal: "Something went wrong on our side. Please try again in a moment.",
     error_unavailable: "Soco's server could not be reached. Check your connection and try again.",
+    error_upstream: "TikTok (or another service Soco relies on) did not answer as expected. Nothing was \
+        lost; try again in a few minutes.",
     error_not_found: "That could not be found.",
     error_unauthorized: "Please sign in to continue.",
     error_forbidden: "You do not have access to this.",
@@ -810,6 +813,8 @@ pub static ID: Messages = Messages {
     error_title: "Terjadi kesalahan",
     error_internal: "Terjadi kesalahan di pihak kami. Silakan coba lagi sebentar lagi.",
     error_unavailable: "Server Soco tidak dapat dijangkau. Periksa koneksi Anda dan coba lagi.",
+    error_upstream: "TikTok (atau layanan lain yang dipakai Soco) tidak menjawab seperti seharusnya. Tidak \
+        ada yang hilang; coba lagi dalam beberapa menit.",
     error_not_found: "Data itu tidak ditemukan.",
     error_unauthorized: "Silakan masuk untuk melanjutkan.",
     error_forbidden: "Anda tidak memiliki akses ke sini.",
@@ -1056,6 +1061,21 @@ mod tests {
         }
         assert_eq!(EN.validation("unknown"), EN.invalid_value);
         assert_eq!(ID.rate_limited(60), "Terlalu banyak percobaan. Coba lagi dalam 60 detik.");
+    }
+
+    /// The domain's rules and the sentences for them are one list: a code without words, or
+    /// words for a code that no longer exists, fails here.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn validation_messages_are_the_domain_codes() {
+        use domain::error::Code;
+        for messages in [&EN, &ID] {
+            let mut worded: Vec<&str> = messages.validation_messages.iter().map(|(code, _)| *code).collect();
+            worded.sort_unstable();
+            let mut codes: Vec<&str> = Code::ALL.iter().map(|code| code.as_str()).collect();
+            codes.sort_unstable();
+            assert_eq!(worded, codes);
+        }
     }
 
     #[test]

@@ -29,6 +29,7 @@ use crate::auth::throttle::{self, Admission, Key};
 use crate::auth::token::{hash_str, hash_token, looks_like_token, new_token};
 use crate::auth::totp;
 use crate::entities::{account_token, recovery_code, user};
+use crate::error::Code;
 use crate::mail::templates::{self, Alert};
 use crate::services::Services;
 use crate::vault::{Binding, Sealed};
@@ -78,11 +79,11 @@ impl Purpose {
 pub fn normalise_email(email: &str) -> Result<String> {
     let email = email.trim().to_lowercase();
     if email.is_empty() {
-        return Err(Error::invalid("email", "email_required"));
+        return Err(Error::invalid("email", Code::EmailRequired));
     }
     let options = Options::default().without_display_text().without_domain_literal().with_required_tld();
     if email.len() > 254 || EmailAddress::parse_with_options(&email, options).is_err() {
-        return Err(Error::invalid("email", "email_invalid"));
+        return Err(Error::invalid("email", Code::EmailInvalid));
     }
     Ok(email)
 }
@@ -90,10 +91,10 @@ pub fn normalise_email(email: &str) -> Result<String> {
 fn check_display_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(Error::invalid("display_name", "name_required"));
+        return Err(Error::invalid("display_name", Code::NameRequired));
     }
     if name.chars().count() > MAX_NAME_LEN || name.chars().any(char::is_control) {
-        return Err(Error::invalid("display_name", "name_invalid"));
+        return Err(Error::invalid("display_name", Code::NameInvalid));
     }
     Ok(name.to_owned())
 }
@@ -103,9 +104,9 @@ fn check_password(field: &'static str, password: &SecretString, email: &str, nam
         Error::invalid(
             field,
             match weakness {
-                Weakness::TooShort => "password_too_short",
-                Weakness::TooLong => "password_too_long",
-                Weakness::Guessable(_) => "password_guessable",
+                Weakness::TooShort => Code::PasswordTooShort,
+                Weakness::TooLong => Code::PasswordTooLong,
+                Weakness::Guessable(_) => Code::PasswordGuessable,
             },
         )
     })
@@ -127,7 +128,7 @@ pub fn check_time_zone(zone: &str) -> Result<String> {
     zone.trim()
         .parse::<chrono_tz::Tz>()
         .map(|tz| tz.name().to_owned())
-        .map_err(|_| Error::invalid("time_zone", "time_zone_invalid"))
+        .map_err(|_| Error::invalid("time_zone", Code::TimeZoneInvalid))
 }
 
 /// Emails a security alert about `user`'s account to `to` (their address, or a former one), at
@@ -209,7 +210,7 @@ async fn require_password(
     if locks {
         return end_for_guessing(services, current, meta, now).await;
     }
-    Err(Error::invalid(field, "password_wrong"))
+    Err(Error::invalid(field, Code::PasswordWrong))
 }
 
 /// Ends a session that typed too many wrong passwords.
@@ -229,7 +230,7 @@ async fn end_for_guessing(
         now,
     )
     .await?;
-    Err(Error::invalid("password", "signed_out_after_guesses"))
+    Err(Error::invalid("password", Code::SignedOutAfterGuesses))
 }
 
 fn limit(services: &Services, action: Action, meta: &RequestMeta) -> Result<()> {
@@ -312,7 +313,7 @@ async fn redeem_token(
     purpose: Purpose,
     now: DateTime<Utc>,
 ) -> Result<account_token::Model> {
-    let invalid = || Error::invalid("token", "link_invalid");
+    let invalid = || Error::invalid("token", Code::LinkInvalid);
     if !looks_like_token(token) {
         return Err(invalid());
     }
@@ -357,7 +358,11 @@ async fn find_user_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Op
 /// Refuses users whose address is not confirmed yet: connecting TikTok accounts and shops needs
 /// a confirmed address (the connect flows call this first).
 pub fn require_verified(user: &user::Model) -> Result<()> {
-    if user.email_verified_at.is_some() { Ok(()) } else { Err(Error::invalid("email", "email_unverified")) }
+    if user.email_verified_at.is_some() {
+        Ok(())
+    } else {
+        Err(Error::invalid("email", Code::EmailUnverified))
+    }
 }
 
 /// What a new account gives.
@@ -394,10 +399,10 @@ pub async fn register(
     let display_name = check_display_name(&input.display_name)?;
     check_password("password", &input.password, &email, &display_name)?;
     if !input.adult {
-        return Err(Error::invalid("adult", "adult_required"));
+        return Err(Error::invalid("adult", Code::AdultRequired));
     }
     if !input.accept_terms {
-        return Err(Error::invalid("accept_terms", "terms_required"));
+        return Err(Error::invalid("accept_terms", Code::TermsRequired));
     }
     let locale = normalise_locale(&input.locale);
     let time_zone = if input.time_zone.trim().is_empty() {
@@ -672,7 +677,7 @@ pub async fn complete_second_factor(
             // Whoever typed these knew the password: the owner should hear of it.
             send_alert(services, user, Alert::SecondFactorFailures { ip: meta.ip.to_string() }, now).await;
         }
-        return Err(Error::invalid("code", "code_invalid"));
+        return Err(Error::invalid("code", Code::CodeInvalid));
     };
     // The pending session is spent once: a second request with it finds nothing to end.
     let ended = crate::entities::session::Entity::delete_by_id(pending.session.id).exec(&txn).await?;
@@ -696,7 +701,7 @@ fn open_totp_secret(services: &Services, user: &user::Model) -> Result<Option<Se
                 .vault
                 .open(&sealed, totp_binding(user.id))
                 .map(Some)
-                .map_err(|e| Error::Internal(format!("TOTP secret of user {}: {e}", user.id)))
+                .map_err(|e| Error::internal(format!("opening the TOTP secret of user {}", user.id), e))
         }
         _ => Ok(None),
     }
@@ -813,7 +818,7 @@ pub async fn reset_password(
 ) -> Result<()> {
     limit(services, Action::PasswordReset, meta)?;
     if !looks_like_token(token) {
-        return Err(Error::invalid("token", "link_invalid"));
+        return Err(Error::invalid("token", Code::LinkInvalid));
     }
     // Check the password against its owner before spending the token on it.
     let owner = account_token::Entity::find()
@@ -952,7 +957,7 @@ pub async fn request_email_change(
     let new_email = normalise_email(new_email)?;
     require_password(services, current, password, "password", meta, now).await?;
     if new_email == user.email {
-        return Err(Error::invalid("email", "email_unchanged"));
+        return Err(Error::invalid("email", Code::EmailUnchanged));
     }
     reserve_mail(services, &new_email, Some(user.id), now).await?;
     // Taken addresses get the same answer; the confirmation will fail for them.
@@ -988,9 +993,9 @@ pub async fn confirm_email_change(
 ) -> Result<Option<NewSession>> {
     let txn = crate::db::begin_write(&services.db).await?;
     let (row, user) = redeem_for_user(&txn, token, Purpose::ChangeEmail, now).await?;
-    let new_email = row.new_email.clone().ok_or_else(|| Error::invalid("token", "link_invalid"))?;
+    let new_email = row.new_email.clone().ok_or_else(|| Error::invalid("token", Code::LinkInvalid))?;
     if find_user_by_email(&txn, &new_email).await?.is_some() {
-        return Err(Error::invalid("email", "email_taken"));
+        return Err(Error::invalid("email", Code::EmailTaken));
     }
     let old_email = user.email.clone();
     let mut active = user.clone().into_active_model();
@@ -1001,7 +1006,7 @@ pub async fn confirm_email_change(
         Ok(_) => {}
         // Another account took the address after the check above.
         Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(Error::invalid("email", "email_taken"));
+            return Err(Error::invalid("email", Code::EmailTaken));
         }
         Err(err) => return Err(err.into()),
     }
@@ -1048,13 +1053,15 @@ pub async fn begin_totp_setup(
 ) -> Result<TotpSetup> {
     let user = &current.user;
     if user.totp_enabled_at.is_some() {
-        return Err(Error::invalid("code", "two_factor_already_on"));
+        return Err(Error::invalid("code", Code::TwoFactorAlreadyOn));
     }
     require_verified(user)?;
     require_password(services, current, password, "password", meta, now).await?;
     let secret = totp::new_secret()?;
-    let sealed =
-        services.vault.seal(&secret, totp_binding(user.id)).map_err(|e| Error::Internal(e.to_string()))?;
+    let sealed = services
+        .vault
+        .seal(&secret, totp_binding(user.id))
+        .map_err(|e| Error::internal("sealing a TOTP secret", e))?;
     let txn = crate::db::begin_write(&services.db).await?;
     ensure_unchanged(&txn, current, now).await?;
     let mut active = user.clone().into_active_model();
@@ -1092,20 +1099,20 @@ pub async fn confirm_totp_setup(
 ) -> Result<RecoveryCodesIssued> {
     let user = &current.user;
     if user.totp_enabled_at.is_some() {
-        return Err(Error::invalid("code", "two_factor_already_on"));
+        return Err(Error::invalid("code", Code::TwoFactorAlreadyOn));
     }
     if user.totp_setup_session_id != Some(current.session.id) {
-        return Err(Error::invalid("code", "two_factor_setup_elsewhere"));
+        return Err(Error::invalid("code", Code::TwoFactorSetupElsewhere));
     }
     let Some(step) = check_totp(services, user, code, now)? else {
-        return Err(Error::invalid("code", "code_invalid"));
+        return Err(Error::invalid("code", Code::CodeInvalid));
     };
     let txn = crate::db::begin_write(&services.db).await?;
     ensure_unchanged(&txn, current, now).await?;
     // The secret the code was checked against is still the one stored (no restart meanwhile).
     let stored = user::Entity::find_by_id(user.id).one(&txn).await?.ok_or(Error::NotFound)?;
     if stored.totp_secret != user.totp_secret || stored.totp_setup_session_id != Some(current.session.id) {
-        return Err(Error::invalid("code", "two_factor_setup_elsewhere"));
+        return Err(Error::invalid("code", Code::TwoFactorSetupElsewhere));
     }
     let codes = replace_recovery_codes(&txn, user.id).await?;
     let shown = seal_codes(services, user.id, &codes)?;
@@ -1173,7 +1180,7 @@ fn seal_codes(services: &Services, user_id: i64, codes: &[SecretString]) -> Resu
     services
         .vault
         .seal(&SecretString::from(joined), recovery_binding(user_id))
-        .map_err(|e| Error::Internal(format!("sealing recovery codes: {e}")))
+        .map_err(|e| Error::internal("sealing recovery codes", e))
 }
 
 /// The recovery codes made last, for [`RECOVERY_CODES_SHOWN_FOR`] after they were made, until the
@@ -1193,7 +1200,7 @@ pub fn recovery_codes_to_show(
     let codes = services
         .vault
         .open(&sealed, recovery_binding(user.id))
-        .map_err(|e| Error::Internal(format!("recovery codes of user {}: {e}", user.id)))?;
+        .map_err(|e| Error::internal(format!("opening the recovery codes of user {}", user.id), e))?;
     Ok(Some(codes.expose_secret().lines().map(str::to_owned).collect()))
 }
 
@@ -1387,7 +1394,7 @@ mod tests {
             recovery_codes_shown_until: None,
             totp_setup_session_id: None,
         };
-        assert!(matches!(require_verified(&user), Err(Error::Invalid { code: "email_unverified", .. })));
+        assert!(matches!(require_verified(&user), Err(Error::Invalid { code: Code::EmailUnverified, .. })));
         user.email_verified_at = Some(now);
         assert!(require_verified(&user).is_ok());
     }

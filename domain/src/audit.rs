@@ -9,79 +9,7 @@ use sea_orm::{
 use crate::Result;
 use crate::auth::RequestMeta;
 use crate::entities::security_event;
-
-/// The kinds of event recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
-    /// An account was created.
-    Registered,
-    /// An email address was confirmed.
-    EmailVerified,
-    /// A successful login (password, and second factor when on).
-    Login,
-    /// A wrong password or code.
-    LoginFailed,
-    /// Too many failures: the address is locked for a while.
-    LockedOut,
-    /// Signed out.
-    Logout,
-    /// Password changed while signed in.
-    PasswordChanged,
-    /// Password reset by an emailed link.
-    PasswordReset,
-    /// 2FA turned on.
-    TwoFactorEnabled,
-    /// 2FA turned off.
-    TwoFactorDisabled,
-    /// A recovery code was used to sign in.
-    RecoveryCodeUsed,
-    /// New recovery codes were made.
-    RecoveryCodesRegenerated,
-    /// A change of email address was asked for.
-    EmailChangeRequested,
-    /// The email address changed.
-    EmailChanged,
-    /// A session was ended from the sessions page.
-    SessionRevoked,
-    /// Profile details changed.
-    ProfileUpdated,
-    /// A TikTok account was connected (or reconnected).
-    TikTokConnected,
-    /// A TikTok account was disconnected: consent withdrawn, tokens revoked and deleted.
-    TikTokDisconnected,
-    /// The operator re-encrypted every secret with the active key (`server rotate-keys`).
-    KeysRotated,
-    /// The user downloaded an export of their data (which dataset, account and days).
-    DataExported,
-}
-
-impl EventKind {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::TikTokConnected => "tiktok_connected",
-            EventKind::TikTokDisconnected => "tiktok_disconnected",
-            EventKind::KeysRotated => "keys_rotated",
-            EventKind::DataExported => "data_exported",
-            EventKind::Registered => "registered",
-            EventKind::EmailVerified => "email_verified",
-            EventKind::Login => "login",
-            EventKind::LoginFailed => "login_failed",
-            EventKind::LockedOut => "locked_out",
-            EventKind::Logout => "logout",
-            EventKind::PasswordChanged => "password_changed",
-            EventKind::PasswordReset => "password_reset",
-            EventKind::TwoFactorEnabled => "2fa_enabled",
-            EventKind::TwoFactorDisabled => "2fa_disabled",
-            EventKind::RecoveryCodeUsed => "recovery_code_used",
-            EventKind::RecoveryCodesRegenerated => "recovery_codes_regenerated",
-            EventKind::EmailChangeRequested => "email_change_requested",
-            EventKind::EmailChanged => "email_changed",
-            EventKind::SessionRevoked => "session_revoked",
-            EventKind::ProfileUpdated => "profile_updated",
-        }
-    }
-}
+pub use crate::entities::security_event::EventKind;
 
 /// Records one event.
 pub async fn record(
@@ -94,7 +22,7 @@ pub async fn record(
 ) -> Result<()> {
     security_event::ActiveModel {
         user_id: Set(user_id),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind),
         ip: Set(meta.ip.to_string()),
         user_agent: Set(meta.user_agent.clone()),
         detail: Set(detail.map(|d| d.chars().take(255).collect())),

@@ -35,13 +35,13 @@ use crate::auth::RequestMeta;
 use crate::auth::token::{hash_str, hash_token};
 use crate::config::Config;
 use crate::entities::{job, tiktok_account, tiktok_connect_flow, tiktok_token, user};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::services::Services;
 use crate::tiktok::display::{DisplayApi, DisplayError, UserField};
 use crate::tiktok::http::{Http, HttpSettings};
 use crate::tiktok::login_kit::{CallbackError, LoginKit, LoginKitError, TokenGrant};
 use crate::tiktok::retry::RetryPolicy;
-use crate::tiktok::scopes::Scope;
+use crate::tiktok::scopes::{Scope, Scopes};
 use crate::vault::{Binding, Sealed};
 
 /// How long a consent page may take before its callback is refused.
@@ -81,7 +81,7 @@ pub struct TikTok {
 impl TikTok {
     /// Clients for the configured endpoints and app credentials.
     pub fn from_config(config: &Config) -> Result<Self> {
-        let http = Http::new(HttpSettings::default()).map_err(|e| Error::Internal(e.to_string()))?;
+        let http = Http::new(HttpSettings::default()).map_err(|e| Error::internal("the HTTP client", e))?;
         let endpoints = config.tiktok_endpoints();
         let login_kit = LoginKit::new(
             &endpoints,
@@ -90,7 +90,7 @@ impl TikTok {
             &config.tiktok_redirect_uri(),
             http.clone(),
         )
-        .map_err(|e| Error::Internal(format!("TikTok endpoints: {e}")))?;
+        .map_err(|e| Error::internal("TikTok endpoints", e))?;
         Ok(TikTok {
             login_kit,
             display: DisplayApi::new(&endpoints, http.clone()).paced(config.tiktok_requests_per_minute),
@@ -104,30 +104,6 @@ impl TikTok {
             },
         })
     }
-}
-
-fn upstream_login(error: LoginKitError) -> Error {
-    match error {
-        LoginKitError::InvalidGrant { .. } => Error::invalid("tiktok", "tiktok_grant_refused"),
-        LoginKitError::RateLimited { retry_after } => {
-            Error::RateLimited { retry_after_secs: retry_after.map_or(60, |d| d.as_secs().max(1)) }
-        }
-        other => Error::Internal(format!("TikTok Login Kit: {other}")),
-    }
-}
-
-/// A Display API failure as a domain error: rate limits keep their wait, the rest is internal.
-pub(crate) fn upstream_display(error: DisplayError) -> Error {
-    match error {
-        DisplayError::RateLimited { retry_after, .. } => {
-            Error::RateLimited { retry_after_secs: retry_after.map_or(60, |d| d.as_secs().max(1)) }
-        }
-        other => Error::Internal(format!("TikTok Display API: {other}")),
-    }
-}
-
-fn vault_error(error: crate::vault::VaultError) -> Error {
-    Error::Internal(format!("vault: {error}"))
 }
 
 /// Starts connecting a TikTok account for `user`, signed in with `session_token`: returns the
@@ -146,7 +122,7 @@ pub async fn start(
             &SecretString::from(verifier.secret().to_owned()),
             Binding { purpose: VERIFIER_PURPOSE, row_id: user.id },
         )
-        .map_err(vault_error)?;
+        .map_err(Error::from)?;
     tiktok_connect_flow::ActiveModel {
         user_id: Set(user.id),
         session_hash: Set(hash_token(session_token)),
@@ -174,7 +150,7 @@ pub async fn complete(
     meta: &RequestMeta,
     now: DateTime<Utc>,
 ) -> Result<tiktok_account::Model> {
-    let expired = || Error::invalid("state", "connect_expired");
+    let expired = || Error::invalid("state", Code::ConnectExpired);
     let state = url::form_urlencoded::parse(query.as_bytes())
         .find(|(key, _)| key == "state")
         .map(|(_, value)| value.into_owned())
@@ -191,7 +167,7 @@ pub async fn complete(
     }
     let authorization =
         services.tiktok.login_kit.callback(query, &CsrfToken::new(state)).map_err(|e| match e {
-            CallbackError::Refused { .. } => Error::invalid("tiktok", "connect_denied"),
+            CallbackError::Refused { .. } => Error::invalid("tiktok", Code::ConnectDenied),
             CallbackError::StateMismatch | CallbackError::MissingCode => expired(),
         })?;
     let verifier = services
@@ -200,7 +176,7 @@ pub async fn complete(
             &Sealed { key_id: flow.key_id, bytes: flow.pkce_verifier },
             Binding { purpose: VERIFIER_PURPOSE, row_id: user.id },
         )
-        .map_err(vault_error)?;
+        .map_err(Error::from)?;
     // A code works once, so only a refusal TikTok did not process (429, 5xx) is worth a retry.
     let grant = RetryPolicy::interactive()
         .run(|| {
@@ -208,7 +184,7 @@ pub async fn complete(
             services.tiktok.login_kit.exchange(authorization.code.clone(), verifier, now)
         })
         .await
-        .map_err(upstream_login)?;
+        .map_err(Error::from)?;
     let account = match store_connection(services, user, &grant, meta, now).await {
         Ok(account) => account,
         Err(error) => {
@@ -237,7 +213,7 @@ async fn store_connection(
     let profile = RetryPolicy::interactive()
         .run(|| services.tiktok.display.user_info(&grant.access_token, &fields))
         .await
-        .map_err(upstream_display)?;
+        .map_err(Error::from)?;
     let txn = crate::db::begin_write(&services.db).await?;
     let existing = tiktok_account::Entity::find()
         .filter(tiktok_account::Column::UserId.eq(user.id))
@@ -251,7 +227,7 @@ async fn store_connection(
         row.avatar_url = Set(profile.avatar_url.clone());
         row.is_verified = Set(profile.is_verified);
         row.bio = Set(profile.bio_description.clone());
-        row.scopes = Set(scopes_text(&grant.scopes));
+        row.scopes = Set(Scopes::from(grant.scopes.clone()));
         row.status = Set(AccountStatus::Active);
         row.reconnect_mailed_at = Set(None);
         row.connected_at = Set(now);
@@ -283,10 +259,6 @@ async fn store_connection(
     audit::record(&txn, Some(user.id), EventKind::TikTokConnected, meta, Some(&grant.open_id), now).await?;
     txn.commit().await?;
     Ok(account)
-}
-
-fn scopes_text(scopes: &[Scope]) -> String {
-    scopes.iter().map(Scope::as_str).collect::<Vec<_>>().join(",")
 }
 
 /// Seals `grant`'s tokens for `account_id` as a new row (a first connect) or over the existing
@@ -324,11 +296,11 @@ fn seal_grant(services: &Services, account_id: i64, grant: &TokenGrant) -> Resul
     let access = services
         .vault
         .seal(&grant.access_token, Binding { purpose: ACCESS_PURPOSE, row_id: account_id })
-        .map_err(vault_error)?;
+        .map_err(Error::from)?;
     let refresh = services
         .vault
         .seal(&grant.refresh_token, Binding { purpose: REFRESH_PURPOSE, row_id: account_id })
-        .map_err(vault_error)?;
+        .map_err(Error::from)?;
     Ok((access, refresh))
 }
 
@@ -420,7 +392,7 @@ fn open_token(services: &Services, row: &tiktok_token::Model, refresh: bool) -> 
             &Sealed { key_id: row.key_id.clone(), bytes: bytes.clone() },
             Binding { purpose, row_id: row.account_id },
         )
-        .map_err(vault_error)
+        .map_err(Error::from)
 }
 
 /// An access token and the generation of the grant it belongs to.
@@ -449,7 +421,7 @@ impl From<Error> for TokenFailure {
 }
 
 fn refused() -> Error {
-    Error::invalid("tiktok", "tiktok_grant_refused")
+    Error::invalid("tiktok", Code::TikTokGrantRefused)
 }
 
 /// A live access token for `account`, refreshed first when it is about to expire. Errors:
@@ -483,12 +455,12 @@ where
             let renewed = token_or_flag(services, account.id, Some(live.generation), now).await?;
             call(renewed.secret).await.map_err(|error| match error {
                 DisplayError::TokenInvalid { message } => {
-                    Error::Internal(format!("TikTok refused a just-refreshed access token: {message}"))
+                    Error::internal("TikTok refused a just-refreshed access token", message)
                 }
-                other => upstream_display(other),
+                other => Error::from(other),
             })
         }
-        other => other.map_err(upstream_display),
+        other => other.map_err(Error::from),
     }
 }
 
@@ -546,8 +518,8 @@ async fn live_token(
         if row.refresh_claimed_until.is_some_and(|until| until > wall) {
             // Another process is refreshing this grant: wait for the next generation.
             if started.elapsed() > REFRESH_CLAIM.to_std().unwrap_or(REFRESH_DEADLINE) {
-                return Err(TokenFailure::Failed(Error::Internal(
-                    "another worker has been refreshing this TikTok grant for too long".into(),
+                return Err(TokenFailure::Failed(Error::invariant(
+                    "another worker has been refreshing this TikTok grant for too long",
                 )));
             }
             tokio::time::sleep(CLAIM_POLL).await;
@@ -560,7 +532,7 @@ async fn live_token(
         // even if the caller is cancelled (a lost lease, a closed browser tab).
         let refresh = tokio::spawn(refresh_claimed(services.clone(), row, at));
         return refresh.await.unwrap_or_else(|error| {
-            Err(TokenFailure::Failed(Error::Internal(format!("the refresh task failed: {error}"))))
+            Err(TokenFailure::Failed(Error::internal("the refresh task failed", error)))
         });
     }
 }
@@ -692,14 +664,14 @@ async fn refresh_claimed(
             };
             if stored.rows_affected != 1 {
                 // Disconnected or reconnected while TikTok answered: that newer state stands.
-                return Err(TokenFailure::Failed(Error::Internal(
-                    "the TikTok grant changed while it was being refreshed".into(),
+                return Err(TokenFailure::Failed(Error::invariant(
+                    "the TikTok grant changed while it was being refreshed",
                 )));
             }
             tiktok_account::Entity::update_many()
                 .col_expr(
                     tiktok_account::Column::Scopes,
-                    sea_orm::sea_query::Expr::value(scopes_text(&grant.scopes)),
+                    sea_orm::sea_query::Expr::value(Scopes::from(grant.scopes.clone())),
                 )
                 .col_expr(tiktok_account::Column::UpdatedAt, sea_orm::sea_query::Expr::value(at))
                 .filter(tiktok_account::Column::Id.eq(account_id))
@@ -723,7 +695,7 @@ async fn refresh_claimed(
         }
         Err(error) => {
             release(services, account_id, row.generation).await?;
-            Err(upstream_login(error).into())
+            Err(Error::from(error).into())
         }
     }
 }

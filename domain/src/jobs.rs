@@ -20,7 +20,7 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::entities::job;
+use crate::entities::job::{self, JobKind};
 use crate::error::Result;
 
 /// How long a lease lasts before another worker may take the job.
@@ -31,8 +31,8 @@ pub const MAX_ATTEMPTS: i32 = 8;
 /// A job to enqueue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewJob {
-    /// What to run, e.g. `tiktok.sync_profile`.
-    pub kind: String,
+    /// What to run.
+    pub kind: JobKind,
     /// Its arguments as JSON.
     pub payload: serde_json::Value,
     /// With a key, enqueueing again while one is queued does nothing.

@@ -22,7 +22,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use crate::entities::{tiktok_connect_flow, tiktok_token, user};
 use crate::error::{Error, Result};
 use crate::services::Services;
-use crate::vault::{Binding, Sealed, VaultError};
+use crate::vault::{Binding, Sealed};
 
 /// How many times one value is read and swapped before it is reported as changing too often.
 pub const ATTEMPTS: u32 = 5;
@@ -52,17 +52,13 @@ enum Outcome {
     KeptChanging,
 }
 
-fn vault_error(error: VaultError) -> Error {
-    Error::Internal(format!("vault: {error}"))
-}
-
 /// Re-seals `bytes` (made with `key_id`) for `binding` under the active key.
 fn reseal(services: &Services, key_id: &str, bytes: &[u8], binding: Binding<'_>) -> Result<Sealed> {
     let plain = services
         .vault
         .open(&Sealed { key_id: key_id.to_owned(), bytes: bytes.to_vec() }, binding)
-        .map_err(vault_error)?;
-    services.vault.seal(&plain, binding).map_err(vault_error)
+        .map_err(Error::from)?;
+    services.vault.seal(&plain, binding).map_err(Error::from)
 }
 
 /// One sealed value as read from its row.
@@ -385,7 +381,7 @@ mod tests {
             user_id: Set(owner.id),
             open_id: Set("open-1".to_owned()),
             display_name: Set("Sari".to_owned()),
-            scopes: Set("user.info.basic".to_owned()),
+            scopes: Set(vec![crate::tiktok::Scope::UserInfoBasic].into()),
             status: Set(crate::connections::AccountStatus::Active),
             connected_at: Set(now),
             backfill_done: Set(false),

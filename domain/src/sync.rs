@@ -1,8 +1,8 @@
 //! Keeping connected TikTok accounts' history: the sync job kinds and what each one does.
 //!
-//! - [`PROFILE`]: reads the profile the granted scopes allow, updates the account and stores a
+//! - [`JobKind::TikTokSyncProfile`]: reads the profile the granted scopes allow, updates the account and stores a
 //!   snapshot of its counters; recurs every `SOCO_SYNC_PROFILE_MINUTES` (6 hours).
-//! - [`VIDEOS`]: pages through the account's public videos, newest first, keeping each video's
+//! - [`JobKind::TikTokSyncVideos`]: pages through the account's public videos, newest first, keeping each video's
 //!   latest counters and a snapshot of them. A *full* pass reads every video and snapshots all
 //!   of them; it runs first (the backfill) and then every `SOCO_SYNC_FULL_MINUTES` (daily). In
 //!   between, every `SOCO_SYNC_RECENT_MINUTES` (3 hours), a *recent* pass reads only as far as
@@ -28,23 +28,22 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::connections::{self, AccountStatus};
+use crate::entities::job::JobKind;
 use crate::entities::{
     job, tiktok_account, tiktok_account_total, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot,
 };
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::jobs::{self, NewJob, Next};
 use crate::services::Services;
 use crate::tiktok::display::{UserField, Video};
-use crate::tiktok::scopes::{Scope, parse_scopes};
+use crate::tiktok::scopes::Scope;
 
-/// Job kind: profile snapshot.
-pub const PROFILE: &str = "tiktok.sync_profile";
-/// Job kind: video list and video snapshots.
-pub const VIDEOS: &str = "tiktok.sync_videos";
+/// The kinds of job that keep one account's history.
+pub const KINDS: [JobKind; 2] = [JobKind::TikTokSyncProfile, JobKind::TikTokSyncVideos];
 
 /// The dedupe keys of `account_id`'s sync jobs.
 pub fn job_keys(account_id: i64) -> Vec<String> {
-    [PROFILE, VIDEOS].iter().map(|kind| format!("{kind}:{account_id}")).collect()
+    KINDS.iter().map(|kind| format!("{kind}:{account_id}")).collect()
 }
 
 /// Queues the profile and video syncs of `account_id` to run now: new jobs on a first connect,
@@ -52,9 +51,9 @@ pub fn job_keys(account_id: i64) -> Vec<String> {
 /// ones revived.
 pub async fn schedule(services: &Services, account_id: i64, now: DateTime<Utc>) -> Result<()> {
     jobs::revive(&services.db, &job_keys(account_id), now).await?;
-    for (kind, key) in [PROFILE, VIDEOS].into_iter().zip(job_keys(account_id)) {
+    for (kind, key) in KINDS.into_iter().zip(job_keys(account_id)) {
         let job = NewJob {
-            kind: kind.to_owned(),
+            kind,
             payload: json!({ "account_id": account_id }),
             dedupe_key: Some(key.clone()),
             run_at: now,
@@ -103,7 +102,7 @@ pub async fn retry(
 ) -> Result<()> {
     let account = connections::find(services, user, account_id).await?;
     if account.status != AccountStatus::Active {
-        return Err(Error::invalid("account", "tiktok_not_active"));
+        return Err(Error::invalid("account", Code::TikTokNotActive));
     }
     // Only a sync in trouble is brought forward: a healthy one keeps its schedule, so the button
     // cannot be used to spend the installation's TikTok quota.
@@ -117,7 +116,7 @@ fn account_id(job: &job::Model) -> Result<i64> {
     serde_json::from_str::<serde_json::Value>(&job.payload)
         .ok()
         .and_then(|p| p["account_id"].as_i64())
-        .ok_or_else(|| Error::Internal(format!("job {} has no account_id", job.id)))
+        .ok_or_else(|| Error::invariant(format!("job {} has no account_id", job.id)))
 }
 
 /// The live account, or `None` when it was disconnected, flagged or deleted (the job then ends;
@@ -158,10 +157,10 @@ const LEASE_LOST: &str = "the job's lease was lost to another worker";
 /// together).
 pub async fn handle(services: &Services, leased: Leased<'_>, now: DateTime<Utc>) -> Result<()> {
     let job = leased.job;
-    match job.kind.as_str() {
-        PROFILE => sync_profile(services, leased, account_id(job)?, now).await,
-        VIDEOS => sync_videos(services, leased, account_id(job)?, now).await,
-        other => Err(Error::Internal(format!("unknown job kind {other}"))),
+    match &job.kind {
+        JobKind::TikTokSyncProfile => sync_profile(services, leased, account_id(job)?, now).await,
+        JobKind::TikTokSyncVideos => sync_videos(services, leased, account_id(job)?, now).await,
+        JobKind::Other(name) => Err(Error::invariant(format!("no handler for job kind {name}"))),
     }
 }
 
@@ -187,7 +186,7 @@ async fn sync_profile(services: &Services, leased: Leased<'_>, id: i64, now: Dat
     let Some(account) = active_account(services, id).await? else {
         return leased.settle(&services.db, Next::Finish, now).await;
     };
-    let fields = UserField::allowed_by(&parse_scopes(&account.scopes));
+    let fields = UserField::allowed_by(&account.scopes);
     let profile = read(services, &account, now, |token| {
         let fields = &fields;
         async move { services.tiktok.display.user_info(&token, fields).await }
@@ -280,7 +279,7 @@ async fn sync_videos(services: &Services, leased: Leased<'_>, id: i64, now: Date
     let Some(account) = active_account(services, id).await? else {
         return leased.settle(&services.db, Next::Finish, now).await;
     };
-    if !parse_scopes(&account.scopes).contains(&Scope::VideoList) {
+    if !account.scopes.contains(&Scope::VideoList) {
         // Nothing to read without video.list; reconnecting schedules anew.
         return leased.settle(&services.db, Next::Finish, now).await;
     }
@@ -421,7 +420,7 @@ async fn store_video(
         return Ok(());
     }
     let video_row_id =
-        saved.id.try_as_ref().copied().ok_or_else(|| Error::Internal("video row without id".into()))?;
+        saved.id.try_as_ref().copied().ok_or_else(|| Error::invariant("video row without id"))?;
     let snapshot = tiktok_video_snapshot::ActiveModel {
         video_row_id: Set(video_row_id),
         taken_at: Set(taken_at),
@@ -462,7 +461,7 @@ pub async fn run_due(services: &Services, worker: &str, clock: impl Fn() -> Date
         let now = clock();
         match outcome {
             Ok(()) => {}
-            Err(Error::Invalid { code: "tiktok_grant_refused", .. }) => {
+            Err(Error::Invalid { code: Code::TikTokGrantRefused, .. }) => {
                 jobs::finish(&services.db, &job, worker).await?;
             }
             Err(Error::Conflict(message)) if message == LEASE_LOST => {

@@ -2,10 +2,12 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::accounts::{self, LoginOutcome, Registration};
+use domain::audit::EventKind;
 use domain::auth::RequestMeta;
 use domain::auth::session::{self, Stage};
 use domain::auth::totp;
 use domain::entities::user::{self, Role};
+use domain::error::Code;
 use domain::sea_orm::{DatabaseConnection, EntityTrait};
 use domain::services::Services;
 use domain::testing::{link_in, outbox, services};
@@ -226,7 +228,7 @@ async fn registration_answers_the_same_for_taken_addresses(db: DatabaseConnectio
 async fn registration_rules(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
     let refused = |r: Result<(), Error>| match r {
-        Err(Error::Invalid { field, code }) => (field, code),
+        Err(Error::Invalid { field, code }) => (field, code.as_str()),
         other => panic!("expected a validation error, got {other:?}"),
     };
     let mut minor = registration("a@example.id");
@@ -306,7 +308,7 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
     let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
     let unverified = accounts::begin_totp_setup(&services, &current, &secret(PASSWORD), &meta(), t0()).await;
     assert!(
-        matches!(unverified, Err(Error::Invalid { code: "email_unverified", .. })),
+        matches!(unverified, Err(Error::Invalid { code: Code::EmailUnverified, .. })),
         "2FA needs a confirmed address: {unverified:?}"
     );
     verify(&services, "ayu@example.id").await;
@@ -532,8 +534,8 @@ async fn the_audit_log_records_security_events(db: DatabaseConnection) {
     signed_in(&services, "ayu@example.id", t0() + Duration::seconds(1)).await;
     let ayu = user_by_email(&services, "ayu@example.id").await;
     let events = domain::audit::recent_for_user(&services.db, ayu.id, 10).await.expect("events");
-    let kinds: Vec<_> = events.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(kinds, ["login", "login_failed", "registered"]);
+    let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [EventKind::Login, EventKind::LoginFailed, EventKind::Registered]);
     assert_eq!(events[0].ip, "203.0.113.5");
     assert!(events[0].user_agent.contains("Firefox"));
 }
@@ -627,7 +629,7 @@ async fn a_reset_of_an_unverified_account_clears_the_earlier_holders_setup(db: D
     register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("squatter registers");
     let (_, squatter) = session_of(&services, "ayu@example.id", t0()).await;
     let refused = accounts::begin_totp_setup(&services, &squatter, &secret(PASSWORD), &meta(), t0()).await;
-    assert!(matches!(refused, Err(Error::Invalid { code: "email_unverified", .. })), "{refused:?}");
+    assert!(matches!(refused, Err(Error::Invalid { code: Code::EmailUnverified, .. })), "{refused:?}");
     accounts::request_email_change(
         &services,
         &squatter,
@@ -880,7 +882,7 @@ async fn in_session_password_guesses_end_the_session(db: DatabaseConnection) {
     assert!(resolved(&services, &token, t0()).await.is_some(), "four wrong tries are forgiven");
     let fifth =
         accounts::request_email_change(&services, &current, "x@example.id", &guess(4), &meta(), t0()).await;
-    assert!(matches!(fifth, Err(Error::Invalid { code: "signed_out_after_guesses", .. })), "{fifth:?}");
+    assert!(matches!(fifth, Err(Error::Invalid { code: Code::SignedOutAfterGuesses, .. })), "{fifth:?}");
     assert!(resolved(&services, &token, t0()).await.is_none(), "the session ended");
     // Whoever can sign in again with the password starts afresh.
     let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
@@ -1012,7 +1014,7 @@ async fn a_two_factor_setup_is_seen_and_finished_by_its_session_only(db: Databas
     );
     let code = totp::code_at(&setup.secret, "ayu@example.id", secs(t0())).expect("code");
     let stolen = accounts::confirm_totp_setup(&services, &thief, &code, &meta(), t0()).await;
-    assert!(matches!(stolen, Err(Error::Invalid { code: "two_factor_setup_elsewhere", .. })), "{stolen:?}");
+    assert!(matches!(stolen, Err(Error::Invalid { code: Code::TwoFactorSetupElsewhere, .. })), "{stolen:?}");
     let owner = session::Resolved { user: user_by_id(&services, owner.user.id).await, ..owner };
     assert!(accounts::totp_setup_in_progress(&services, &owner).expect("open").is_some());
     accounts::confirm_totp_setup(&services, &owner, &code, &meta(), t0())

@@ -11,6 +11,7 @@ use domain::Error;
 use domain::connections::{self, AccountStatus};
 use domain::db_tests;
 use domain::entities::{tiktok_account, tiktok_token, user};
+use domain::error::Code;
 use domain::sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
 use domain::services::Services;
 use secrecy::SecretString;
@@ -28,7 +29,7 @@ async fn connect_and_reconnect_without_duplicates(db: DatabaseConnection) {
     let creator = &world.sandbox.world.creators.all[1];
     assert_eq!(account.open_id, creator.open_id);
     assert_eq!(account.display_name, creator.display_name);
-    assert_eq!(account.scopes, "user.info.basic,video.list", "the partial grant is recorded");
+    assert_eq!(account.scopes.to_string(), "user.info.basic,video.list", "the partial grant is recorded");
     assert_eq!(account.username, None, "no profile scope, no username: degraded, not failed");
     assert_eq!(account.status, AccountStatus::Active);
     let tokens = tiktok_token::Entity::find_by_id(account.id)
@@ -58,7 +59,10 @@ async fn the_state_is_bound_to_the_session_and_used_once(db: DatabaseConnection)
     let other_session = SecretString::from("session-two");
     let stolen =
         connections::complete(&world.services, &user, &other_session, &query, &meta(), Utc::now()).await;
-    assert!(matches!(stolen, Err(Error::Invalid { field: "state", code: "connect_expired" })), "{stolen:?}");
+    assert!(
+        matches!(stolen, Err(Error::Invalid { field: "state", code: Code::ConnectExpired })),
+        "{stolen:?}"
+    );
     let replay = connections::complete(&world.services, &user, &session, &query, &meta(), Utc::now()).await;
     assert!(matches!(replay, Err(Error::Invalid { field: "state", .. })), "spent by the first attempt");
 
@@ -108,7 +112,7 @@ async fn a_refused_grant_flags_the_account_and_mails_once(db: DatabaseConnection
     world.sandbox.grants.revoke_user(&account.open_id); // the user removed the app at TikTok
     let later = Utc::now() + Duration::hours(3);
     let refused = connections::access_token(&world.services, &account, later).await;
-    assert!(matches!(refused, Err(Error::Invalid { code: "tiktok_grant_refused", .. })), "{refused:?}");
+    assert!(matches!(refused, Err(Error::Invalid { code: Code::TikTokGrantRefused, .. })), "{refused:?}");
     let flagged = connections::find(&world.services, &user, account.id).await.expect("account");
     assert_eq!(flagged.status, AccountStatus::Reconnect);
     assert!(
@@ -256,7 +260,7 @@ async fn a_token_tiktok_refuses_is_refreshed_once(db: DatabaseConnection) {
     // The user removes the app at TikTok: the refresh is refused, the account flagged, one email.
     world.sandbox.grants.revoke_user(&account.open_id);
     let refused = read(&world.services, &account).await;
-    assert!(matches!(refused, Err(Error::Invalid { code: "tiktok_grant_refused", .. })), "{refused:?}");
+    assert!(matches!(refused, Err(Error::Invalid { code: Code::TikTokGrantRefused, .. })), "{refused:?}");
     let flagged = connections::find(&world.services, &user, account.id).await.expect("account");
     assert_eq!(flagged.status, AccountStatus::Reconnect);
     let _ = read(&world.services, &flagged).await;

@@ -2,12 +2,13 @@
 
 use chrono::{Duration, Utc};
 use domain::db_tests;
+use domain::entities::job::JobKind;
 use domain::jobs::{self, NewJob};
 use domain::sea_orm::DatabaseConnection;
 
 fn job(key: Option<&str>, run_at: chrono::DateTime<Utc>) -> NewJob {
     NewJob {
-        kind: "test.echo".into(),
+        kind: JobKind::Other("test.echo".into()),
         payload: serde_json::json!({ "n": 1 }),
         dedupe_key: key.map(Into::into),
         run_at,

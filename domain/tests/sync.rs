@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use chrono::{Duration, Utc};
 use common::*;
 use domain::db_tests;
+use domain::entities::job::JobKind;
 use domain::entities::{
     job, tiktok_account, tiktok_account_total, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot,
 };
@@ -123,7 +124,7 @@ async fn a_worker_that_lost_its_lease_writes_nothing(db: DatabaseConnection) {
     // Worker 1 takes the first video page and stalls (a long GC pause, a frozen VM)...
     let stalled = loop {
         let leased = jobs::lease(&world.services.db, "w1", now, lease).await.expect("lease").expect("due");
-        if leased.kind == sync::VIDEOS {
+        if leased.kind == JobKind::TikTokSyncVideos {
             break leased;
         }
         sync::handle(&world.services, sync::Leased { job: &leased, worker: "w1" }, now)
@@ -214,7 +215,7 @@ async fn rate_limits_wait_for_retry_after(db: DatabaseConnection) {
     let now = Utc::now();
     sync::run_due(&world.services, "w", || now).await.expect("run");
     let waiting = job::Entity::find()
-        .filter(job::Column::Kind.eq(sync::VIDEOS))
+        .filter(job::Column::Kind.eq(JobKind::TikTokSyncVideos))
         .one(&world.services.db)
         .await
         .expect("db")

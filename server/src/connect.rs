@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use domain::connections;
+use domain::error::Code;
 use secrecy::SecretString;
 
 /// The routes above.
@@ -54,10 +55,10 @@ impl IntoResponse for Failed {
         let code = match &self.0 {
             AppError::Unauthorized => return see_other("/login?next=/accounts"),
             AppError::Validation { code, .. } => code.as_str(),
-            AppError::RateLimited { .. } => "tiktok_busy",
+            AppError::RateLimited { .. } => Code::TikTokBusy.as_str(),
             AppError::NotFound => "not_found",
             // The cause was logged where the domain error became this one.
-            _ => "tiktok_unavailable",
+            _ => Code::TikTokUnavailable.as_str(),
         };
         see_other(&format!("/accounts?error={code}"))
     }

@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, Request, StatusCode, header};
 use domain::config::Config;
 use domain::services::Services;
 use domain::testing::TestDb;
+use domain::tiktok::Scope;
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use server_fn::ServerFn;
@@ -712,7 +713,7 @@ async fn account_with_history(app: &TestApp, email: &str) -> i64 {
         open_id: Set("open-1".into()),
         username: Set(Some("dapursari.id".into())),
         display_name: Set("Dapur Sari".into()),
-        scopes: Set("user.info.basic,video.list".into()),
+        scopes: Set(vec![Scope::UserInfoBasic, Scope::VideoList].into()),
         status: Set(domain::connections::AccountStatus::Active),
         connected_at: Set(at("2026-11-01T00:00:00Z")),
         backfill_done: Set(true),

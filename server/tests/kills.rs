@@ -146,7 +146,10 @@ async fn killed_workers_lose_nothing(db: TestDb) {
         accounts.push(ground.connect(&user, creator).await.id);
     }
     let keys: Vec<String> = accounts.iter().flat_map(|&a| domain::sync::job_keys(a)).collect();
-    let video_keys: Vec<&String> = keys.iter().filter(|k| k.starts_with(domain::sync::VIDEOS)).collect();
+    let video_keys: Vec<&String> = keys
+        .iter()
+        .filter(|k| k.starts_with(domain::entities::job::JobKind::TikTokSyncVideos.as_str()))
+        .collect();
 
     // During the backfill and the full passes after it.
     let mut mid_job = 0;

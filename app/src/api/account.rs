@@ -210,7 +210,7 @@ impl SecurityOverview {
             .events
             .into_iter()
             .map(|e| EventView {
-                kind: e.kind,
+                kind: domain::sea_orm::ActiveEnum::to_value(&e.kind),
                 ip: e.ip,
                 user_agent: e.user_agent,
                 at: rfc3339(e.created_at),

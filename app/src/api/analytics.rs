@@ -39,8 +39,10 @@ pub struct CardView {
     pub is_verified: bool,
     /// Where its connection stands.
     pub status: AccountState,
-    /// Granted scopes.
+    /// Granted scopes, by TikTok's names.
     pub scopes: Vec<String>,
+    /// Whether the stats scope was granted (follower and like counts are read).
+    pub stats_shared: bool,
     /// After a disconnect: when its history is deleted (UTC, RFC 3339).
     pub purge_after: Option<String>,
     /// Whether the first full sync has finished.
@@ -110,7 +112,7 @@ impl CardView {
 
     /// Whether the stats scope was granted.
     pub fn has_stats(&self) -> bool {
-        self.scopes.iter().any(|s| s == "user.info.stats")
+        self.stats_shared
     }
 
     /// `Name (@handle)`.
@@ -378,7 +380,8 @@ mod wire {
                 avatar_url: account.avatar_url.map(|_| format!("/accounts/tiktok/{}/avatar", account.id)),
                 is_verified: account.is_verified.unwrap_or(false),
                 status: account.status.into(),
-                scopes: account.scopes.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+                scopes: account.scopes.iter().map(|scope| scope.as_str().to_owned()).collect(),
+                stats_shared: account.scopes.contains(&domain::tiktok::Scope::UserInfoStats),
                 purge_after: account.purge_after.map(|t| t.to_rfc3339()),
                 backfill_done: account.backfill_done,
                 videos_kept: overview.videos_kept,

@@ -92,7 +92,7 @@ impl DatabaseStatus {
                         at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
                     };
                     FailingJob {
-                        kind: job.kind,
+                        kind: job.kind.to_string(),
                         key: job.dedupe_key,
                         attempts: job.attempts,
                         since: job.failing_since.map(time),

@@ -10,10 +10,10 @@ use super::queries::{self, Overview, VideoPage, VideoQuery, VideoRow, VideoSort}
 use super::range::DateRange;
 use crate::connections::{self, AccountStatus, Owned};
 use crate::entities::{tiktok_video, tiktok_video_snapshot, user};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::services::Services;
 use crate::sync::{self, Trouble};
-use crate::tiktok::{Scope, parse_scopes};
+use crate::tiktok::Scope;
 
 /// What an account's card shows: the account, its latest figures, and why its history is not
 /// kept up to date when its sync keeps failing.
@@ -41,7 +41,7 @@ impl Card {
     /// Whether the account is connected and granted the stats scope (its followers can be drawn).
     pub fn has_follower_stats(&self) -> bool {
         self.account.status != AccountStatus::Disconnected
-            && parse_scopes(&self.account.scopes).contains(&Scope::UserInfoStats)
+            && self.account.scopes.contains(&Scope::UserInfoStats)
     }
 }
 
@@ -170,7 +170,7 @@ pub fn video_query(
     let descending = match dir {
         None | Some("") | Some("desc") => true,
         Some("asc") => false,
-        Some(_) => return Err(Error::invalid("dir", "sort_unknown")),
+        Some(_) => return Err(Error::invalid("dir", Code::SortUnknown)),
     };
     let search = q.unwrap_or_default().trim().chars().take(queries::MAX_SEARCH_CHARS).collect();
     Ok(VideoQuery { sort, descending, search, page: page.unwrap_or(1).max(1), per_page })

@@ -18,7 +18,7 @@ use super::maths::{self, Counters, DailyActivity};
 use super::range::DateRange;
 use crate::connections::Owned;
 use crate::entities::{tiktok_account_total, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 /// A reading of an account's totals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,7 +216,7 @@ impl VideoSort {
 
     /// Reads a URL name; unknown names are refused.
     pub fn parse(text: &str) -> Result<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text).ok_or(Error::invalid("sort", "sort_unknown"))
+        Self::ALL.into_iter().find(|s| s.as_str() == text).ok_or(Error::invalid("sort", Code::SortUnknown))
     }
 
     /// The SQL it orders by: fixed text, never built from input.

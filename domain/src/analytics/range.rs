@@ -4,7 +4,7 @@
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 /// The range shown when none is asked for: the last 30 days.
 pub const DEFAULT_DAYS: u64 = 30;
@@ -39,7 +39,7 @@ impl DateRange {
                 None => Ok(None),
                 Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
                     .map(Some)
-                    .map_err(|_| Error::invalid("range", "range_invalid_date")),
+                    .map_err(|_| Error::invalid("range", Code::RangeInvalidDate)),
             }
         };
         let (from, to) = (read(from)?, read(to)?);
@@ -52,11 +52,11 @@ impl DateRange {
         };
         let to = to.min(today);
         if to < from {
-            return Err(Error::invalid("range", "range_reversed"));
+            return Err(Error::invalid("range", Code::RangeReversed));
         }
         let range = DateRange { from, to, zone };
         if range.len() > MAX_DAYS {
-            return Err(Error::invalid("range", "range_too_long"));
+            return Err(Error::invalid("range", Code::RangeTooLong));
         }
         Ok(range)
     }
@@ -145,7 +145,7 @@ pub(crate) mod tests {
         let open = DateRange::parse(Some("2026-11-01"), None, now, utc).expect("range");
         assert_eq!((open.from, open.to), (day("2026-11-01"), day("2026-11-22")));
         let code = |r: Result<DateRange>| match r {
-            Err(Error::Invalid { code, .. }) => code,
+            Err(Error::Invalid { code, .. }) => code.as_str(),
             other => panic!("expected a refusal, got {other:?}"),
         };
         assert_eq!(code(DateRange::parse(Some("22/11/2026"), None, now, utc)), "range_invalid_date");

@@ -66,8 +66,7 @@ impl std::fmt::Debug for PasswordHasher {
 }
 
 fn argon2() -> Result<Argon2<'static>> {
-    let params =
-        Params::new(19_456, 2, 1, None).map_err(|e| Error::Internal(format!("argon2 params: {e}")))?;
+    let params = Params::new(19_456, 2, 1, None).map_err(|e| Error::internal("argon2 params", e))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -75,7 +74,7 @@ fn hash_blocking(password: &[u8]) -> Result<String> {
     argon2()?
         .hash_password(password)
         .map(|hash| hash.to_string())
-        .map_err(|e| Error::Internal(format!("argon2 hash: {e}")))
+        .map_err(|e| Error::internal("argon2 hash", e))
 }
 
 impl PasswordHasher {
@@ -84,29 +83,29 @@ impl PasswordHasher {
     pub async fn new(concurrency: usize) -> Result<Self> {
         let dummy = tokio::task::spawn_blocking(|| hash_blocking(b"soco-dummy-password-for-timing"))
             .await
-            .map_err(|e| Error::Internal(format!("hashing task: {e}")))??;
+            .map_err(|e| Error::internal("hashing task", e))??;
         Ok(Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), dummy_hash: dummy.into() })
     }
 
     /// The argon2id PHC string of `password`.
     pub async fn hash(&self, password: &SecretString) -> Result<String> {
-        let _permit = self.permits.acquire().await.map_err(|_| Error::Internal("hasher closed".into()))?;
+        let _permit = self.permits.acquire().await.map_err(|_| Error::invariant("hasher closed"))?;
         let password = password.clone();
         tokio::task::spawn_blocking(move || hash_blocking(password.expose_secret().as_bytes()))
             .await
-            .map_err(|e| Error::Internal(format!("hashing task: {e}")))?
+            .map_err(|e| Error::internal("hashing task", e))?
     }
 
     /// Whether `password` matches `phc`. A malformed stored hash counts as a mismatch.
     pub async fn verify(&self, password: &SecretString, phc: &str) -> Result<bool> {
-        let _permit = self.permits.acquire().await.map_err(|_| Error::Internal("hasher closed".into()))?;
+        let _permit = self.permits.acquire().await.map_err(|_| Error::invariant("hasher closed"))?;
         let password = password.clone();
         let phc = phc.to_owned();
         tokio::task::spawn_blocking(move || {
             Ok(argon2()?.verify_password(password.expose_secret().as_bytes(), phc.as_str()).is_ok())
         })
         .await
-        .map_err(|e| Error::Internal(format!("hashing task: {e}")))?
+        .map_err(|e| Error::internal("hashing task", e))?
     }
 
     /// Spends the same work as [`verify`](Self::verify) on a dummy hash, so an unknown account

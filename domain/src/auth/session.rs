@@ -13,6 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::Result;
 use crate::auth::RequestMeta;
 use crate::auth::token::{hash_token, looks_like_token, new_token};
+pub use crate::entities::session::Stage;
 use crate::entities::{session, user};
 
 /// A session ends after this long without a request.
@@ -23,32 +24,6 @@ pub const ABSOLUTE_LIFETIME: Duration = Duration::days(30);
 pub const SECOND_FACTOR_WINDOW: Duration = Duration::minutes(10);
 /// `last_seen_at` is written at most this often.
 const TOUCH_EVERY: Duration = Duration::minutes(1);
-
-/// How far a session has got.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    /// Fully signed in.
-    Active,
-    /// Password checked; the TOTP or a recovery code is still owed.
-    SecondFactor,
-}
-
-impl Stage {
-    fn as_str(self) -> &'static str {
-        match self {
-            Stage::Active => "active",
-            Stage::SecondFactor => "mfa",
-        }
-    }
-
-    fn parse(text: &str) -> Option<Self> {
-        match text {
-            "active" => Some(Stage::Active),
-            "mfa" => Some(Stage::SecondFactor),
-            _ => None,
-        }
-    }
-}
 
 /// A session just created: the token goes into the cookie and nowhere else.
 #[derive(Debug)]
@@ -89,7 +64,7 @@ pub async fn create(
     let row = session::ActiveModel {
         user_id: Set(user_id),
         token_hash: Set(hash_token(&token)),
-        stage: Set(stage.as_str().to_owned()),
+        stage: Set(stage),
         ip: Set(meta.ip.to_string()),
         user_agent: Set(meta.user_agent.clone()),
         created_at: Set(now),
@@ -139,7 +114,7 @@ pub async fn resolve(db: &impl ConnectionTrait, token: &str, now: DateTime<Utc>)
     else {
         return Ok(None);
     };
-    let Some(stage) = Stage::parse(&session.stage) else { return Ok(None) };
+    let stage = session.stage;
     if session.expires_at <= now || now - session.last_seen_at > IDLE_TIMEOUT {
         session::Entity::delete_by_id(session.id).exec(db).await?;
         return Ok(None);
@@ -187,7 +162,7 @@ pub async fn list_active(
 ) -> Result<Vec<session::Model>> {
     Ok(session::Entity::find()
         .filter(session::Column::UserId.eq(user_id))
-        .filter(session::Column::Stage.eq(Stage::Active.as_str()))
+        .filter(session::Column::Stage.eq(Stage::Active))
         .filter(session::Column::ExpiresAt.gt(now))
         .filter(session::Column::LastSeenAt.gt(now - IDLE_TIMEOUT))
         .order_by_desc(session::Column::LastSeenAt)

@@ -177,7 +177,7 @@ pub async fn reserve(db: &DatabaseConnection, key: Key<'_>, now: DateTime<Utc>) 
             return Ok(admission);
         }
     }
-    Err(crate::Error::Internal(format!("throttle row {} keeps vanishing", key.hash())))
+    Err(crate::Error::invariant(format!("throttle row {} keeps vanishing", key.hash())))
 }
 
 async fn try_reserve(db: &DatabaseConnection, key: Key<'_>, now: DateTime<Utc>) -> Result<Option<Admission>> {

@@ -12,7 +12,7 @@ use crate::{Error, Result};
 /// A new random 256-bit token, base64url without padding (43 characters).
 pub fn new_token() -> Result<SecretString> {
     let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.try_fill_bytes(&mut bytes).map_err(|e| Error::Internal(format!("randomness: {e}")))?;
+    rand::rngs::OsRng.try_fill_bytes(&mut bytes).map_err(|e| Error::internal("randomness", e))?;
     Ok(SecretString::from(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)))
 }
 

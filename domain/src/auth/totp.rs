@@ -13,7 +13,7 @@ pub const RECOVERY_CODES: usize = 10;
 
 fn totp(secret_base32: &str, account: &str) -> Result<Totp> {
     let secret = Secret::try_from_base32(secret_base32)
-        .map_err(|_| Error::Internal("stored TOTP secret is not base32".into()))?;
+        .map_err(|_| Error::invariant("stored TOTP secret is not base32"))?;
     Builder::new()
         .with_algorithm(Algorithm::SHA1)
         .with_digits(6)
@@ -23,13 +23,13 @@ fn totp(secret_base32: &str, account: &str) -> Result<Totp> {
         .with_account_name(account)
         .with_issuer(Some("Soco"))
         .build()
-        .map_err(|e| Error::Internal(format!("TOTP: {e}")))
+        .map_err(|e| Error::internal("TOTP", e))
 }
 
 /// A new random 160-bit secret, base32.
 pub fn new_secret() -> Result<SecretString> {
     let mut bytes = [0u8; 20];
-    rand::rngs::OsRng.try_fill_bytes(&mut bytes).map_err(|e| Error::Internal(format!("randomness: {e}")))?;
+    rand::rngs::OsRng.try_fill_bytes(&mut bytes).map_err(|e| Error::internal("randomness", e))?;
     Ok(SecretString::from(Secret::from(bytes).to_base32()))
 }
 
@@ -50,12 +50,12 @@ pub fn code_at(secret: &SecretString, account: &str, unix_time: u64) -> Result<S
 
 /// The `otpauth://totp/...` URI for authenticator apps.
 pub fn provisioning_uri(secret: &SecretString, account: &str) -> Result<String> {
-    totp(secret.expose_secret(), account)?.to_url().map_err(|e| Error::Internal(format!("TOTP URI: {e}")))
+    totp(secret.expose_secret(), account)?.to_url().map_err(|e| Error::internal("TOTP URI", e))
 }
 
 /// The URI as an SVG QR code, ready to inline in HTML.
 pub fn qr_svg(uri: &str) -> Result<String> {
-    let code = qrcode::QrCode::new(uri.as_bytes()).map_err(|e| Error::Internal(format!("QR: {e}")))?;
+    let code = qrcode::QrCode::new(uri.as_bytes()).map_err(|e| Error::internal("QR", e))?;
     let svg = code
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(200, 200)
@@ -86,9 +86,7 @@ fn new_recovery_code() -> Result<SecretString> {
     let mut chars = Vec::with_capacity(RECOVERY_CODE_LEN);
     while chars.len() < RECOVERY_CODE_LEN {
         let mut bytes = [0u8; 32];
-        rand::rngs::OsRng
-            .try_fill_bytes(&mut bytes)
-            .map_err(|e| Error::Internal(format!("randomness: {e}")))?;
+        rand::rngs::OsRng.try_fill_bytes(&mut bytes).map_err(|e| Error::internal("randomness", e))?;
         chars.extend(
             bytes
                 .iter()

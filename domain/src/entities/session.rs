@@ -15,8 +15,8 @@ pub struct Model {
     /// Hex SHA-256 of the cookie value.
     #[sea_orm(unique)]
     pub token_hash: String,
-    /// `active`, or `mfa` while the second factor is still owed.
-    pub stage: String,
+    /// How far the sign-in has got.
+    pub stage: Stage,
     /// Client IP at login.
     pub ip: String,
     /// Client user agent at login (truncated).
@@ -44,3 +44,18 @@ impl Related<super::user::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// How far a session has got (`sessions.stage`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Fully signed in.
+    #[sea_orm(string_value = "active")]
+    Active,
+    /// Password checked; the TOTP or a recovery code is still owed.
+    #[sea_orm(string_value = "mfa")]
+    SecondFactor,
+}

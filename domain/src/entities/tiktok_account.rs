@@ -27,7 +27,7 @@ pub struct Model {
     /// Profile text (needs `user.info.profile`).
     pub bio: Option<String>,
     /// Granted scopes, comma-separated as TikTok reports them.
-    pub scopes: String,
+    pub scopes: crate::tiktok::Scopes,
     /// Where the connection stands.
     pub status: AccountStatus,
     /// When the user was last emailed to reconnect (once per lapse).

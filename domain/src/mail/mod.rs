@@ -52,14 +52,12 @@ impl std::fmt::Debug for Mailer {
 impl Mailer {
     /// The mailer `config` asks for.
     pub fn from_config(config: &Config) -> Result<Self> {
-        let from: Mailbox = config
-            .mail_from
-            .parse()
-            .map_err(|e| Error::Internal(format!("SOCO_MAIL_FROM is not a mailbox: {e}")))?;
+        let from: Mailbox =
+            config.mail_from.parse().map_err(|e| Error::internal("SOCO_MAIL_FROM is not a mailbox", e))?;
         let transport = match &config.smtp_url {
             Some(url) => Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
-                    .map_err(|e| Error::Internal(format!("SOCO_SMTP_URL: {e}")))?
+                    .map_err(|e| Error::internal("SOCO_SMTP_URL", e))?
                     .build(),
             ),
             None => Transport::Outbox(config.data_dir.join("outbox")),
@@ -88,16 +86,16 @@ impl Mailer {
 
     /// Sends one message now.
     pub async fn send(&self, email: &Email) -> Result<()> {
-        let to: Mailbox = email.to.parse().map_err(|e| Error::Internal(format!("recipient: {e}")))?;
+        let to: Mailbox = email.to.parse().map_err(|e| Error::internal("recipient", e))?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(email.subject.clone())
             .multipart(MultiPart::alternative_plain_html(email.text.clone(), email.html.clone()))
-            .map_err(|e| Error::Internal(format!("building mail: {e}")))?;
+            .map_err(|e| Error::internal("building mail", e))?;
         match &*self.transport {
             Transport::Smtp(smtp) => {
-                smtp.send(message).await.map_err(|e| Error::Internal(format!("SMTP: {e}")))?;
+                smtp.send(message).await.map_err(|e| Error::internal("SMTP", e))?;
             }
             Transport::Outbox(dir) => outbox::store(dir, email, &message.formatted()).await?,
         }

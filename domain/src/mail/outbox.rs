@@ -29,7 +29,7 @@ pub struct StoredEmail {
 }
 
 fn io(err: std::io::Error) -> Error {
-    Error::Internal(format!("outbox: {err}"))
+    Error::internal("outbox", err)
 }
 
 /// How long a message stays in the outbox: a week is longer than any link in it lives (the
@@ -77,7 +77,7 @@ pub async fn store(dir: &Path, email: &Email, rfc5322: &[u8]) -> Result<()> {
         subject: email.subject.clone(),
         text: email.text.clone(),
     };
-    let json = serde_json::to_vec_pretty(&stored).map_err(|e| Error::Internal(format!("outbox: {e}")))?;
+    let json = serde_json::to_vec_pretty(&stored).map_err(|e| Error::internal("outbox", e))?;
     write_private(&dir.join(format!("{id}.json")), &json).await
 }
 
@@ -149,7 +149,7 @@ pub async fn get(dir: &Path, id: &str) -> Result<StoredEmail> {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Err(Error::NotFound),
         Err(err) => return Err(io(err)),
     };
-    serde_json::from_slice(&bytes).map_err(|e| Error::Internal(format!("outbox: {e}")))
+    serde_json::from_slice(&bytes).map_err(|e| Error::internal("outbox", e))
 }
 
 #[cfg(test)]

@@ -21,4 +21,4 @@ pub use http::{Http, HttpError, HttpSettings};
 pub use login_kit::{Authorization, CallbackError, LoginKit, LoginKitError, TokenGrant};
 pub use oauth2::{AuthorizationCode, CsrfToken, PkceCodeVerifier};
 pub use retry::{RetryHint, RetryPolicy, Retryable};
-pub use scopes::{Scope, join_scopes, parse_scopes};
+pub use scopes::{Scope, Scopes, join_scopes, parse_scopes};

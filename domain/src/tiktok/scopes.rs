@@ -76,6 +76,53 @@ pub fn parse_scopes(list: &str) -> Vec<Scope> {
     scopes
 }
 
+/// The scopes a grant holds, in the order TikTok reported them; stored in
+/// `tiktok_accounts.scopes` in TikTok's comma-separated form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sea_orm::DeriveValueType)]
+#[sea_orm(value_type = "String")]
+pub struct Scopes(Vec<Scope>);
+
+impl Scopes {
+    /// Whether `scope` was granted.
+    pub fn contains(&self, scope: &Scope) -> bool {
+        self.0.contains(scope)
+    }
+}
+
+impl std::ops::Deref for Scopes {
+    type Target = [Scope];
+
+    fn deref(&self) -> &[Scope] {
+        &self.0
+    }
+}
+
+impl From<Vec<Scope>> for Scopes {
+    fn from(scopes: Vec<Scope>) -> Self {
+        Scopes(scopes)
+    }
+}
+
+impl From<&[Scope]> for Scopes {
+    fn from(scopes: &[Scope]) -> Self {
+        Scopes(scopes.to_vec())
+    }
+}
+
+impl fmt::Display for Scopes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&join_scopes(&self.0))
+    }
+}
+
+impl std::str::FromStr for Scopes {
+    type Err = std::convert::Infallible;
+
+    fn from_str(list: &str) -> Result<Self, Self::Err> {
+        Ok(Scopes(parse_scopes(list)))
+    }
+}
+
 /// Joins scopes the way TikTok expects them: with commas.
 pub fn join_scopes(scopes: &[Scope]) -> String {
     scopes.iter().map(Scope::as_str).collect::<Vec<_>>().join(",")
@@ -92,6 +139,14 @@ mod tests {
             vec![Scope::UserInfoBasic, Scope::VideoList, Scope::Other("research.data".into())]
         );
         assert_eq!(parse_scopes(""), vec![]);
+    }
+
+    #[test]
+    fn stored_scopes_read_back_as_written() {
+        let granted: Scopes = "user.info.basic, video.list,research.data".parse().unwrap();
+        assert!(granted.contains(&Scope::VideoList) && !granted.contains(&Scope::UserInfoStats));
+        assert_eq!(granted.to_string(), "user.info.basic,video.list,research.data");
+        assert_eq!(granted.to_string().parse::<Scopes>().unwrap(), granted);
     }
 
     #[test]
