@@ -81,10 +81,10 @@ page_group! {
 page_group! {
     /// The connected accounts and their TikTok analytics.
     Analytics, analytics_page, __preload_analytics_page {
-        Accounts => pages::accounts::AccountsPage,
-        TikTokAccount => pages::tiktok::TikTokAccountPage,
-        TikTokVideos => pages::tiktok::TikTokVideosPage,
-        TikTokVideo => pages::tiktok::TikTokVideoPage,
+        Accounts => pages::tiktok::list::AccountsPage,
+        TikTokAccount => pages::tiktok::account::TikTokAccountPage,
+        TikTokVideos => pages::tiktok::videos::TikTokVideosPage,
+        TikTokVideo => pages::tiktok::video::TikTokVideoPage,
     }
 }
 

@@ -191,8 +191,8 @@ impl Caller {
         &self,
         from: Option<&str>,
         to: Option<&str>,
-    ) -> Result<domain::analytics::DateRange, AppError> {
-        Ok(domain::analytics::DateRange::parse(from, to, self.now, self.zone())?)
+    ) -> Result<domain::tiktok::analytics::DateRange, AppError> {
+        Ok(domain::tiktok::analytics::DateRange::parse(from, to, self.now, self.zone())?)
     }
 
     /// Sends the cookie of a new session.

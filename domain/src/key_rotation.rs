@@ -107,13 +107,13 @@ impl SealedValue for TokenPair {
             services,
             &row.key_id,
             &row.access_token,
-            Binding { purpose: crate::connections::ACCESS_PURPOSE, row_id: row.account_id },
+            Binding { purpose: crate::tiktok::connections::ACCESS_PURPOSE, row_id: row.account_id },
         )?;
         let refresh = reseal(
             services,
             &row.key_id,
             &row.refresh_token,
-            Binding { purpose: crate::connections::REFRESH_PURPOSE, row_id: row.account_id },
+            Binding { purpose: crate::tiktok::connections::REFRESH_PURPOSE, row_id: row.account_id },
         )?;
         // The ciphertexts, not the generation: a disconnect and reconnect starts the generation
         // again at 0, and a refresh could in principle store the same generation number twice.
@@ -149,7 +149,7 @@ impl SealedValue for Verifier {
 
     async fn swap(&self, services: &Services) -> Result<bool> {
         let row = &self.0;
-        let binding = Binding { purpose: crate::connections::VERIFIER_PURPOSE, row_id: row.user_id };
+        let binding = Binding { purpose: crate::tiktok::connections::VERIFIER_PURPOSE, row_id: row.user_id };
         let sealed = reseal(services, &row.key_id, &row.pkce_verifier, binding)?;
         let swapped = tiktok_connect_flow::Entity::update_many()
             .col_expr(tiktok_connect_flow::Column::KeyId, Expr::value(sealed.key_id))
@@ -203,12 +203,12 @@ impl SealedValue for UserValue {
         let Some((key_id, bytes)) = self.parts() else { return Ok(false) };
         let (key_column, bytes_column, binding) = match self.1 {
             UserSecret::Totp => {
-                (user::Column::TotpKeyId, user::Column::TotpSecret, crate::accounts::totp_binding(self.0.id))
+                (user::Column::TotpKeyId, user::Column::TotpSecret, crate::users::totp_binding(self.0.id))
             }
             UserSecret::RecoveryCodes => (
                 user::Column::RecoveryCodesKeyId,
                 user::Column::RecoveryCodesShown,
-                crate::accounts::recovery_binding(self.0.id),
+                crate::users::recovery_binding(self.0.id),
             ),
         };
         let sealed = reseal(services, key_id, bytes, binding)?;
@@ -352,11 +352,11 @@ mod tests {
     }
 
     fn access(account_id: i64) -> Binding<'static> {
-        Binding { purpose: crate::connections::ACCESS_PURPOSE, row_id: account_id }
+        Binding { purpose: crate::tiktok::connections::ACCESS_PURPOSE, row_id: account_id }
     }
 
     fn refresh(account_id: i64) -> Binding<'static> {
-        Binding { purpose: crate::connections::REFRESH_PURPOSE, row_id: account_id }
+        Binding { purpose: crate::tiktok::connections::REFRESH_PURPOSE, row_id: account_id }
     }
 
     async fn insert_user(db: &DatabaseConnection, email: &str) -> user::Model {
@@ -382,7 +382,7 @@ mod tests {
             open_id: Set("open-1".to_owned()),
             display_name: Set("Sari".to_owned()),
             scopes: Set(vec![crate::tiktok::Scope::UserInfoBasic].into()),
-            status: Set(crate::connections::AccountStatus::Active),
+            status: Set(crate::tiktok::connections::AccountStatus::Active),
             connected_at: Set(now),
             backfill_done: Set(false),
             created_at: Set(now),
@@ -476,7 +476,7 @@ mod tests {
 
     /// Sets the user's TOTP secret to `plain` as `writer` seals it.
     async fn enrol(writer: &Services, user_id: i64, plain: &str) {
-        let sealed = seal(writer, plain, crate::accounts::totp_binding(user_id));
+        let sealed = seal(writer, plain, crate::users::totp_binding(user_id));
         user::Entity::update_many()
             .col_expr(user::Column::TotpKeyId, Expr::value(sealed.key_id))
             .col_expr(user::Column::TotpSecret, Expr::value(sealed.bytes))
@@ -488,7 +488,7 @@ mod tests {
 
     /// Sets the user's recovery-code copy to `plain` as `writer` seals it.
     async fn show_codes(writer: &Services, user_id: i64, plain: &str) {
-        let sealed = seal(writer, plain, crate::accounts::recovery_binding(user_id));
+        let sealed = seal(writer, plain, crate::users::recovery_binding(user_id));
         user::Entity::update_many()
             .col_expr(user::Column::RecoveryCodesKeyId, Expr::value(sealed.key_id))
             .col_expr(user::Column::RecoveryCodesShown, Expr::value(sealed.bytes))
@@ -501,7 +501,7 @@ mod tests {
     async fn totp_of(services: &Services, user_id: i64) -> String {
         let row = user::Entity::find_by_id(user_id).one(&services.db).await.expect("db").expect("user");
         let (key_id, bytes) = row.totp_key_id.zip(row.totp_secret).expect("a TOTP secret");
-        open(services, &key_id, &bytes, crate::accounts::totp_binding(user_id))
+        open(services, &key_id, &bytes, crate::users::totp_binding(user_id))
     }
 
     async fn a_new_totp_enrolment_during_rotation_is_never_undone(db: DatabaseConnection) {
@@ -535,7 +535,7 @@ mod tests {
         assert_eq!(outcome, Outcome::Superseded);
         let row = read().await;
         let (key_id, bytes) = row.recovery_codes_key_id.zip(row.recovery_codes_shown).expect("codes");
-        assert_eq!(open(&new, &key_id, &bytes, crate::accounts::recovery_binding(user_id)), "codes-2");
+        assert_eq!(open(&new, &key_id, &bytes, crate::users::recovery_binding(user_id)), "codes-2");
         assert_eq!(totp_of(&new, user_id).await, "SECRET-4", "the TOTP secret untouched");
     }
 

@@ -4,16 +4,12 @@
 //! Start with [`config::Config`] (what the operator configured), [`db`] (how to reach the
 //! database) and [`error::Error`] (what can go wrong, in domain terms).
 
-pub mod accounts;
-pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod config;
-pub mod connections;
 pub mod db;
 pub mod entities;
 pub mod error;
-pub mod export;
 pub mod instance;
 pub mod inventory;
 pub mod jobs;
@@ -21,11 +17,11 @@ pub mod key_rotation;
 pub mod keyring;
 pub mod mail;
 pub mod services;
-pub mod sync;
 pub mod system;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tiktok;
+pub mod users;
 pub mod vault;
 
 pub use error::{Error, Result};

@@ -31,7 +31,7 @@ pub struct Services {
     /// Per-address limits on sign-in forms.
     pub limits: Arc<RateLimits>,
     /// TikTok's clients and the per-account refresh locks.
-    pub tiktok: Arc<crate::connections::TikTok>,
+    pub tiktok: Arc<crate::tiktok::connections::TikTok>,
     /// The name this process signs its job leases and refresh claims with.
     pub instance: Arc<crate::instance::Instance>,
     /// Work that runs after a request has been answered (the account-dependent part of sign-ups
@@ -73,7 +73,7 @@ impl Services {
     pub async fn recover_from_dead(&self) -> Result<(u64, u64)> {
         Ok((
             crate::jobs::release_dead(&self.db, &self.instance).await?,
-            crate::connections::release_dead_claims(&self.db, &self.instance).await?,
+            crate::tiktok::connections::release_dead_claims(&self.db, &self.instance).await?,
         ))
     }
 
@@ -83,11 +83,11 @@ impl Services {
         self.limits.forget_idle();
         Ok(Swept {
             sessions: crate::auth::session::delete_expired(&self.db, now).await?,
-            tokens: crate::accounts::delete_spent_tokens(&self.db, now).await?,
+            tokens: crate::users::delete_spent_tokens(&self.db, now).await?,
             throttles: crate::auth::throttle::delete_stale(&self.db, now).await?,
             events: crate::audit::delete_expired(&self.db, now).await?,
-            connect_flows: crate::connections::delete_expired_flows(&self.db, now).await?,
-            purged_accounts: crate::connections::purge_disconnected(&self.db, now).await?,
+            connect_flows: crate::tiktok::connections::delete_expired_flows(&self.db, now).await?,
+            purged_accounts: crate::tiktok::connections::purge_disconnected(&self.db, now).await?,
             outbox: match self.mailer.outbox_dir() {
                 Some(dir) => crate::mail::outbox::sweep(dir, now).await?,
                 None => 0,
@@ -103,7 +103,7 @@ impl Services {
             mailer: Mailer::from_config(&config)?,
             vault: Vault::new(keys),
             limits: Arc::new(RateLimits::new(config.auth_burst, config.auth_per_minute)),
-            tiktok: Arc::new(crate::connections::TikTok::from_config(&config)?),
+            tiktok: Arc::new(crate::tiktok::connections::TikTok::from_config(&config)?),
             instance: Arc::new(crate::instance::Instance::new()),
             background: TaskTracker::new(),
             db,

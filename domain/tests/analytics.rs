@@ -6,12 +6,13 @@ mod common;
 
 use chrono::{DateTime, Duration, Utc};
 use common::*;
-use domain::analytics::{DateRange, VideoQuery, VideoSort, queries};
-use domain::connections::{self, Owned};
+use domain::Error;
 use domain::db_tests;
 use domain::entities::{tiktok_account_total, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot};
 use domain::sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
-use domain::{Error, sync};
+use domain::tiktok::analytics::{DateRange, VideoQuery, VideoSort, queries};
+use domain::tiktok::connections::{self, Owned};
+use domain::tiktok::sync;
 use secrecy::SecretString;
 
 async fn synced(

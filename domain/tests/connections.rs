@@ -8,12 +8,12 @@
 
 use chrono::{Duration, Utc};
 use domain::Error;
-use domain::connections::{self, AccountStatus};
 use domain::db_tests;
 use domain::entities::{tiktok_account, tiktok_token, user};
 use domain::error::Code;
 use domain::sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
 use domain::services::Services;
+use domain::tiktok::connections::{self, AccountStatus};
 use secrecy::SecretString;
 
 mod common;

@@ -17,7 +17,7 @@ use domain::entities::{
 };
 use domain::jobs;
 use domain::sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-use domain::sync;
+use domain::tiktok::sync;
 use sandbox::faults::{Fault, FaultKind, FaultTarget};
 use secrecy::SecretString;
 
@@ -262,7 +262,7 @@ async fn a_video_link_that_is_not_https_is_not_stored(db: DatabaseConnection) {
 }
 
 async fn captions_that_are_formulas_export_as_text(db: DatabaseConnection) {
-    use domain::export::{self, Row};
+    use domain::tiktok::export::{self, Row};
     let world = world(db).await;
     let user = verified_user(&world.services, "eka@example.id").await;
     let creator = &world.sandbox.world.creators.all[1];
@@ -274,8 +274,9 @@ async fn captions_that_are_formulas_export_as_text(db: DatabaseConnection) {
     let account = connect(&world, &user, &SecretString::from("s"), 1, ALL).await;
     sync::run_due(&world.services, "w", Utc::now).await.expect("run");
 
-    let account =
-        domain::connections::find(&world.services, &user, account.id).await.expect("the user's account");
+    let account = domain::tiktok::connections::find(&world.services, &user, account.id)
+        .await
+        .expect("the user's account");
     let (rows, _) =
         export::videos_page(&world.services, &account, export::Range::default(), 0).await.expect("export");
     for caption in attacks {

@@ -85,7 +85,7 @@ async fn main() {
 
     // A confirmed user, signed in over HTTP like a browser.
     let meta = domain::auth::RequestMeta::new("127.0.0.1".parse().expect("ip"), "bench");
-    let registration = domain::accounts::Registration {
+    let registration = domain::users::Registration {
         email: "bench@example.id".into(),
         display_name: "Bench".into(),
         password: PASSWORD.to_owned().into(),
@@ -94,7 +94,7 @@ async fn main() {
         locale: "en".into(),
         time_zone: "Asia/Jakarta".into(),
     };
-    domain::accounts::register(&services, registration, &meta, Utc::now()).await.expect("register");
+    domain::users::register(&services, registration, &meta, Utc::now()).await.expect("register");
     services.settle().await;
     let user = domain::entities::user::Entity::find()
         .filter(domain::entities::user::Column::Email.eq("bench@example.id"))
@@ -120,7 +120,8 @@ async fn main() {
     let session = SecretString::from("bench");
     let mut accounts = Vec::new();
     for (index, creator) in sandbox.world.creators.all.iter().enumerate().take(CREATORS) {
-        let url = domain::connections::start(&services, &user, &session, clock()).await.expect("start");
+        let url =
+            domain::tiktok::connections::start(&services, &user, &session, clock()).await.expect("start");
         let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
         form.push(("open_id".into(), creator.open_id.clone()));
         form.push(("decision".into(), "approve".into()));
@@ -130,9 +131,10 @@ async fn main() {
         let reply = client.post(url.as_str()).form(&form).send().await.expect("consent");
         let location = reply.headers()["location"].to_str().expect("redirect").to_owned();
         let query = reqwest::Url::parse(&location).expect("url").query().unwrap_or_default().to_owned();
-        let account = domain::connections::complete(&services, &user, &session, &query, &meta, clock())
-            .await
-            .unwrap_or_else(|e| panic!("connect creator {index}: {e}"));
+        let account =
+            domain::tiktok::connections::complete(&services, &user, &session, &query, &meta, clock())
+                .await
+                .unwrap_or_else(|e| panic!("connect creator {index}: {e}"));
         accounts.push(account.id);
     }
 
@@ -140,7 +142,7 @@ async fn main() {
     let started = Instant::now();
     let mut jobs_run = 0;
     loop {
-        jobs_run += domain::sync::run_due(&services, "bench", clock).await.expect("sync");
+        jobs_run += domain::tiktok::sync::run_due(&services, "bench", clock).await.expect("sync");
         let done = tiktok_account::Entity::find()
             .filter(tiktok_account::Column::BackfillDone.eq(true))
             .count(&services.db)
@@ -176,7 +178,7 @@ async fn main() {
         sandbox.clock.advance(step as u64);
         offset.fetch_add(step, std::sync::atomic::Ordering::Relaxed);
         loop {
-            let ran = domain::sync::run_due(&history_services, "bench", clock).await.expect("sync");
+            let ran = domain::tiktok::sync::run_due(&history_services, "bench", clock).await.expect("sync");
             history_jobs += ran;
             if ran < 1000 {
                 break;
@@ -187,7 +189,7 @@ async fn main() {
     let failing = domain::jobs::failing(&services.db, 100).await.expect("jobs");
     assert!(failing.is_empty(), "the year's sync failed: {failing:#?}");
     let flagged = tiktok_account::Entity::find()
-        .filter(tiktok_account::Column::Status.ne(domain::connections::AccountStatus::Active))
+        .filter(tiktok_account::Column::Status.ne(domain::tiktok::connections::AccountStatus::Active))
         .count(&services.db)
         .await
         .expect("count");

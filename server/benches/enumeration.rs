@@ -24,7 +24,7 @@ async fn main() {
         support::Site::start(&[("SOCO_AUTH_BURST", "100000"), ("SOCO_AUTH_PER_MINUTE", "100000")], None)
             .await;
     let services = &site.services;
-    domain::accounts::register(services, registration(KNOWN), &support::meta(), chrono::Utc::now())
+    domain::users::register(services, registration(KNOWN), &support::meta(), chrono::Utc::now())
         .await
         .expect("register");
     services.settle().await;
@@ -96,8 +96,8 @@ async fn main() {
     services.settle().await;
 }
 
-fn registration(email: &str) -> domain::accounts::Registration {
-    domain::accounts::Registration { time_zone: "UTC".into(), ..support::registration(email) }
+fn registration(email: &str) -> domain::users::Registration {
+    domain::users::Registration { time_zone: "UTC".into(), ..support::registration(email) }
 }
 
 #[derive(Clone)]

@@ -25,7 +25,7 @@ async fn main() {
     let meta = support::meta();
     for i in 0..USERS {
         let registration = support::registration(&format!("user{i}@example.com"));
-        domain::accounts::register(&site.services, registration, &meta, chrono::Utc::now())
+        domain::users::register(&site.services, registration, &meta, chrono::Utc::now())
             .await
             .expect("register");
     }

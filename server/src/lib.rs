@@ -5,19 +5,17 @@
 
 pub mod allocator;
 pub mod cli;
-pub mod connect;
 pub mod csrf;
-pub mod export;
 pub mod fn_status;
 pub mod headers;
 pub mod health;
 pub mod host;
 pub mod leptos_setup;
 pub mod listen;
-pub mod media;
 pub mod pwa;
 pub mod request_context;
 pub mod router;
 pub mod sandbox_mount;
 pub mod serve;
+pub mod tiktok;
 pub mod worker;

@@ -32,9 +32,9 @@ pub fn build(state: AppState, sandbox: Option<sandbox::Sandbox>) -> std::io::Res
     let mut router = Router::new()
         .route("/healthz", get(crate::health::healthz))
         .route("/sw.js", get(move || std::future::ready(worker.response())))
-        .merge(crate::connect::routes())
-        .merge(crate::export::routes())
-        .merge(crate::media::routes(&config)?)
+        .merge(crate::tiktok::connect::routes())
+        .merge(crate::tiktok::export::routes())
+        .merge(crate::tiktok::media::routes(&config)?)
         .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell))
         // A server function's error answers with its own status, not leptos_axum's 500.

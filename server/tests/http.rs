@@ -160,7 +160,7 @@ impl TestApp {
     /// Registers an account directly and signs it in; returns the `Cookie` header value.
     async fn signed_in(&self, email: &str) -> String {
         let meta = domain::auth::RequestMeta::new("127.0.0.1".parse().expect("ip"), "test");
-        let registration = domain::accounts::Registration {
+        let registration = domain::users::Registration {
             email: email.into(),
             display_name: "Ayu".into(),
             password: PASSWORD.to_owned().into(),
@@ -169,11 +169,11 @@ impl TestApp {
             locale: "en".into(),
             time_zone: "UTC".into(),
         };
-        domain::accounts::register(&self.services, registration, &meta, chrono::Utc::now())
+        domain::users::register(&self.services, registration, &meta, chrono::Utc::now())
             .await
             .expect("register");
         self.services.settle().await;
-        match domain::accounts::login(
+        match domain::users::login(
             &self.services,
             email,
             &PASSWORD.to_owned().into(),
@@ -183,10 +183,10 @@ impl TestApp {
         .await
         .expect("login")
         {
-            domain::accounts::LoginOutcome::SignedIn(session) => {
+            domain::users::LoginOutcome::SignedIn(session) => {
                 format!("soco_session={}", secrecy::ExposeSecret::expose_secret(&session.token))
             }
-            domain::accounts::LoginOutcome::SecondFactorNeeded(_) => panic!("no 2FA expected"),
+            domain::users::LoginOutcome::SecondFactorNeeded(_) => panic!("no 2FA expected"),
         }
     }
 
@@ -714,7 +714,7 @@ async fn account_with_history(app: &TestApp, email: &str) -> i64 {
         username: Set(Some("dapursari.id".into())),
         display_name: Set("Dapur Sari".into()),
         scopes: Set(vec![Scope::UserInfoBasic, Scope::VideoList].into()),
-        status: Set(domain::connections::AccountStatus::Active),
+        status: Set(domain::tiktok::connections::AccountStatus::Active),
         connected_at: Set(at("2026-11-01T00:00:00Z")),
         backfill_done: Set(true),
         created_at: Set(at("2026-11-01T00:00:00Z")),
@@ -782,7 +782,8 @@ async fn exports_stream_csv_and_json_for_the_owner_only() {
     );
     let lines: Vec<&str> = csv.body.lines().collect();
     // Every cell quoted, so a spreadsheet that splits on `;` cannot split a caption either.
-    let quoted: Vec<String> = domain::export::VIDEO_COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
+    let quoted: Vec<String> =
+        domain::tiktok::export::VIDEO_COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
     assert_eq!(lines[0], quoted.join(","));
     assert_eq!(lines.len(), 3);
     assert!(
@@ -821,7 +822,8 @@ async fn exports_stream_csv_and_json_for_the_owner_only() {
     assert_eq!(empty.body, "[]");
 
     let profile = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/export/profile.csv")).await;
-    let quoted: Vec<String> = domain::export::PROFILE_COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
+    let quoted: Vec<String> =
+        domain::tiktok::export::PROFILE_COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
     assert_eq!(profile.body.lines().next(), Some(quoted.join(",").as_str()));
 
     let bad = app.get_as(&cookie, &format!("/accounts/tiktok/{id}/export/videos.csv?from=yesterday")).await;

@@ -25,10 +25,10 @@ use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Utc;
 use common::{Ground, Process, ground, spawn};
-use domain::connections::AccountStatus;
 use domain::entities::{job, tiktok_account};
 use domain::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use domain::testing::TestDb;
+use domain::tiktok::connections::AccountStatus;
 use secrecy::ExposeSecret as _;
 use sha2::Digest as _;
 
@@ -101,7 +101,7 @@ fn digest(token: &str) -> String {
 /// Whether TikTok still holds the refresh token Soco stored for `account`.
 async fn grant_alive(ground: &Ground, account: i64) -> bool {
     let Some(stored) =
-        domain::connections::stored_refresh_token(&ground.services, account).await.expect("tokens")
+        domain::tiktok::connections::stored_refresh_token(&ground.services, account).await.expect("tokens")
     else {
         return false;
     };
@@ -145,7 +145,7 @@ async fn killed_workers_lose_nothing(db: TestDb) {
     for creator in &creators {
         accounts.push(ground.connect(&user, creator).await.id);
     }
-    let keys: Vec<String> = accounts.iter().flat_map(|&a| domain::sync::job_keys(a)).collect();
+    let keys: Vec<String> = accounts.iter().flat_map(|&a| domain::tiktok::sync::job_keys(a)).collect();
     let video_keys: Vec<&String> = keys
         .iter()
         .filter(|k| k.starts_with(domain::entities::job::JobKind::TikTokSyncVideos.as_str()))
@@ -226,7 +226,7 @@ async fn killed_workers_lose_nothing(db: TestDb) {
             let emails = reconnect_emails(&ground).await;
             // The killed refresh may have been the last TikTok call of this round (the
             // account's jobs can have finished before it): make the next use of the grant now.
-            for key in domain::sync::job_keys(id) {
+            for key in domain::tiktok::sync::job_keys(id) {
                 domain::jobs::hurry(&ground.services.db, &key, Utc::now()).await.expect("hurry");
             }
             let recovery = spawn(&["worker"], &ground.env);

@@ -14,10 +14,10 @@ use std::time::Duration as StdDuration;
 
 use chrono::Utc;
 use common::{Process, ground, spawn};
-use domain::connections::AccountStatus;
 use domain::entities::tiktok_account;
 use domain::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use domain::testing::TestDb;
+use domain::tiktok::connections::AccountStatus;
 
 const CREATORS: usize = 4;
 const ROUNDS: usize = 100;
@@ -42,7 +42,7 @@ async fn two_workers_share_one_database(db: TestDb) {
     // The backfill, shared by both workers.
     ground.settled(Utc::now()).await;
 
-    let keys: Vec<String> = accounts.iter().flat_map(|a| domain::sync::job_keys(a.id)).collect();
+    let keys: Vec<String> = accounts.iter().flat_map(|a| domain::tiktok::sync::job_keys(a.id)).collect();
     for round in 0..ROUNDS {
         let start = Utc::now();
         for key in &keys {

@@ -61,9 +61,8 @@ pub async fn list_time_zones() -> Result<Vec<String>, AppError> {
 #[server]
 pub async fn update_profile(display_name: String, locale: String, time_zone: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    let update = domain::accounts::ProfileUpdate { display_name, locale, time_zone };
-    domain::accounts::update_profile(&caller.services, caller.user(), update, &caller.meta, caller.now)
-        .await?;
+    let update = domain::users::ProfileUpdate { display_name, locale, time_zone };
+    domain::users::update_profile(&caller.services, caller.user(), update, &caller.meta, caller.now).await?;
     crate::ssr::redirect_local("/account?saved=1");
     Ok(())
 }
@@ -72,7 +71,7 @@ pub async fn update_profile(display_name: String, locale: String, time_zone: Str
 #[server]
 pub async fn request_email_change(email: String, password: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    domain::accounts::request_email_change(
+    domain::users::request_email_change(
         &caller.services,
         &caller.session,
         &email,
@@ -89,7 +88,7 @@ pub async fn request_email_change(email: String, password: String) -> Result<(),
 #[server]
 pub async fn resend_verification() -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    domain::accounts::resend_verification(&caller.services, caller.user(), caller.now).await?;
+    domain::users::resend_verification(&caller.services, caller.user(), caller.now).await?;
     crate::ssr::redirect_local("/account?verification_sent=1");
     Ok(())
 }
@@ -98,7 +97,7 @@ pub async fn resend_verification() -> Result<(), AppError> {
 #[server]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    domain::accounts::change_password(
+    domain::users::change_password(
         &caller.services,
         &caller.session,
         &current_password.into(),
@@ -174,14 +173,14 @@ fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
 #[server(input = GetUrl)]
 pub async fn get_security_overview() -> Result<SecurityOverview, AppError> {
     let caller = crate::ssr::Caller::new()?;
-    let overview = domain::accounts::security_overview(&caller.services, &caller.session, caller.now).await?;
+    let overview = domain::users::security_overview(&caller.services, &caller.session, caller.now).await?;
     Ok(SecurityOverview::new(overview, caller.session.session.id))
 }
 
 #[cfg(feature = "ssr")]
 impl SecurityOverview {
     /// The wire form of `overview`, marking the session `current`.
-    fn new(overview: domain::accounts::SecurityOverview, current: i64) -> Self {
+    fn new(overview: domain::users::SecurityOverview, current: i64) -> Self {
         use secrecy::ExposeSecret;
         let setup = overview.setup.map(|setup| TotpSetupView {
             secret: setup
@@ -230,7 +229,7 @@ impl SecurityOverview {
 #[server]
 pub async fn begin_two_factor(password: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    domain::accounts::begin_totp_setup(
+    domain::users::begin_totp_setup(
         &caller.services,
         &caller.session,
         &password.into(),
@@ -247,14 +246,9 @@ pub async fn begin_two_factor(password: String) -> Result<(), AppError> {
 #[server]
 pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    let on = domain::accounts::confirm_totp_setup(
-        &caller.services,
-        &caller.session,
-        &code,
-        &caller.meta,
-        caller.now,
-    )
-    .await?;
+    let on =
+        domain::users::confirm_totp_setup(&caller.services, &caller.session, &code, &caller.meta, caller.now)
+            .await?;
     caller.set_session_cookie(&on.session)?;
     crate::ssr::redirect_local("/account/recovery-codes");
     Ok(())
@@ -264,7 +258,7 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
 #[server]
 pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    let replaced = domain::accounts::disable_totp(
+    let replaced = domain::users::disable_totp(
         &caller.services,
         &caller.session,
         &password.into(),
@@ -281,7 +275,7 @@ pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
 #[server]
 pub async fn regenerate_recovery_codes(password: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    let issued = domain::accounts::regenerate_recovery_codes(
+    let issued = domain::users::regenerate_recovery_codes(
         &caller.services,
         &caller.session,
         &password.into(),
@@ -298,14 +292,14 @@ pub async fn regenerate_recovery_codes(password: String) -> Result<(), AppError>
 #[server(input = GetUrl)]
 pub async fn get_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
     let caller = crate::ssr::Caller::new()?;
-    Ok(domain::accounts::recovery_codes_to_show(&caller.services, caller.user(), caller.now)?)
+    Ok(domain::users::recovery_codes_to_show(&caller.services, caller.user(), caller.now)?)
 }
 
 /// The user saved their recovery codes: stop showing them.
 #[server]
 pub async fn acknowledge_recovery_codes() -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    domain::accounts::acknowledge_recovery_codes(&caller.services, caller.user(), caller.now).await?;
+    domain::users::acknowledge_recovery_codes(&caller.services, caller.user(), caller.now).await?;
     crate::ssr::redirect_local("/account/security?two_factor_on=1");
     Ok(())
 }
@@ -314,7 +308,7 @@ pub async fn acknowledge_recovery_codes() -> Result<(), AppError> {
 #[server]
 pub async fn revoke_session(id: i64) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    domain::accounts::revoke_session(&caller.services, &caller.session, id, &caller.meta, caller.now).await?;
+    domain::users::revoke_session(&caller.services, &caller.session, id, &caller.meta, caller.now).await?;
     crate::ssr::redirect_local(&format!("/account/security?ended={id}#sessions"));
     Ok(())
 }
@@ -324,7 +318,7 @@ pub async fn revoke_session(id: i64) -> Result<(), AppError> {
 pub async fn revoke_other_sessions() -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
     let ended =
-        domain::accounts::revoke_other_sessions(&caller.services, &caller.session, &caller.meta, caller.now)
+        domain::users::revoke_other_sessions(&caller.services, &caller.session, &caller.meta, caller.now)
             .await?;
     crate::ssr::redirect_local(&format!("/account/security?ended_others={ended}#sessions"));
     Ok(())

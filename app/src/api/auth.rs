@@ -17,7 +17,7 @@ pub async fn register(
     time_zone: Option<String>,
 ) -> Result<(), AppError> {
     let visitor = crate::ssr::Visitor::new()?;
-    let input = domain::accounts::Registration {
+    let input = domain::users::Registration {
         email,
         display_name,
         password: password.into(),
@@ -26,7 +26,7 @@ pub async fn register(
         locale: locale.unwrap_or_default(),
         time_zone: time_zone.unwrap_or_default(),
     };
-    domain::accounts::register(&visitor.services, input, visitor.meta(), visitor.now()).await?;
+    domain::users::register(&visitor.services, input, visitor.meta(), visitor.now()).await?;
     crate::ssr::redirect_local("/login?registered=1");
     Ok(())
 }
@@ -34,10 +34,10 @@ pub async fn register(
 /// Checks email and password; signs in, or asks for the second factor.
 #[server]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use domain::accounts::LoginOutcome;
+    use domain::users::LoginOutcome;
     let visitor = crate::ssr::Visitor::new()?;
     let outcome =
-        domain::accounts::login(&visitor.services, &email, &password.into(), visitor.meta(), visitor.now())
+        domain::users::login(&visitor.services, &email, &password.into(), visitor.meta(), visitor.now())
             .await?;
     let (session, target) = match &outcome {
         LoginOutcome::SignedIn(session) => (session, next.as_deref().unwrap_or("/")),
@@ -53,7 +53,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
     let visitor = crate::ssr::Visitor::new()?;
     let pending = visitor.pending_second_factor()?;
-    let session = domain::accounts::complete_second_factor(
+    let session = domain::users::complete_second_factor(
         &visitor.services,
         pending,
         &code,
@@ -71,7 +71,7 @@ pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
 pub async fn logout() -> Result<(), AppError> {
     let visitor = crate::ssr::Visitor::new()?;
     if let (Some(session), Some(token)) = (&visitor.context.session, &visitor.context.token) {
-        domain::accounts::logout(&visitor.services, session, token, visitor.meta(), visitor.now()).await?;
+        domain::users::logout(&visitor.services, session, token, visitor.meta(), visitor.now()).await?;
     }
     crate::ssr::clear_session_cookie(&visitor.services)?;
     crate::ssr::clear_site_data();
@@ -83,7 +83,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[server]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
     let visitor = crate::ssr::Visitor::new()?;
-    domain::accounts::verify_email(&visitor.services, &token, visitor.meta(), visitor.now()).await?;
+    domain::users::verify_email(&visitor.services, &token, visitor.meta(), visitor.now()).await?;
     crate::ssr::redirect_local("/login?verified=1");
     Ok(())
 }
@@ -95,7 +95,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     let visitor = crate::ssr::Visitor::new()?;
     let (services, signed_in) = (&visitor.services, visitor.signed_in());
     let rotated =
-        domain::accounts::confirm_email_change(services, &token, signed_in, visitor.meta(), visitor.now())
+        domain::users::confirm_email_change(services, &token, signed_in, visitor.meta(), visitor.now())
             .await?;
     // This browser keeps its sign-in (a new session); any other signs in again.
     if let Some(session) = &rotated {
@@ -113,8 +113,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
 #[server]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     let visitor = crate::ssr::Visitor::new()?;
-    domain::accounts::request_password_reset(&visitor.services, &email, visitor.meta(), visitor.now())
-        .await?;
+    domain::users::request_password_reset(&visitor.services, &email, visitor.meta(), visitor.now()).await?;
     crate::ssr::redirect_local("/forgot-password?sent=1");
     Ok(())
 }
@@ -123,14 +122,8 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 #[server]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     let visitor = crate::ssr::Visitor::new()?;
-    domain::accounts::reset_password(
-        &visitor.services,
-        &token,
-        &password.into(),
-        visitor.meta(),
-        visitor.now(),
-    )
-    .await?;
+    domain::users::reset_password(&visitor.services, &token, &password.into(), visitor.meta(), visitor.now())
+        .await?;
     crate::ssr::clear_session_cookie(&visitor.services)?;
     crate::ssr::redirect_local("/login?reset=1");
     Ok(())

@@ -11,7 +11,7 @@
 //! Errors are `AppError`: a domain error becomes one with `?`, and answers with its own status.
 
 pub mod account;
-pub mod analytics;
 pub mod auth;
 pub mod outbox;
 pub mod system;
+pub mod tiktok;

@@ -8,3 +8,4 @@ pub mod layout;
 pub mod loading;
 pub mod page;
 pub mod range_picker;
+pub mod tiktok_card;

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::api::analytics::RangeView;
+use crate::api::tiktok::RangeView;
 use crate::i18n::use_messages;
 
 /// The preset ranges offered, in days.

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use leptos_router::components::A;
 
-use crate::api::analytics::{OverviewView, accounts_overview};
+use crate::api::tiktok::{OverviewView, accounts_overview};
 use crate::components::chart::Chart;
 use crate::components::loading::Loading;
 use crate::components::page::Page;
@@ -74,7 +74,7 @@ fn Accounts(overview: OverviewView) -> impl IntoView {
     let cards: Vec<_> = overview
         .cards
         .into_iter()
-        .filter(|c| c.status != crate::api::analytics::AccountState::Disconnected)
+        .filter(|c| c.status != crate::api::tiktok::AccountState::Disconnected)
         .collect();
     if cards.is_empty() {
         return view! {

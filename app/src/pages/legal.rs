@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::components::page::Page;
 use crate::i18n::{Locale, use_locale, use_messages};
 
-/// The version of these texts; must equal `domain::accounts::TERMS_VERSION`.
+/// The version of these texts; must equal `domain::users::TERMS_VERSION`.
 pub const VERSION: &str = "2026-11-22";
 
 type Sections = &'static [(&'static str, &'static str)];

@@ -1,7 +1,6 @@
 //! One routed page per module (or a few closely related pages).
 
 pub mod account;
-pub mod accounts;
 pub mod auth;
 pub mod dashboard;
 pub mod features;

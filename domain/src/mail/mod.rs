@@ -12,6 +12,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 
 use crate::config::Config;
+use crate::error::Service;
 use crate::{Error, Result};
 
 /// One message to send.
@@ -95,7 +96,7 @@ impl Mailer {
             .map_err(|e| Error::internal("building mail", e))?;
         match &*self.transport {
             Transport::Smtp(smtp) => {
-                smtp.send(message).await.map_err(|e| Error::internal("SMTP", e))?;
+                smtp.send(message).await.map_err(|e| Error::upstream(Service::Mail, e))?;
             }
             Transport::Outbox(dir) => outbox::store(dir, email, &message.formatted()).await?,
         }

@@ -3,10 +3,10 @@
 
 use chrono::Utc;
 use domain::auth::RequestMeta;
-use domain::connections;
 use domain::entities::{tiktok_account, user};
 use domain::sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use domain::services::Services;
+use domain::tiktok::connections;
 use sandbox::{Sandbox, SandboxConfig};
 use secrecy::SecretString;
 

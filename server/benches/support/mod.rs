@@ -103,7 +103,7 @@ impl Site {
     /// Registers `email` (its mail sent) and marks the address verified.
     pub async fn verified_user(&self, email: &str) -> user::Model {
         let meta = meta();
-        domain::accounts::register(&self.services, registration(email), &meta, chrono::Utc::now())
+        domain::users::register(&self.services, registration(email), &meta, chrono::Utc::now())
             .await
             .expect("register");
         self.services.settle().await;
@@ -138,7 +138,7 @@ impl Site {
         use domain::entities::tiktok_account;
         use domain::sea_orm::PaginatorTrait;
         loop {
-            domain::sync::run_due(&self.services, "bench", chrono::Utc::now).await.expect("sync");
+            domain::tiktok::sync::run_due(&self.services, "bench", chrono::Utc::now).await.expect("sync");
             let done = tiktok_account::Entity::find()
                 .filter(tiktok_account::Column::BackfillDone.eq(true))
                 .count(&self.services.db)
@@ -160,7 +160,8 @@ impl Site {
         now: chrono::DateTime<chrono::Utc>,
     ) -> i64 {
         let session = SecretString::from("bench");
-        let url = domain::connections::start(&self.services, user, &session, now).await.expect("start");
+        let url =
+            domain::tiktok::connections::start(&self.services, user, &session, now).await.expect("start");
         let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
         form.push(("open_id".into(), open_id.to_owned()));
         form.push(("decision".into(), "approve".into()));
@@ -170,7 +171,7 @@ impl Site {
         let reply = self.http.post(url.as_str()).form(&form).send().await.expect("consent");
         let location = reply.headers()["location"].to_str().expect("redirect").to_owned();
         let query = reqwest::Url::parse(&location).expect("url").query().unwrap_or_default().to_owned();
-        domain::connections::complete(&self.services, user, &session, &query, &meta(), now)
+        domain::tiktok::connections::complete(&self.services, user, &session, &query, &meta(), now)
             .await
             .unwrap_or_else(|e| panic!("connect {open_id}: {e}"))
             .id
@@ -196,8 +197,8 @@ pub fn meta() -> domain::auth::RequestMeta {
     domain::auth::RequestMeta::new("127.0.0.1".parse().expect("ip"), "bench")
 }
 
-pub fn registration(email: &str) -> domain::accounts::Registration {
-    domain::accounts::Registration {
+pub fn registration(email: &str) -> domain::users::Registration {
+    domain::users::Registration {
         email: email.to_owned(),
         display_name: "Bench User".into(),
         password: PASSWORD.to_owned().into(),

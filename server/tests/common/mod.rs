@@ -9,13 +9,13 @@ use std::time::Duration as StdDuration;
 
 use chrono::Utc;
 use domain::auth::RequestMeta;
-use domain::connections;
 use domain::entities::{
     job, tiktok_account, tiktok_account_total, tiktok_video, tiktok_video_snapshot, user,
 };
 use domain::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use domain::services::Services;
 use domain::testing::TestDb;
+use domain::tiktok::connections;
 use secrecy::SecretString;
 
 pub const SERVER: &str = env!("CARGO_BIN_EXE_server");

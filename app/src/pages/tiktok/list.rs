@@ -10,13 +10,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::account::Me;
-use crate::api::analytics::{AccountState, CardView, OverviewView, accounts_overview};
+use crate::api::tiktok::{AccountState, CardView, OverviewView, accounts_overview};
 use crate::components::chart::Chart;
 use crate::components::form::Notice;
 use crate::components::loading::Loading;
 use crate::components::page::Page;
 use crate::components::range_picker::RangePicker;
-use crate::format::{self, utc_minutes};
+use crate::components::tiktok_card::{BackfillProgress, CardFigures};
+use crate::format::utc_minutes;
 use crate::i18n::use_messages;
 use crate::session::RequireUser;
 
@@ -103,7 +104,7 @@ fn Overview(overview: OverviewView) -> impl IntoView {
 }
 
 #[component]
-fn AccountList(cards: Vec<CardView>, range: crate::api::analytics::RangeView) -> impl IntoView {
+fn AccountList(cards: Vec<CardView>, range: crate::api::tiktok::RangeView) -> impl IntoView {
     let t = use_messages();
     if cards.is_empty() {
         return view! { <p class="empty">{t.tiktok_empty}</p> }.into_any();
@@ -116,57 +117,8 @@ fn AccountList(cards: Vec<CardView>, range: crate::api::analytics::RangeView) ->
     .into_any()
 }
 
-/// The first sync's progress: a bar when TikTok's video count is known.
 #[component]
-pub fn BackfillProgress(card: CardView) -> impl IntoView {
-    let t = use_messages();
-    let locale = crate::i18n::use_locale();
-    let label = match card.videos {
-        Some(total) => format!(
-            "{}: {} / {}",
-            t.analytics_progress_label,
-            locale.format_count(card.videos_kept),
-            format::maybe_count(Some(total), locale)
-        ),
-        None => format!("{}: {}", t.analytics_progress_label, locale.format_count(card.videos_kept)),
-    };
-    // Whole percent, by integer formatting (the browser build carries no float formatter).
-    let value = card.progress().map(|p| ((p * 100.0).round() as u32).to_string());
-    view! {
-        <div class="backfill" aria-live="polite">
-            <p class="sync-line">{t.tiktok_first_sync}</p>
-            <label class="progress-label">
-                {label}
-                <progress max="100" value=value></progress>
-            </label>
-        </div>
-    }
-}
-
-/// The figures of an account's card: followers and their change, likes, videos, engagement.
-#[component]
-pub fn CardFigures(card: CardView) -> impl IntoView {
-    let t = use_messages();
-    let locale = crate::i18n::use_locale();
-    let figure = |label: &'static str, value: String| {
-        view! { <div class="figure"><dt>{label}</dt><dd>{value}</dd></div> }
-    };
-    view! {
-        <dl class="figures">
-            {figure(t.analytics_followers, format::maybe_count(card.followers, locale))}
-            {figure(t.analytics_change_7d, format::change(card.followers_7d, locale))}
-            {figure(t.analytics_change_30d, format::change(card.followers_30d, locale))}
-            {figure(t.analytics_following, format::maybe_count(card.following, locale))}
-            {figure(t.analytics_likes, format::maybe_count(card.likes, locale))}
-            {figure(t.analytics_videos, format::maybe_count(card.videos, locale))}
-            {figure(t.analytics_engagement, format::percent(card.engagement_rate, locale))}
-        </dl>
-        {card.as_of.clone().map(|at| view! { <p class="as-of">{t.tiktok_as_of}" "{at}</p> })}
-    }
-}
-
-#[component]
-fn AccountItem(card: CardView, range: crate::api::analytics::RangeView) -> impl IntoView {
+fn AccountItem(card: CardView, range: crate::api::tiktok::RangeView) -> impl IntoView {
     let t = use_messages();
     let (status_text, status_class) = match card.status {
         AccountState::Active => (t.tiktok_status_active, "status status--ok"),

@@ -35,7 +35,7 @@ use crate::auth::RequestMeta;
 use crate::auth::token::{hash_str, hash_token};
 use crate::config::Config;
 use crate::entities::{job, tiktok_account, tiktok_connect_flow, tiktok_token, user};
-use crate::error::{Code, Error, Result};
+use crate::error::{Code, Error, Result, Service};
 use crate::services::Services;
 use crate::tiktok::display::{DisplayApi, DisplayError, UserField};
 use crate::tiktok::http::{Http, HttpSettings};
@@ -114,7 +114,7 @@ pub async fn start(
     session_token: &SecretString,
     now: DateTime<Utc>,
 ) -> Result<Url> {
-    crate::accounts::require_verified(user)?;
+    crate::users::require_verified(user)?;
     let (url, state, verifier) = services.tiktok.login_kit.authorize_url(&Scope::CONNECT);
     let sealed = services
         .vault
@@ -196,7 +196,7 @@ pub async fn complete(
             return Err(error);
         }
     };
-    crate::sync::schedule(services, account.id, now).await?;
+    crate::tiktok::sync::schedule(services, account.id, now).await?;
     Ok(account)
 }
 
@@ -317,8 +317,8 @@ pub async fn list(services: &Services, user: &user::Model) -> Result<Vec<Owned>>
 }
 
 /// A TikTok account checked to be the asking user's: made only by [`find`] and [`list`], and
-/// the only key the reads of an account's stored history take ([`crate::analytics::queries`],
-/// [`crate::export`]), so none of them can be reached without the ownership check.
+/// the only key the reads of an account's stored history take ([`crate::tiktok::analytics::queries`],
+/// [`crate::tiktok::export`]), so none of them can be reached without the ownership check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Owned(tiktok_account::Model);
 
@@ -454,9 +454,10 @@ where
             tracing::info!(account = account.id, %message, "TikTok refused a fresh-looking token; refreshing");
             let renewed = token_or_flag(services, account.id, Some(live.generation), now).await?;
             call(renewed.secret).await.map_err(|error| match error {
-                DisplayError::TokenInvalid { message } => {
-                    Error::internal("TikTok refused a just-refreshed access token", message)
-                }
+                DisplayError::TokenInvalid { message } => Error::upstream(
+                    Service::TikTokDisplay,
+                    format!("TikTok refused a just-refreshed access token: {message}"),
+                ),
                 other => Error::from(other),
             })
         }
@@ -910,7 +911,7 @@ pub async fn disconnect(
     tiktok_token::Entity::delete_by_id(account.id).exec(&txn).await?;
     // Its sync stops now, failing or not (a reconnect queues it anew).
     job::Entity::delete_many()
-        .filter(job::Column::DedupeKey.is_in(crate::sync::job_keys(account.id)))
+        .filter(job::Column::DedupeKey.is_in(crate::tiktok::sync::job_keys(account.id)))
         .exec(&txn)
         .await?;
     let mut row = account.into_model().into_active_model();
@@ -945,7 +946,7 @@ pub async fn purge_disconnected(db: &impl ConnectionTrait, now: DateTime<Utc>) -
             .await?;
         if deleted.rows_affected == 1 {
             job::Entity::delete_many()
-                .filter(job::Column::DedupeKey.is_in(crate::sync::job_keys(account.id)))
+                .filter(job::Column::DedupeKey.is_in(crate::tiktok::sync::job_keys(account.id)))
                 .exec(db)
                 .await?;
             purged += 1;

@@ -1,7 +1,6 @@
 //! Account flows end to end against the real database (SQLite and PostgreSQL) and the outbox.
 
 use chrono::{DateTime, Duration, Utc};
-use domain::accounts::{self, LoginOutcome, Registration};
 use domain::audit::EventKind;
 use domain::auth::RequestMeta;
 use domain::auth::session::{self, Stage};
@@ -11,6 +10,7 @@ use domain::error::Code;
 use domain::sea_orm::{DatabaseConnection, EntityTrait};
 use domain::services::Services;
 use domain::testing::{link_in, outbox, services};
+use domain::users::{self, LoginOutcome, Registration};
 use domain::{Error, db_tests};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -47,14 +47,14 @@ async fn register(
     meta: &RequestMeta,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let answer = accounts::register(services, input, meta, now).await;
+    let answer = users::register(services, input, meta, now).await;
     services.settle().await;
     answer
 }
 
 /// Asks for a reset link and waits for it to be made.
 async fn request_reset(services: &Services, email: &str, now: DateTime<Utc>) {
-    accounts::request_password_reset(services, email, &meta(), now).await.expect("reset request");
+    users::request_password_reset(services, email, &meta(), now).await.expect("reset request");
     services.settle().await;
 }
 
@@ -80,7 +80,7 @@ async fn session_of(
 /// Confirms `email` with the link mailed at sign-up.
 async fn verify(services: &Services, email: &str) {
     let link = link_to(services, email, "Konfirmasi").await;
-    accounts::verify_email(services, &link, &meta(), t0()).await.expect("verify");
+    users::verify_email(services, &link, &meta(), t0()).await.expect("verify");
 }
 
 /// Confirms the address, then turns 2FA on for the session's user; returns the secret and the
@@ -89,14 +89,14 @@ async fn enable_two_factor(
     services: &Services,
     current: &session::Resolved,
     now: DateTime<Utc>,
-) -> (SecretString, accounts::RecoveryCodesIssued) {
+) -> (SecretString, users::RecoveryCodesIssued) {
     verify(services, &current.user.email).await;
     let current = &session::Resolved { user: user_by_id(services, current.user.id).await, ..current.clone() };
     let setup =
-        accounts::begin_totp_setup(services, current, &secret(PASSWORD), &meta(), now).await.expect("setup");
+        users::begin_totp_setup(services, current, &secret(PASSWORD), &meta(), now).await.expect("setup");
     let current = session::Resolved { user: user_by_id(services, current.user.id).await, ..current.clone() };
     let code = totp::code_at(&setup.secret, &current.user.email, secs(now)).expect("code");
-    let on = accounts::confirm_totp_setup(services, &current, &code, &meta(), now).await.expect("enable");
+    let on = users::confirm_totp_setup(services, &current, &code, &meta(), now).await.expect("enable");
     (setup.secret, on)
 }
 
@@ -162,7 +162,7 @@ async fn user_by_email(services: &Services, email: &str) -> user::Model {
 }
 
 async fn signed_in(services: &Services, email: &str, now: DateTime<Utc>) -> SecretString {
-    match accounts::login(services, email, &secret(PASSWORD), &meta(), now).await.expect("login") {
+    match users::login(services, email, &secret(PASSWORD), &meta(), now).await.expect("login") {
         LoginOutcome::SignedIn(session) => session.token,
         LoginOutcome::SecondFactorNeeded(_) => panic!("unexpected second factor"),
     }
@@ -171,7 +171,7 @@ async fn signed_in(services: &Services, email: &str, now: DateTime<Utc>) -> Secr
 /// Logs in with the password and returns the session that still owes its second factor.
 async fn owing_second_factor(services: &Services, email: &str, now: DateTime<Utc>) -> session::Resolved {
     let LoginOutcome::SecondFactorNeeded(pending) =
-        accounts::login(services, email, &secret(PASSWORD), &meta(), now).await.expect("login")
+        users::login(services, email, &secret(PASSWORD), &meta(), now).await.expect("login")
     else {
         panic!("second factor expected")
     };
@@ -184,7 +184,7 @@ async fn register_verify_and_log_in(db: DatabaseConnection) {
     let ayu = user_by_email(&services, "ayu@example.id").await;
     assert_eq!(ayu.role, Role::Admin, "the first account is the operator");
     assert_eq!(ayu.locale, "id");
-    assert_eq!(ayu.terms_version.as_deref(), Some(accounts::TERMS_VERSION));
+    assert_eq!(ayu.terms_version.as_deref(), Some(users::TERMS_VERSION));
     assert!(ayu.adult_confirmed_at.is_some() && ayu.email_verified_at.is_none());
     assert!(ayu.password_hash.starts_with("$argon2id$"));
 
@@ -201,9 +201,9 @@ async fn register_verify_and_log_in(db: DatabaseConnection) {
     assert_eq!(resolved.user.id, ayu.id);
     assert_eq!(resolved.stage, Stage::Active);
 
-    accounts::verify_email(&services, &token_of(&link), &meta(), t0()).await.expect("verify");
+    users::verify_email(&services, &token_of(&link), &meta(), t0()).await.expect("verify");
     assert!(user_by_email(&services, "ayu@example.id").await.email_verified_at.is_some());
-    let again = accounts::verify_email(&services, &token_of(&link), &meta(), t0()).await;
+    let again = users::verify_email(&services, &token_of(&link), &meta(), t0()).await;
     assert!(matches!(again, Err(Error::Invalid { field: "token", .. })), "single use: {again:?}");
 
     register(&services, registration("budi@example.id"), &meta(), t0()).await.expect("register");
@@ -257,11 +257,11 @@ async fn failed_logins_are_uniform_and_lock_out_on_the_sixth(db: DatabaseConnect
     register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     for email in ["ayu@example.id", "nobody@example.id"] {
         for attempt in 1..=5 {
-            let result = accounts::login(&services, email, &secret("wrong password!"), &meta(), t0()).await;
+            let result = users::login(&services, email, &secret("wrong password!"), &meta(), t0()).await;
             assert!(matches!(result, Err(Error::Unauthorized)), "{email} attempt {attempt}: {result:?}");
         }
         // The sixth is refused without checking the password, known account or not.
-        let sixth = accounts::login(&services, email, &secret(PASSWORD), &meta(), t0()).await;
+        let sixth = users::login(&services, email, &secret(PASSWORD), &meta(), t0()).await;
         assert!(matches!(sixth, Err(Error::RateLimited { retry_after_secs: 60 })), "{email}: {sixth:?}");
     }
     // After the lock, the right password works again.
@@ -282,49 +282,46 @@ async fn reset_links_work_once_and_expire_after_thirty_minutes(db: DatabaseConne
 
     let new_password = secret("teh manis dingin dua gelas");
     let expired =
-        accounts::reset_password(&services, &token, &new_password, &meta(), t0() + Duration::minutes(31))
-            .await;
+        users::reset_password(&services, &token, &new_password, &meta(), t0() + Duration::minutes(31)).await;
     assert!(matches!(expired, Err(Error::Invalid { field: "token", .. })), "{expired:?}");
 
-    accounts::reset_password(&services, &token, &new_password, &meta(), t0() + Duration::minutes(29))
+    users::reset_password(&services, &token, &new_password, &meta(), t0() + Duration::minutes(29))
         .await
         .expect("reset");
     let reused =
-        accounts::reset_password(&services, &token, &new_password, &meta(), t0() + Duration::minutes(29))
-            .await;
+        users::reset_password(&services, &token, &new_password, &meta(), t0() + Duration::minutes(29)).await;
     assert!(matches!(reused, Err(Error::Invalid { field: "token", .. })), "{reused:?}");
 
     assert!(
         session::resolve(&services.db, old_session.expose_secret(), t0()).await.expect("resolve").is_none()
     );
-    let old = accounts::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), t0()).await;
+    let old = users::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), t0()).await;
     assert!(matches!(old, Err(Error::Unauthorized)));
-    accounts::login(&services, "ayu@example.id", &new_password, &meta(), t0()).await.expect("new password");
+    users::login(&services, "ayu@example.id", &new_password, &meta(), t0()).await.expect("new password");
 }
 
 async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
     register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
-    let unverified = accounts::begin_totp_setup(&services, &current, &secret(PASSWORD), &meta(), t0()).await;
+    let unverified = users::begin_totp_setup(&services, &current, &secret(PASSWORD), &meta(), t0()).await;
     assert!(
         matches!(unverified, Err(Error::Invalid { code: Code::EmailUnverified, .. })),
         "2FA needs a confirmed address: {unverified:?}"
     );
     verify(&services, "ayu@example.id").await;
     let current = session::Resolved { user: user_by_id(&services, current.user.id).await, ..current };
-    let wrong = accounts::begin_totp_setup(&services, &current, &secret("wrong"), &meta(), t0()).await;
+    let wrong = users::begin_totp_setup(&services, &current, &secret("wrong"), &meta(), t0()).await;
     assert!(
         matches!(wrong, Err(Error::Invalid { field: "password", .. })),
         "setup needs the password: {wrong:?}"
     );
-    let setup = accounts::begin_totp_setup(&services, &current, &secret(PASSWORD), &meta(), t0())
-        .await
-        .expect("setup");
+    let setup =
+        users::begin_totp_setup(&services, &current, &secret(PASSWORD), &meta(), t0()).await.expect("setup");
     assert!(setup.qr_svg.starts_with("<svg"));
     let ayu = user_by_email(&services, "ayu@example.id").await;
     let current = session::Resolved { user: ayu.clone(), ..current };
-    let again = accounts::totp_setup_in_progress(&services, &current).expect("open").expect("in progress");
+    let again = users::totp_setup_in_progress(&services, &current).expect("open").expect("in progress");
     assert_eq!(again.secret.expose_secret(), setup.secret.expose_secret());
     assert!(ayu.totp_secret.is_some() && ayu.totp_enabled_at.is_none());
     assert!(
@@ -337,21 +334,21 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
     );
 
     let now_secs = secs(t0());
-    let wrong = accounts::confirm_totp_setup(&services, &current, "000000", &meta(), t0()).await;
+    let wrong = users::confirm_totp_setup(&services, &current, "000000", &meta(), t0()).await;
     assert!(matches!(wrong, Err(Error::Invalid { field: "code", .. })));
     let code = totp::code_at(&setup.secret, &ayu.email, now_secs).expect("code");
-    let on = accounts::confirm_totp_setup(&services, &current, &code, &meta(), t0()).await.expect("enable");
+    let on = users::confirm_totp_setup(&services, &current, &code, &meta(), t0()).await.expect("enable");
     let recovery = on.codes;
     assert_eq!(recovery.len(), 10);
     let ayu = user_by_email(&services, "ayu@example.id").await;
     let shown =
-        accounts::recovery_codes_to_show(&services, &ayu, t0()).expect("open").expect("kept until saved");
+        users::recovery_codes_to_show(&services, &ayu, t0()).expect("open").expect("kept until saved");
     assert_eq!(shown, recovery.iter().map(|c| c.expose_secret().to_owned()).collect::<Vec<_>>());
-    accounts::acknowledge_recovery_codes(&services, &ayu, t0()).await.expect("saved");
+    users::acknowledge_recovery_codes(&services, &ayu, t0()).await.expect("saved");
     let ayu = user_by_email(&services, "ayu@example.id").await;
-    assert!(accounts::recovery_codes_to_show(&services, &ayu, t0()).expect("open").is_none());
+    assert!(users::recovery_codes_to_show(&services, &ayu, t0()).expect("open").is_none());
 
-    let pending = match accounts::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), t0())
+    let pending = match users::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), t0())
         .await
         .expect("login")
     {
@@ -366,7 +363,7 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
     let later = t0() + Duration::seconds(60);
     let code = totp::code_at(&setup.secret, &ayu.email, now_secs + 60).expect("code");
     let full =
-        accounts::complete_second_factor(&services, &resolved, &code, &meta(), later).await.expect("totp");
+        users::complete_second_factor(&services, &resolved, &code, &meta(), later).await.expect("totp");
     assert_ne!(full.token.expose_secret(), pending.token.expose_secret(), "the session id changes");
     assert!(
         session::resolve(&services.db, pending.token.expose_secret(), later)
@@ -378,22 +375,20 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
     // A recovery code works once.
     let resolved = owing_second_factor(&services, "ayu@example.id", later).await;
     let typed = recovery[3].expose_secret().to_uppercase();
-    accounts::complete_second_factor(&services, &resolved, &typed, &meta(), later)
-        .await
-        .expect("recovery code");
-    assert_eq!(accounts::recovery_codes_left(&services.db, ayu.id).await.expect("count"), 9);
+    users::complete_second_factor(&services, &resolved, &typed, &meta(), later).await.expect("recovery code");
+    assert_eq!(users::recovery_codes_left(&services.db, ayu.id).await.expect("count"), 9);
     let resolved = owing_second_factor(&services, "ayu@example.id", later).await;
-    let reused = accounts::complete_second_factor(&services, &resolved, &typed, &meta(), later).await;
+    let reused = users::complete_second_factor(&services, &resolved, &typed, &meta(), later).await;
     assert!(matches!(reused, Err(Error::Invalid { field: "code", .. })), "{reused:?}");
 
     // Turning it off needs the password.
     let pending = owing_second_factor(&services, "ayu@example.id", later).await;
     let code = totp::code_at(&setup.secret, &ayu.email, now_secs + 90).expect("code");
     let at = later + Duration::seconds(30);
-    let full = accounts::complete_second_factor(&services, &pending, &code, &meta(), at).await.expect("totp");
+    let full = users::complete_second_factor(&services, &pending, &code, &meta(), at).await.expect("totp");
     let current = resolved_new(&services, &full, at).await;
-    assert!(accounts::disable_totp(&services, &current, &secret("wrong"), &meta(), later).await.is_err());
-    accounts::disable_totp(&services, &current, &secret(PASSWORD), &meta(), later).await.expect("disable");
+    assert!(users::disable_totp(&services, &current, &secret("wrong"), &meta(), later).await.is_err());
+    users::disable_totp(&services, &current, &secret(PASSWORD), &meta(), later).await.expect("disable");
     signed_in(&services, "ayu@example.id", later).await;
 }
 
@@ -412,7 +407,7 @@ async fn password_change_ends_other_sessions(db: DatabaseConnection) {
     let laptop = signed_in(&services, "ayu@example.id", t0()).await;
     let current =
         session::resolve(&services.db, laptop.expose_secret(), t0()).await.expect("resolve").expect("live");
-    let wrong = accounts::change_password(
+    let wrong = users::change_password(
         &services,
         &current,
         &secret("nope"),
@@ -422,7 +417,7 @@ async fn password_change_ends_other_sessions(db: DatabaseConnection) {
     )
     .await;
     assert!(matches!(wrong, Err(Error::Invalid { field: "current_password", .. })));
-    accounts::change_password(
+    users::change_password(
         &services,
         &current,
         &secret(PASSWORD),
@@ -469,10 +464,10 @@ async fn sessions_expire_when_idle_or_old_and_can_be_revoked(db: DatabaseConnect
         session::resolve(&services.db, b.expose_secret(), t0()).await.expect("resolve").expect("live");
     let listed = session::list_active(&services.db, current.user.id, t0()).await.expect("list");
     assert!(listed.iter().any(|s| s.id == other.session.id));
-    accounts::revoke_session(&services, &current, other.session.id, &meta(), t0()).await.expect("revoke");
+    users::revoke_session(&services, &current, other.session.id, &meta(), t0()).await.expect("revoke");
     assert!(session::resolve(&services.db, b.expose_secret(), t0()).await.expect("resolve").is_none());
     assert!(matches!(
-        accounts::revoke_session(&services, &current, other.session.id, &meta(), t0()).await,
+        users::revoke_session(&services, &current, other.session.id, &meta(), t0()).await,
         Err(Error::NotFound)
     ));
     assert!(session::resolve(&services.db, "not-a-token", t0()).await.expect("resolve").is_none());
@@ -484,7 +479,7 @@ async fn email_change_needs_the_new_address_confirmed(db: DatabaseConnection) {
     outbox(&services, 1).await;
     let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
     let ayu = current.user.clone();
-    let wrong = accounts::request_email_change(
+    let wrong = users::request_email_change(
         &services,
         &current,
         "ayu@new.example.id",
@@ -494,16 +489,9 @@ async fn email_change_needs_the_new_address_confirmed(db: DatabaseConnection) {
     )
     .await;
     assert!(matches!(wrong, Err(Error::Invalid { field: "password", .. })));
-    accounts::request_email_change(
-        &services,
-        &current,
-        "Ayu@New.Example.ID",
-        &secret(PASSWORD),
-        &meta(),
-        t0(),
-    )
-    .await
-    .expect("request");
+    users::request_email_change(&services, &current, "Ayu@New.Example.ID", &secret(PASSWORD), &meta(), t0())
+        .await
+        .expect("request");
     let link = link_to(&services, "ayu@new.example.id", "").await;
     // The current address is told of the request.
     mail_where(&services, |m| m.to == "ayu@example.id" && m.text.contains("ayu@new.example.id")).await;
@@ -512,8 +500,7 @@ async fn email_change_needs_the_new_address_confirmed(db: DatabaseConnection) {
         ayu.id,
         "nothing changes before confirmation"
     );
-    let rotated =
-        accounts::confirm_email_change(&services, &link, None, &meta(), t0()).await.expect("confirm");
+    let rotated = users::confirm_email_change(&services, &link, None, &meta(), t0()).await.expect("confirm");
     assert!(rotated.is_none(), "opened without a session: none to replace");
     let changed = user_by_email(&services, "ayu@new.example.id").await;
     assert_eq!(changed.id, ayu.id);
@@ -530,7 +517,7 @@ async fn email_change_needs_the_new_address_confirmed(db: DatabaseConnection) {
 async fn the_audit_log_records_security_events(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
     register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
-    let _ = accounts::login(&services, "ayu@example.id", &secret("wrong password!"), &meta(), t0()).await;
+    let _ = users::login(&services, "ayu@example.id", &secret("wrong password!"), &meta(), t0()).await;
     signed_in(&services, "ayu@example.id", t0() + Duration::seconds(1)).await;
     let ayu = user_by_email(&services, "ayu@example.id").await;
     let events = domain::audit::recent_for_user(&services.db, ayu.id, 10).await.expect("events");
@@ -544,7 +531,7 @@ async fn housekeeping_deletes_what_has_expired(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
     register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     signed_in(&services, "ayu@example.id", t0()).await;
-    let _ = accounts::login(&services, "nobody@example.id", &secret("wrong password!"), &meta(), t0()).await;
+    let _ = users::login(&services, "nobody@example.id", &secret("wrong password!"), &meta(), t0()).await;
     let nothing = services.sweep(t0()).await.expect("sweep");
     // (Outbox files age by the file system's clock, not by `now`: their sweep is tested apart.)
     let nothing = domain::services::Swept { outbox: 0, ..nothing };
@@ -564,7 +551,7 @@ async fn a_reset_ends_a_pending_email_change(db: DatabaseConnection) {
     register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     // Someone who once had the password asks for the address to become theirs...
     let (_, thief) = session_of(&services, "ayu@example.id", t0()).await;
-    accounts::request_email_change(&services, &thief, "thief@evil.example", &secret(PASSWORD), &meta(), t0())
+    users::request_email_change(&services, &thief, "thief@evil.example", &secret(PASSWORD), &meta(), t0())
         .await
         .expect("request");
     let change_link = link_to(&services, "thief@evil.example", "").await;
@@ -573,9 +560,9 @@ async fn a_reset_ends_a_pending_email_change(db: DatabaseConnection) {
     request_reset(&services, "ayu@example.id", t0()).await;
     let reset = link_to(&services, "ayu@example.id", "Atur ulang").await;
     let new_password = secret("teh manis dingin dua gelas");
-    accounts::reset_password(&services, &reset, &new_password, &meta(), t0()).await.expect("reset");
+    users::reset_password(&services, &reset, &new_password, &meta(), t0()).await.expect("reset");
     // ...and the old link is worth nothing.
-    let late = accounts::confirm_email_change(&services, &change_link, None, &meta(), t0()).await;
+    let late = users::confirm_email_change(&services, &change_link, None, &meta(), t0()).await;
     assert!(matches!(late, Err(Error::Invalid { field: "token", .. })), "{late:?}");
     assert_eq!(user_by_id(&services, thief.user.id).await.email, "ayu@example.id");
 }
@@ -591,8 +578,8 @@ async fn every_link_ends_when_the_owner_changes_their_proof(db: DatabaseConnecti
     let first_reset = new_link_to(&services, "ayu@example.id", "Atur ulang", &seen).await;
     seen.push(first_reset.clone());
     // The first verification ends the reset link mailed before it.
-    accounts::verify_email(&services, &verify, &meta(), t0()).await.expect("verify");
-    let stale = accounts::reset_password(&services, &first_reset, &other_password, &meta(), t0()).await;
+    users::verify_email(&services, &verify, &meta(), t0()).await.expect("verify");
+    let stale = users::reset_password(&services, &first_reset, &other_password, &meta(), t0()).await;
     assert!(matches!(stale, Err(Error::Invalid { field: "token", .. })), "after verification: {stale:?}");
 
     // A password change ends a reset link too.
@@ -601,24 +588,22 @@ async fn every_link_ends_when_the_owner_changes_their_proof(db: DatabaseConnecti
     seen.push(second_reset.clone());
     let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
     let changed = secret("es teh manis pakai es batu");
-    accounts::change_password(&services, &current, &secret(PASSWORD), &changed, &meta(), t0())
+    users::change_password(&services, &current, &secret(PASSWORD), &changed, &meta(), t0())
         .await
         .expect("change");
-    let stale = accounts::reset_password(&services, &second_reset, &other_password, &meta(), t0()).await;
+    let stale = users::reset_password(&services, &second_reset, &other_password, &meta(), t0()).await;
     assert!(matches!(stale, Err(Error::Invalid { field: "token", .. })), "after a change: {stale:?}");
 
     // An email change ends reset links sent to the old address.
     request_reset(&services, "ayu@example.id", t0()).await;
     let third_reset = new_link_to(&services, "ayu@example.id", "Atur ulang", &seen).await;
     let current = session::Resolved { user: user_by_id(&services, current.user.id).await, ..current };
-    accounts::request_email_change(&services, &current, "ayu@new.example.id", &changed, &meta(), t0())
+    users::request_email_change(&services, &current, "ayu@new.example.id", &changed, &meta(), t0())
         .await
         .expect("request");
     let confirm = link_to(&services, "ayu@new.example.id", "").await;
-    accounts::confirm_email_change(&services, &confirm, Some(&current), &meta(), t0())
-        .await
-        .expect("confirm");
-    let stale = accounts::reset_password(&services, &third_reset, &other_password, &meta(), t0()).await;
+    users::confirm_email_change(&services, &confirm, Some(&current), &meta(), t0()).await.expect("confirm");
+    let stale = users::reset_password(&services, &third_reset, &other_password, &meta(), t0()).await;
     assert!(matches!(stale, Err(Error::Invalid { field: "token", .. })), "after an email change: {stale:?}");
 }
 
@@ -628,9 +613,9 @@ async fn a_reset_of_an_unverified_account_clears_the_earlier_holders_setup(db: D
     let (services, _dir) = services(db).await;
     register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("squatter registers");
     let (_, squatter) = session_of(&services, "ayu@example.id", t0()).await;
-    let refused = accounts::begin_totp_setup(&services, &squatter, &secret(PASSWORD), &meta(), t0()).await;
+    let refused = users::begin_totp_setup(&services, &squatter, &secret(PASSWORD), &meta(), t0()).await;
     assert!(matches!(refused, Err(Error::Invalid { code: Code::EmailUnverified, .. })), "{refused:?}");
-    accounts::request_email_change(
+    users::request_email_change(
         &services,
         &squatter,
         "squatter@evil.example",
@@ -644,15 +629,15 @@ async fn a_reset_of_an_unverified_account_clears_the_earlier_holders_setup(db: D
     request_reset(&services, "ayu@example.id", t0()).await;
     let reset = link_to(&services, "ayu@example.id", "Atur ulang").await;
     let owners = secret("teh manis dingin dua gelas");
-    accounts::reset_password(&services, &reset, &owners, &meta(), t0()).await.expect("reset");
+    users::reset_password(&services, &reset, &owners, &meta(), t0()).await.expect("reset");
 
     let ayu = user_by_email(&services, "ayu@example.id").await;
     assert!(ayu.email_verified_at.is_some());
     assert!(ayu.totp_enabled_at.is_none() && ayu.totp_secret.is_none());
     assert!(resolved_new_opt(&services, &squatter).await.is_none(), "the squatter's session ended");
-    let late = accounts::confirm_email_change(&services, &change, None, &meta(), t0()).await;
+    let late = users::confirm_email_change(&services, &change, None, &meta(), t0()).await;
     assert!(matches!(late, Err(Error::Invalid { field: "token", .. })), "{late:?}");
-    let outcome = accounts::login(&services, "ayu@example.id", &owners, &meta(), t0()).await.expect("login");
+    let outcome = users::login(&services, "ayu@example.id", &owners, &meta(), t0()).await.expect("login");
     assert!(matches!(outcome, LoginOutcome::SignedIn(_)));
 }
 
@@ -674,13 +659,13 @@ async fn failed_logins_cannot_lock_anyones_second_factor(db: DatabaseConnection)
     let id = current.user.id;
     for typed in [format!("2fa:{id}"), format!("second_factor\n{id}"), format!("2FA:{id} ")] {
         for _ in 0..6 {
-            let _ = accounts::login(&services, &typed, &secret("wrong password!"), &meta(), t0()).await;
+            let _ = users::login(&services, &typed, &secret("wrong password!"), &meta(), t0()).await;
         }
     }
     let at = t0() + Duration::seconds(30);
     let pending = owing_second_factor(&services, "ayu@example.id", at).await;
     let code = totp::code_at(&totp_secret, "ayu@example.id", secs(at)).expect("code");
-    accounts::complete_second_factor(&services, &pending, &code, &meta(), at).await.expect("not locked");
+    users::complete_second_factor(&services, &pending, &code, &meta(), at).await.expect("not locked");
     // Strings that cannot be addresses leave no counter behind.
     let counters =
         domain::entities::login_throttle::Entity::find().all(&services.db).await.expect("throttles");
@@ -688,9 +673,9 @@ async fn failed_logins_cannot_lock_anyones_second_factor(db: DatabaseConnection)
     // Spelled differently, one address is one counter.
     for typed in [" AYU@example.id", "ayu@EXAMPLE.id", "ayu@example.id ", "Ayu@Example.Id", "ayu@example.id"]
     {
-        let _ = accounts::login(&services, typed, &secret("wrong password!"), &meta(), at).await;
+        let _ = users::login(&services, typed, &secret("wrong password!"), &meta(), at).await;
     }
-    let locked = accounts::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), at).await;
+    let locked = users::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), at).await;
     assert!(matches!(locked, Err(Error::RateLimited { .. })), "{locked:?}");
 }
 
@@ -702,7 +687,7 @@ async fn fifty_concurrent_guesses_are_checked_at_most_five_times(db: DatabaseCon
         let services = services.clone();
         tokio::spawn(async move {
             let guess = secret(&format!("wrong guess number {i}"));
-            accounts::login(&services, "ayu@example.id", &guess, &meta(), t0()).await
+            users::login(&services, "ayu@example.id", &guess, &meta(), t0()).await
         })
     });
     let mut checked = 0;
@@ -734,9 +719,9 @@ async fn mail_on_request_is_limited(db: DatabaseConnection) {
     let (_, ayu) = session_of(&services, "ayu@example.id", t0()).await;
     // Four more verification mails (the first went at sign-up), then a refusal.
     for _ in 0..4 {
-        accounts::resend_verification(&services, &ayu.user, t0()).await.expect("resend");
+        users::resend_verification(&services, &ayu.user, t0()).await.expect("resend");
     }
-    let refused = accounts::resend_verification(&services, &ayu.user, t0()).await;
+    let refused = users::resend_verification(&services, &ayu.user, t0()).await;
     assert!(matches!(refused, Err(Error::RateLimited { .. })), "{refused:?}");
 
     // Email changes: one live link at a time, five a user in the hour.
@@ -745,12 +730,12 @@ async fn mail_on_request_is_limited(db: DatabaseConnection) {
     let mut links = Vec::new();
     for n in 0..5 {
         let to = format!("budi{n}@new.example.id");
-        accounts::request_email_change(&services, &budi, &to, &secret(PASSWORD), &meta(), t0())
+        users::request_email_change(&services, &budi, &to, &secret(PASSWORD), &meta(), t0())
             .await
             .expect("request");
         links.push(link_to(&services, &to, "").await);
     }
-    let sixth = accounts::request_email_change(
+    let sixth = users::request_email_change(
         &services,
         &budi,
         "budi5@new.example.id",
@@ -760,14 +745,12 @@ async fn mail_on_request_is_limited(db: DatabaseConnection) {
     )
     .await;
     assert!(matches!(sixth, Err(Error::RateLimited { .. })), "{sixth:?}");
-    let earlier = accounts::confirm_email_change(&services, &links[0], None, &meta(), t0()).await;
+    let earlier = users::confirm_email_change(&services, &links[0], None, &meta(), t0()).await;
     assert!(
         matches!(earlier, Err(Error::Invalid { field: "token", .. })),
         "only the last link lives: {earlier:?}"
     );
-    accounts::confirm_email_change(&services, &links[4], None, &meta(), t0())
-        .await
-        .expect("the last one works");
+    users::confirm_email_change(&services, &links[4], None, &meta(), t0()).await.expect("the last one works");
 
     // Reset requests for one address: the answer never changes, the mail stops at five.
     register(&services, registration("citra@example.id"), &meta(), t0()).await.expect("register");
@@ -813,7 +796,7 @@ async fn a_totp_code_works_once(db: DatabaseConnection) {
     let (totp_secret, _) = enable_two_factor(&services, &current, t0()).await;
     let setup_code = totp::code_at(&totp_secret, "ayu@example.id", secs(t0())).expect("code");
     let pending = owing_second_factor(&services, "ayu@example.id", t0()).await;
-    let replay = accounts::complete_second_factor(&services, &pending, &setup_code, &meta(), t0()).await;
+    let replay = users::complete_second_factor(&services, &pending, &setup_code, &meta(), t0()).await;
     assert!(
         matches!(replay, Err(Error::Invalid { field: "code", .. })),
         "the setup code is spent: {replay:?}"
@@ -825,19 +808,19 @@ async fn a_totp_code_works_once(db: DatabaseConnection) {
     let second = owing_second_factor(&services, "ayu@example.id", at).await;
     let m = meta();
     let (a, b) = tokio::join!(
-        accounts::complete_second_factor(&services, &first, &code, &m, at),
-        accounts::complete_second_factor(&services, &second, &code, &m, at),
+        users::complete_second_factor(&services, &first, &code, &m, at),
+        users::complete_second_factor(&services, &second, &code, &m, at),
     );
     assert_eq!(usize::from(a.is_ok()) + usize::from(b.is_ok()), 1, "{a:?} {b:?}");
     // An older step is refused too, though within the skew.
     let third = owing_second_factor(&services, "ayu@example.id", at).await;
     let older = totp::code_at(&totp_secret, "ayu@example.id", secs(at) - 30).expect("code");
-    let older = accounts::complete_second_factor(&services, &third, &older, &meta(), at).await;
+    let older = users::complete_second_factor(&services, &third, &older, &meta(), at).await;
     assert!(matches!(older, Err(Error::Invalid { .. })), "{older:?}");
     // The next step works.
     let next = t0() + Duration::seconds(90);
     let code = totp::code_at(&totp_secret, "ayu@example.id", secs(next)).expect("code");
-    accounts::complete_second_factor(&services, &third, &code, &meta(), next).await.expect("next step");
+    users::complete_second_factor(&services, &third, &code, &meta(), next).await.expect("next step");
 }
 
 /// Finding 9: recovery codes carry over 112 bits; the old short form is refused unread.
@@ -851,17 +834,15 @@ async fn recovery_codes_are_long(db: DatabaseConnection) {
     }
     let pending = owing_second_factor(&services, "ayu@example.id", t0()).await;
     let short = &totp::normalise_recovery_code(on.codes[0].expose_secret())[..10];
-    let refused = accounts::complete_second_factor(&services, &pending, short, &meta(), t0()).await;
+    let refused = users::complete_second_factor(&services, &pending, short, &meta(), t0()).await;
     assert!(matches!(refused, Err(Error::Invalid { .. })), "{refused:?}");
     // Shown for minutes, not for ever.
     let ayu = user_by_email(&services, "ayu@example.id").await;
     assert!(
-        accounts::recovery_codes_to_show(&services, &ayu, t0() + Duration::minutes(5))
-            .expect("open")
-            .is_some()
+        users::recovery_codes_to_show(&services, &ayu, t0() + Duration::minutes(5)).expect("open").is_some()
     );
-    let late = t0() + accounts::RECOVERY_CODES_SHOWN_FOR + Duration::seconds(1);
-    assert!(accounts::recovery_codes_to_show(&services, &ayu, late).expect("open").is_none());
+    let late = t0() + users::RECOVERY_CODES_SHOWN_FOR + Duration::seconds(1);
+    assert!(users::recovery_codes_to_show(&services, &ayu, late).expect("open").is_none());
 }
 
 /// Finding 10: a stolen session cannot guess the password at the in-session checks.
@@ -872,8 +853,7 @@ async fn in_session_password_guesses_end_the_session(db: DatabaseConnection) {
     let guess = |n: usize| secret(&format!("guess number {n} of many"));
     let mut answers = Vec::new();
     for n in 0..4 {
-        answers
-            .push(accounts::change_password(&services, &current, &guess(n), &guess(99), &meta(), t0()).await);
+        answers.push(users::change_password(&services, &current, &guess(n), &guess(99), &meta(), t0()).await);
     }
     assert!(
         answers.iter().all(|a| matches!(a, Err(Error::Invalid { field: "current_password", .. }))),
@@ -881,12 +861,12 @@ async fn in_session_password_guesses_end_the_session(db: DatabaseConnection) {
     );
     assert!(resolved(&services, &token, t0()).await.is_some(), "four wrong tries are forgiven");
     let fifth =
-        accounts::request_email_change(&services, &current, "x@example.id", &guess(4), &meta(), t0()).await;
+        users::request_email_change(&services, &current, "x@example.id", &guess(4), &meta(), t0()).await;
     assert!(matches!(fifth, Err(Error::Invalid { code: Code::SignedOutAfterGuesses, .. })), "{fifth:?}");
     assert!(resolved(&services, &token, t0()).await.is_none(), "the session ended");
     // Whoever can sign in again with the password starts afresh.
     let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
-    accounts::change_password(&services, &current, &secret(PASSWORD), &guess(99), &meta(), t0())
+    users::change_password(&services, &current, &secret(PASSWORD), &guess(99), &meta(), t0())
         .await
         .expect("the owner, signed in again, may change it");
 }
@@ -897,7 +877,7 @@ async fn first_sign_ups_at_once_make_one_operator(db: DatabaseConnection) {
     let sign_ups = (0..8).map(|n| {
         let services = services.clone();
         tokio::spawn(async move {
-            accounts::register(&services, registration(&format!("user{n}@example.id")), &meta(), t0()).await
+            users::register(&services, registration(&format!("user{n}@example.id")), &meta(), t0()).await
         })
     });
     for answer in futures_join(sign_ups).await {
@@ -930,27 +910,20 @@ async fn security_changes_replace_the_session(db: DatabaseConnection) {
         let at = t0() + Duration::seconds(30);
         let pending = owing_second_factor(&services, "ayu@example.id", at).await;
         let code = totp::code_at(&totp_secret, "ayu@example.id", secs(at)).expect("code");
-        accounts::complete_second_factor(&services, &pending, &code, &meta(), at).await.expect("login").token
+        users::complete_second_factor(&services, &pending, &code, &meta(), at).await.expect("login").token
     };
     let replaced =
-        accounts::disable_totp(&services, &current, &secret(PASSWORD), &meta(), t0()).await.expect("off");
+        users::disable_totp(&services, &current, &secret(PASSWORD), &meta(), t0()).await.expect("off");
     assert!(resolved(&services, &on.session.token, t0()).await.is_none());
     assert!(resolved(&services, &other, t0()).await.is_none());
     let current = resolved_new(&services, &replaced, t0()).await;
 
     let (other, _) = session_of(&services, "ayu@example.id", t0()).await;
-    accounts::request_email_change(
-        &services,
-        &current,
-        "ayu@new.example.id",
-        &secret(PASSWORD),
-        &meta(),
-        t0(),
-    )
-    .await
-    .expect("request");
+    users::request_email_change(&services, &current, "ayu@new.example.id", &secret(PASSWORD), &meta(), t0())
+        .await
+        .expect("request");
     let confirm = link_to(&services, "ayu@new.example.id", "").await;
-    let rotated = accounts::confirm_email_change(&services, &confirm, Some(&current), &meta(), t0())
+    let rotated = users::confirm_email_change(&services, &confirm, Some(&current), &meta(), t0())
         .await
         .expect("confirm")
         .expect("the signed-in browser gets a new session");
@@ -968,9 +941,9 @@ async fn a_request_in_flight_during_a_reset_changes_nothing(db: DatabaseConnecti
     request_reset(&services, "ayu@example.id", t0()).await;
     let reset = link_to(&services, "ayu@example.id", "Atur ulang").await;
     let owners = secret("teh manis dingin dua gelas");
-    accounts::reset_password(&services, &reset, &owners, &meta(), t0()).await.expect("reset");
+    users::reset_password(&services, &reset, &owners, &meta(), t0()).await.expect("reset");
     // ...and arrive after the reset: each is refused, none leaves a session, link or password.
-    let changed = accounts::change_password(
+    let changed = users::change_password(
         &services,
         &thief,
         &secret(PASSWORD),
@@ -980,7 +953,7 @@ async fn a_request_in_flight_during_a_reset_changes_nothing(db: DatabaseConnecti
     )
     .await;
     assert!(matches!(changed, Err(Error::Unauthorized)), "{changed:?}");
-    let link = accounts::request_email_change(
+    let link = users::request_email_change(
         &services,
         &thief,
         "thief@evil.example",
@@ -994,7 +967,7 @@ async fn a_request_in_flight_during_a_reset_changes_nothing(db: DatabaseConnecti
     assert!(tokens.iter().all(|t| t.used_at.is_some()), "no live link: {tokens:?}");
     let sessions = domain::entities::session::Entity::find().all(&services.db).await.expect("sessions");
     assert!(sessions.is_empty(), "no session after the reset: {sessions:?}");
-    let outcome = accounts::login(&services, "ayu@example.id", &owners, &meta(), t0()).await.expect("owner");
+    let outcome = users::login(&services, "ayu@example.id", &owners, &meta(), t0()).await.expect("owner");
     assert!(matches!(outcome, LoginOutcome::SignedIn(_)));
 }
 
@@ -1006,20 +979,18 @@ async fn a_two_factor_setup_is_seen_and_finished_by_its_session_only(db: Databas
     let (_, owner) = session_of(&services, "ayu@example.id", t0()).await;
     let (_, thief) = session_of(&services, "ayu@example.id", t0()).await;
     let setup =
-        accounts::begin_totp_setup(&services, &owner, &secret(PASSWORD), &meta(), t0()).await.expect("setup");
+        users::begin_totp_setup(&services, &owner, &secret(PASSWORD), &meta(), t0()).await.expect("setup");
     let thief = session::Resolved { user: user_by_id(&services, thief.user.id).await, ..thief };
     assert!(
-        accounts::totp_setup_in_progress(&services, &thief).expect("open").is_none(),
+        users::totp_setup_in_progress(&services, &thief).expect("open").is_none(),
         "the secret is not shown"
     );
     let code = totp::code_at(&setup.secret, "ayu@example.id", secs(t0())).expect("code");
-    let stolen = accounts::confirm_totp_setup(&services, &thief, &code, &meta(), t0()).await;
+    let stolen = users::confirm_totp_setup(&services, &thief, &code, &meta(), t0()).await;
     assert!(matches!(stolen, Err(Error::Invalid { code: Code::TwoFactorSetupElsewhere, .. })), "{stolen:?}");
     let owner = session::Resolved { user: user_by_id(&services, owner.user.id).await, ..owner };
-    assert!(accounts::totp_setup_in_progress(&services, &owner).expect("open").is_some());
-    accounts::confirm_totp_setup(&services, &owner, &code, &meta(), t0())
-        .await
-        .expect("the owner finishes it");
+    assert!(users::totp_setup_in_progress(&services, &owner).expect("open").is_some());
+    users::confirm_totp_setup(&services, &owner, &code, &meta(), t0()).await.expect("the owner finishes it");
 }
 
 /// Review: a reset lifts the locks others ran the account into, and has a mail budget of its own.
@@ -1027,18 +998,17 @@ async fn a_reset_gets_through_locks_and_notices(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
     register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     for _ in 0..6 {
-        let _ = accounts::login(&services, "ayu@example.id", &secret("wrong password!"), &meta(), t0()).await;
+        let _ = users::login(&services, "ayu@example.id", &secret("wrong password!"), &meta(), t0()).await;
         // Sign-ups "as" the owner use up the notices to that address, not the reset links.
         register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("same answer");
     }
-    let locked = accounts::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), t0()).await;
+    let locked = users::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), t0()).await;
     assert!(matches!(locked, Err(Error::RateLimited { .. })), "{locked:?}");
     request_reset(&services, "ayu@example.id", t0()).await;
     let reset = link_to(&services, "ayu@example.id", "Atur ulang").await;
     let owners = secret("teh manis dingin dua gelas");
-    accounts::reset_password(&services, &reset, &owners, &meta(), t0()).await.expect("reset");
-    let outcome =
-        accounts::login(&services, "ayu@example.id", &owners, &meta(), t0()).await.expect("unlocked");
+    users::reset_password(&services, &reset, &owners, &meta(), t0()).await.expect("reset");
+    let outcome = users::login(&services, "ayu@example.id", &owners, &meta(), t0()).await.expect("unlocked");
     assert!(matches!(outcome, LoginOutcome::SignedIn(_)));
 }
 
@@ -1050,11 +1020,11 @@ async fn wrong_second_factor_codes_alert_the_owner(db: DatabaseConnection) {
     enable_two_factor(&services, &current, t0()).await;
     for _ in 0..5 {
         let pending = owing_second_factor(&services, "ayu@example.id", t0()).await;
-        let wrong = accounts::complete_second_factor(&services, &pending, "000000", &meta(), t0()).await;
+        let wrong = users::complete_second_factor(&services, &pending, "000000", &meta(), t0()).await;
         assert!(matches!(wrong, Err(Error::Invalid { .. })), "{wrong:?}");
     }
     let pending = owing_second_factor(&services, "ayu@example.id", t0()).await;
-    let locked = accounts::complete_second_factor(&services, &pending, "000000", &meta(), t0()).await;
+    let locked = users::complete_second_factor(&services, &pending, "000000", &meta(), t0()).await;
     assert!(matches!(locked, Err(Error::RateLimited { .. })), "{locked:?}");
     mail_where(&services, |m| m.to == "ayu@example.id" && m.subject.contains("salah berulang kali")).await;
 }

@@ -19,10 +19,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use crate::auth::RequestMeta;
-use crate::connections::{self, Owned};
 use crate::entities::{tiktok_video, tiktok_video_snapshot, user};
 use crate::error::Result;
 use crate::services::Services;
+use crate::tiktok::connections::{self, Owned};
 
 /// Rows per page read from the database.
 pub const PAGE: u64 = 1000;

@@ -225,7 +225,7 @@ pub fn hashtag_stats<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analytics::range::tests::{at, day};
+    use crate::tiktok::analytics::range::tests::{at, day};
     use proptest::prelude::*;
 
     fn views(n: i64) -> Counters {

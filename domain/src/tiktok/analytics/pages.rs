@@ -8,12 +8,12 @@ use chrono::{DateTime, Utc};
 use super::maths::{self, Counters, DailyActivity, HashtagStat, Heatmap};
 use super::queries::{self, Overview, VideoPage, VideoQuery, VideoRow, VideoSort};
 use super::range::DateRange;
-use crate::connections::{self, AccountStatus, Owned};
 use crate::entities::{tiktok_video, tiktok_video_snapshot, user};
 use crate::error::{Code, Error, Result};
 use crate::services::Services;
-use crate::sync::{self, Trouble};
 use crate::tiktok::Scope;
+use crate::tiktok::connections::{self, AccountStatus, Owned};
+use crate::tiktok::sync::{self, Trouble};
 
 /// What an account's card shows: the account, its latest figures, and why its history is not
 /// kept up to date when its sync keeps failing.

@@ -17,8 +17,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use domain::connections;
 use domain::error::Code;
+use domain::tiktok::connections;
 use secrecy::SecretString;
 
 /// The routes above.
@@ -106,6 +106,6 @@ async fn disconnect(caller: Result<Caller, AppError>, Path(id): Path<i64>) -> Re
 
 async fn retry(caller: Result<Caller, AppError>, Path(id): Path<i64>) -> Result<Response, Failed> {
     let caller = caller?;
-    domain::sync::retry(&caller.services, caller.user(), id, caller.now).await?;
+    domain::tiktok::sync::retry(&caller.services, caller.user(), id, caller.now).await?;
     Ok(see_other("/accounts?retried=1"))
 }

@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use domain::config::{Config, TikTokMode};
-use domain::connections::{self, Picture};
+use domain::tiktok::connections::{self, Picture};
 use tokio::sync::Semaphore;
 
 /// The largest picture relayed.

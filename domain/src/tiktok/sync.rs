@@ -27,7 +27,6 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::connections::{self, AccountStatus};
 use crate::entities::job::JobKind;
 use crate::entities::{
     job, tiktok_account, tiktok_account_total, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot,
@@ -35,6 +34,7 @@ use crate::entities::{
 use crate::error::{Code, Error, Result};
 use crate::jobs::{self, NewJob, Next};
 use crate::services::Services;
+use crate::tiktok::connections::{self, AccountStatus};
 use crate::tiktok::display::{UserField, Video};
 use crate::tiktok::scopes::Scope;
 

@@ -1,6 +1,6 @@
 //! Analytics of connected TikTok accounts: the overview cards and comparison, one account's
 //! charts, its videos table and one video's history. Each server function reads the date range
-//! in the user's time zone, asks `domain::analytics::pages` for the page (which checks that the
+//! in the user's time zone, asks `domain::tiktok::analytics::pages` for the page (which checks that the
 //! account is the caller's) and maps it to its wire form: plain numbers, chart options and
 //! ready-formatted local times, so both renderers show the same thing.
 
@@ -81,9 +81,9 @@ pub enum AccountState {
 }
 
 #[cfg(feature = "ssr")]
-impl From<domain::connections::AccountStatus> for AccountState {
-    fn from(status: domain::connections::AccountStatus) -> Self {
-        use domain::connections::AccountStatus;
+impl From<domain::tiktok::connections::AccountStatus> for AccountState {
+    fn from(status: domain::tiktok::connections::AccountStatus) -> Self {
+        use domain::tiktok::connections::AccountStatus;
         match status {
             AccountStatus::Active => AccountState::Active,
             AccountStatus::Reconnect => AccountState::Reconnect,
@@ -266,7 +266,8 @@ pub async fn accounts_overview(from: Option<String>, to: Option<String>) -> Resu
     let caller = crate::ssr::Caller::new()?;
     let range = caller.range(from.as_deref(), to.as_deref())?;
     let entries =
-        domain::analytics::pages::overview(&caller.services, caller.user(), &range, caller.now).await?;
+        domain::tiktok::analytics::pages::overview(&caller.services, caller.user(), &range, caller.now)
+            .await?;
     Ok(OverviewView::new(entries, &wire::Ctx::new(&caller, range)))
 }
 
@@ -280,7 +281,8 @@ pub async fn account_analytics(
     let caller = crate::ssr::Caller::new()?;
     let range = caller.range(from.as_deref(), to.as_deref())?;
     let page =
-        domain::analytics::pages::account(&caller.services, caller.user(), id, &range, caller.now).await?;
+        domain::tiktok::analytics::pages::account(&caller.services, caller.user(), id, &range, caller.now)
+            .await?;
     Ok(AccountView::new(page, &wire::Ctx::new(&caller, range)))
 }
 
@@ -295,7 +297,7 @@ pub async fn account_videos(
     q: Option<String>,
     page: Option<u64>,
 ) -> Result<VideosView, AppError> {
-    use domain::analytics::pages;
+    use domain::tiktok::analytics::pages;
     let caller = crate::ssr::Caller::new()?;
     let range = caller.range(from.as_deref(), to.as_deref())?;
     let query = pages::video_query(sort.as_deref(), dir.as_deref(), q.as_deref(), page, PER_PAGE)?;
@@ -313,9 +315,15 @@ pub async fn video_detail(
 ) -> Result<VideoDetailView, AppError> {
     let caller = crate::ssr::Caller::new()?;
     let range = caller.range(from.as_deref(), to.as_deref())?;
-    let detail =
-        domain::analytics::pages::video(&caller.services, caller.user(), id, video, &range, caller.now)
-            .await?;
+    let detail = domain::tiktok::analytics::pages::video(
+        &caller.services,
+        caller.user(),
+        id,
+        video,
+        &range,
+        caller.now,
+    )
+    .await?;
     Ok(VideoDetailView::new(detail, &wire::Ctx::new(&caller, range)))
 }
 
@@ -324,9 +332,9 @@ pub async fn video_detail(
 #[cfg(feature = "ssr")]
 mod wire {
     use chrono::{DateTime, Utc};
-    use domain::analytics::pages::{AccountPage, Card, OverviewEntry, VideoDetail, VideosPage};
-    use domain::analytics::{Counters, DateRange, VideoQuery, VideoRow};
     use domain::entities::tiktok_video_snapshot;
+    use domain::tiktok::analytics::pages::{AccountPage, Card, OverviewEntry, VideoDetail, VideosPage};
+    use domain::tiktok::analytics::{Counters, DateRange, VideoQuery, VideoRow};
 
     use super::*;
     use crate::components::chart::ChartView;
@@ -376,7 +384,7 @@ mod wire {
                 id: account.id,
                 display_name: account.display_name,
                 username: account.username,
-                // Relayed by Soco (`server::media`): pages load no picture from TikTok directly.
+                // Relayed by Soco (`server::tiktok::media`): pages load no picture from TikTok directly.
                 avatar_url: account.avatar_url.map(|_| format!("/accounts/tiktok/{}/avatar", account.id)),
                 is_verified: account.is_verified.unwrap_or(false),
                 status: account.status.into(),

@@ -1,6 +1,6 @@
 //! Downloads of a connected account's history, streamed page by page (never buffered whole):
 //! `GET /accounts/tiktok/{id}/export/{videos|snapshots|profile|totals}.{csv|json}?from=YYYY-MM-DD&to=YYYY-MM-DD`.
-//! The columns are documented in `domain::export` and the README. Only the account's owner can
+//! The columns are documented in `domain::tiktok::export` and the README. Only the account's owner can
 //! download it. The days of `from` and `to` are whole days in the user's time zone, as on the
 //! pages; every download is recorded in the user's security log (what, which account, which days).
 
@@ -14,9 +14,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use domain::analytics::range::DateRange;
-use domain::export::{self, Dataset, Download, File, Format, Range};
 use domain::services::Services;
+use domain::tiktok::analytics::range::DateRange;
+use domain::tiktok::export::{self, Dataset, Download, File, Format, Range};
 use serde::Deserialize;
 
 /// The export route.

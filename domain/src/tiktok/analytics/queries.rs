@@ -1,5 +1,5 @@
 //! Reading the stored history of one TikTok account for the analytics pages. Every read takes
-//! the account as [`Owned`], which only the ownership check ([`crate::connections::find`])
+//! the account as [`Owned`], which only the ownership check ([`crate::tiktok::connections::find`])
 //! makes; the pages themselves call these through [`super::pages`].
 //!
 //! Every read is bounded by the account and the date range and served by an index: snapshots by
@@ -16,9 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use super::maths::{self, Counters, DailyActivity};
 use super::range::DateRange;
-use crate::connections::Owned;
 use crate::entities::{tiktok_account_total, tiktok_profile_snapshot, tiktok_video, tiktok_video_snapshot};
 use crate::error::{Code, Error, Result};
+use crate::tiktok::connections::Owned;
 
 /// A reading of an account's totals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
