@@ -1,6 +1,11 @@
 //! `Services`: the handle every domain operation that needs more than a connection takes —
 //! database, configuration, password hasher, mailer, vault and rate limits — built once at
 //! start-up and shared by every request.
+//!
+//! [`Services::start`] is the one start-up path: open the database, migrate it, load (or create)
+//! the token keys, build the services. `server serve`, `server worker`, `server rotate-keys`, the
+//! tests and the benchmarks all start through it ([`Services::start_on`] when the caller already
+//! holds the database, as tests do).
 
 use std::sync::Arc;
 
@@ -11,7 +16,7 @@ use crate::Result;
 use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::RateLimits;
 use crate::config::Config;
-use crate::keyring::KeyRing;
+use crate::keyring::{KeyRing, KeyRingError};
 use crate::mail::Mailer;
 use crate::vault::Vault;
 
@@ -58,7 +63,46 @@ pub struct Swept {
     pub outbox: u64,
 }
 
+/// Why a process could not start; each says what to check.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be opened.
+    #[error("cannot open the database (check SOCO_DATABASE_URL)")]
+    Database(#[source] sea_orm::DbErr),
+    /// A migration failed.
+    #[error("database migration failed")]
+    Migration(#[source] sea_orm::DbErr),
+    /// The token keys could not be read or created.
+    #[error("cannot load the token keys (SOCO_TOKEN_KEYS, or the token-keys file in SOCO_DATA_DIR)")]
+    Keys(#[source] KeyRingError),
+    /// The services could not be built (mail settings, TikTok endpoints, the hasher).
+    #[error("cannot start the services")]
+    Services(#[source] crate::Error),
+}
+
 impl Services {
+    /// Opens and migrates the database `config` names, loads the token keys and builds the
+    /// services: how every Soco process starts.
+    pub async fn start(config: Config) -> std::result::Result<Self, StartError> {
+        let db = crate::db::connect(&config.database).await.map_err(StartError::Database)?;
+        Self::start_on(db, config).await
+    }
+
+    /// [`Services::start`] over a database the caller has opened already.
+    pub async fn start_on(db: DatabaseConnection, config: Config) -> std::result::Result<Self, StartError> {
+        let applied = crate::db::migrate_up(&db).await.map_err(StartError::Migration)?;
+        tracing::info!(backend = ?config.database.backend, applied, "database ready");
+        let (keys, created) = config.load_key_ring().await.map_err(StartError::Keys)?;
+        if created {
+            tracing::warn!(
+                path = %config.data_dir.join("token-keys").display(),
+                "no SOCO_TOKEN_KEYS configured: generated a token encryption key; back this file up"
+            );
+        }
+        tracing::debug!(active_key = keys.active().id(), "token key ring ready");
+        Self::new(db, Arc::new(config), keys).await.map_err(StartError::Services)
+    }
+
     /// Waits until the work spawned on [`Services::background`] so far has finished (tests, and
     /// shutdown).
     pub async fn settle(&self) {
@@ -95,8 +139,9 @@ impl Services {
         })
     }
 
-    /// Builds the services for `config` over `db`, encrypting with `keys`.
-    pub async fn new(db: DatabaseConnection, config: Arc<Config>, keys: KeyRing) -> Result<Self> {
+    /// Builds the services for `config` over `db`, encrypting with `keys` (the database is
+    /// expected to be migrated: see [`Services::start`]).
+    async fn new(db: DatabaseConnection, config: Arc<Config>, keys: KeyRing) -> Result<Self> {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         Ok(Self {
             passwords: PasswordHasher::new(cores).await?,

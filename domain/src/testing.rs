@@ -142,9 +142,7 @@ pub async fn services_with(
     ]);
     vars.extend(extra.iter().copied());
     let config = crate::config::Config::from_map(&vars).expect("test configuration");
-    let keys = crate::keyring::KeyRing::generate("test").expect("key");
-    let services =
-        crate::services::Services::new(db, std::sync::Arc::new(config), keys).await.expect("services");
+    let services = crate::services::Services::start_on(db, config).await.expect("services");
     (services, dir)
 }
 

@@ -18,7 +18,6 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::ssr::AppState;
@@ -52,17 +51,15 @@ async fn main() {
     ]);
     let config = domain::config::Config::from_map(&vars).expect("configuration");
     let per_minute = config.tiktok_requests_per_minute;
-    let db = domain::db::connect(&config.database).await.expect("database");
-    domain::db::migrate_up(&db).await.expect("migrations");
-    let keys = domain::keyring::KeyRing::generate("bench").expect("key");
     // The year of history runs unpaced on Soco's side (its pacing is in real time, and a year
     // passes in minutes): TikTok's window, in TikTok's time, still counts every request.
     let mut unpaced = vars.clone();
     unpaced.insert("SOCO_TIKTOK_REQUESTS_PER_MINUTE", "1000000");
     let unpaced = domain::config::Config::from_map(&unpaced).expect("configuration");
+    let services = domain::services::Services::start(config).await.expect("services");
+    // The same database and token keys (the data folder's key file), paced differently.
     let history_services =
-        domain::services::Services::new(db.clone(), Arc::new(unpaced), keys.clone()).await.expect("services");
-    let services = domain::services::Services::new(db, Arc::new(config), keys).await.expect("services");
+        domain::services::Services::start_on(services.db.clone(), unpaced).await.expect("services");
 
     let mut sandbox_config = sandbox::SandboxConfig::for_public_url(&origin);
     sandbox_config.scale.creators = CREATORS as u32;

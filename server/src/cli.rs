@@ -81,13 +81,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn rotate_keys(config: Config) -> anyhow::Result<()> {
-    let db = domain::db::connect(&config.database).await.context("cannot open the database")?;
-    domain::db::migrate_up(&db).await.context("migration failed")?;
-    let (keys, _) = config.load_key_ring().await.context("cannot load the token keys")?;
-    let active = keys.active().id().to_owned();
-    let services = domain::services::Services::new(db.clone(), std::sync::Arc::new(config), keys)
-        .await
-        .context("cannot start the services")?;
+    let services = domain::services::Services::start(config).await?;
+    let db = services.db.clone();
+    let active = services.vault.keys().active().id().to_owned();
     let rotated = domain::key_rotation::rotate(&services).await.context("re-encryption failed")?;
     let summary = format!(
         "{} TikTok account token pair(s), {} connect flow(s), {} TOTP secret(s), {} recovery-code copy(ies)",

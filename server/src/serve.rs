@@ -1,7 +1,5 @@
 //! `server serve`: open and migrate the database, build the router, listen until told to stop.
 
-use std::sync::Arc;
-
 use anyhow::Context as _;
 use app::ssr::AppState;
 use domain::services::Services;
@@ -20,21 +18,6 @@ pub fn init_tracing(filter: &str) -> anyhow::Result<()> {
 
 /// Runs the web server until SIGINT or SIGTERM.
 pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
-    let db = domain::db::connect(&config.database)
-        .await
-        .context("cannot open the database (check SOCO_DATABASE_URL)")?;
-    let applied = domain::db::migrate_up(&db).await.context("database migration failed")?;
-    tracing::info!(backend = ?config.database.backend, applied, "database ready");
-
-    let (keys, created) = config.load_key_ring().await.context("cannot load the token keys")?;
-    if created {
-        tracing::warn!(
-            path = %config.data_dir.join("token-keys").display(),
-            "no SOCO_TOKEN_KEYS configured: generated a token encryption key; back this file up"
-        );
-    }
-    tracing::info!(active_key = keys.active().id(), "token key ring ready");
-
     let sandbox = match config.tiktok_mode {
         domain::config::TikTokMode::Sandbox => {
             let sandbox = sandbox::Sandbox::new(crate::sandbox_mount::config_from_env(&config)?);
@@ -50,8 +33,7 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
     let leptos_options = leptos_options(config.addr)?;
     let addr = config.addr;
     let header_read_timeout = config.header_read_timeout;
-    let services =
-        Services::new(db.clone(), Arc::new(config), keys).await.context("cannot start the services")?;
+    let services = Services::start(config).await?;
     if let Some(outbox) = services.mailer.outbox_dir() {
         tracing::warn!(
             path = %outbox.display(),
@@ -79,7 +61,7 @@ pub async fn serve(config: domain::config::Config) -> anyhow::Result<()> {
     if tokio::time::timeout(std::time::Duration::from_secs(10), finishing.settle()).await.is_err() {
         tracing::warn!("background work still running after 10 s; stopping anyway");
     }
-    db.close().await.context("cannot close the database")?;
+    finishing.db.clone().close().await.context("cannot close the database")?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -49,12 +49,8 @@ pub async fn run(services: Services) {
 
 /// `server worker`: the worker alone, until SIGINT or SIGTERM.
 pub async fn serve_alone(config: domain::config::Config) -> anyhow::Result<()> {
-    let db = domain::db::connect(&config.database).await.context("cannot open the database")?;
-    domain::db::migrate_up(&db).await.context("database migration failed")?;
-    let (keys, _) = config.load_key_ring().await.context("cannot load the token keys")?;
-    let services = Services::new(db.clone(), std::sync::Arc::new(config), keys)
-        .await
-        .context("cannot start the services")?;
+    let services = Services::start(config).await?;
+    let db = services.db.clone();
     tokio::select! {
         () = run(services) => {},
         () = crate::serve::shutdown_signal() => {},

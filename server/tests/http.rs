@@ -116,8 +116,7 @@ impl TestApp {
         vars.entry("SOCO_AUTH_BURST").or_insert("1000");
         vars.entry("SOCO_AUTH_PER_MINUTE").or_insert("1000");
         let config = Config::from_map(&vars).expect("config");
-        let keys = domain::keyring::KeyRing::generate("test").expect("key");
-        let services = Services::new(db.db.clone(), Arc::new(config), keys).await.expect("services");
+        let services = Services::start_on(db.db.clone(), config).await.expect("services");
         let state = AppState { leptos_options: options, services: services.clone() };
         let sandbox =
             sandbox::Sandbox::new(sandbox::SandboxConfig::for_public_url(&services.config.public_origin()));

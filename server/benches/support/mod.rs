@@ -5,7 +5,6 @@
 #![allow(dead_code)] // Each benchmark uses its own part of this.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use app::ssr::AppState;
 use domain::entities::user;
@@ -53,11 +52,8 @@ impl Site {
         ]);
         all.extend(vars.iter().copied());
         let config = domain::config::Config::from_map(&all).expect("configuration");
-        let db = domain::db::connect(&config.database).await.expect("database");
-        domain::db::migrate_up(&db).await.expect("migrations");
-        let keys = domain::keyring::KeyRing::generate("bench").expect("key");
         let header_read_timeout = config.header_read_timeout;
-        let services = domain::services::Services::new(db, Arc::new(config), keys).await.expect("services");
+        let services = domain::services::Services::start(config).await.expect("services");
         let sandbox = sandbox.map(|make| sandbox::Sandbox::new(make(&origin)));
         let site = tempfile::tempdir().expect("site folder");
         let leptos_options = match site_root {

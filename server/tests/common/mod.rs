@@ -130,7 +130,7 @@ pub async fn ground(db: TestDb, creators: usize, sandbox: &[(&str, &str)], soco:
 
     let vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let config = domain::config::Config::from_map(&vars.iter().copied().collect()).expect("config");
-    let services = Services::new(db.db.clone(), std::sync::Arc::new(config), keys).await.expect("services");
+    let services = Services::start_on(db.db.clone(), config).await.expect("services");
     Ground { _db: db, services, sandbox, env, client, _sandbox_process: sandbox_process, data }
 }
 
