@@ -139,9 +139,10 @@ impl Services {
         })
     }
 
-    /// Builds the services for `config` over `db`, encrypting with `keys` (the database is
-    /// expected to be migrated: see [`Services::start`]).
-    async fn new(db: DatabaseConnection, config: Arc<Config>, keys: KeyRing) -> Result<Self> {
+    /// Builds the services for `config` over a migrated `db`, encrypting with `keys`: for the
+    /// key-rotation tests, which choose the key ring; everything else starts with
+    /// [`Services::start`].
+    pub async fn new(db: DatabaseConnection, config: Arc<Config>, keys: KeyRing) -> Result<Self> {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         Ok(Self {
             passwords: PasswordHasher::new(cores).await?,

@@ -7,162 +7,206 @@
 
 use std::time::Duration;
 
-/// One documented environment variable.
+/// One environment variable, declared once: the parser reads it through this declaration, and
+/// `server --help`, `.env.example` and the README are written from [`VARIABLES`] (the same shape
+/// as Soco's own `domain::config::Variable`; the sandbox depends on no Soco crate).
 #[derive(Debug, Clone, Copy)]
 pub struct Variable {
     /// Its name.
     pub name: &'static str,
-    /// The value used when it is unset.
-    pub default: &'static str,
+    /// What it holds when unset.
+    pub unset: Unset,
     /// What it controls.
     pub doc: &'static str,
+}
+
+/// What a variable holds when it is unset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unset {
+    /// This value, parsed like any other (a test checks that every one parses).
+    Value(&'static str),
+    /// Worked out from Soco's public URL, as described.
+    Derived(&'static str),
+}
+
+impl Variable {
+    /// The default as people read it.
+    pub fn default_text(&self) -> &'static str {
+        match self.unset {
+            Unset::Value(value) | Unset::Derived(value) => value,
+        }
+    }
+
+    /// The value when unset, for variables that have one.
+    pub fn default_value(&self) -> Option<&'static str> {
+        match self.unset {
+            Unset::Value(value) => Some(value),
+            Unset::Derived(_) => None,
+        }
+    }
 }
 
 /// Every variable [`SandboxConfig::from_lookup`] reads.
 pub const VARIABLES: &[Variable] = &[
     Variable {
         name: "SOCO_SANDBOX_SEED",
-        default: "42",
+        unset: Unset::Value("42"),
         doc: "Seed of the synthetic data: same seed, same data.",
     },
     Variable {
         name: "SOCO_SANDBOX_START",
-        default: "now",
+        unset: Unset::Value("now"),
         doc: "Sandbox time at start-up, RFC 3339 (e.g. 2026-11-01T00:00:00Z); history is generated back from it.",
     },
-    Variable { name: "SOCO_SANDBOX_CREATORS", default: "5", doc: "Number of TikTok creator accounts." },
+    Variable {
+        name: "SOCO_SANDBOX_CREATORS",
+        unset: Unset::Value("5"),
+        doc: "Number of TikTok creator accounts.",
+    },
     Variable {
         name: "SOCO_SANDBOX_VIDEOS_PER_CREATOR",
-        default: "120",
+        unset: Unset::Value("120"),
         doc: "Videos each creator has posted over the history (on average; creators differ).",
     },
-    Variable { name: "SOCO_SANDBOX_HISTORY_DAYS", default: "365", doc: "Days of creator and shop history." },
-    Variable { name: "SOCO_SANDBOX_LOCAL_SHOPS", default: "2", doc: "Local (Indonesian, IDR) shops." },
+    Variable {
+        name: "SOCO_SANDBOX_HISTORY_DAYS",
+        unset: Unset::Value("365"),
+        doc: "Days of creator and shop history.",
+    },
+    Variable {
+        name: "SOCO_SANDBOX_LOCAL_SHOPS",
+        unset: Unset::Value("2"),
+        doc: "Local (Indonesian, IDR) shops.",
+    },
     Variable {
         name: "SOCO_SANDBOX_CROSS_BORDER_SHOPS",
-        default: "1",
+        unset: Unset::Value("1"),
         doc: "Cross-border shops (other regions and currencies).",
     },
-    Variable { name: "SOCO_SANDBOX_PRODUCTS_PER_SHOP", default: "40", doc: "Products in each shop." },
+    Variable {
+        name: "SOCO_SANDBOX_PRODUCTS_PER_SHOP",
+        unset: Unset::Value("40"),
+        doc: "Products in each shop.",
+    },
     Variable {
         name: "SOCO_SANDBOX_ORDERS_PER_DAY",
-        default: "60",
+        unset: Unset::Value("60"),
         doc: "Average orders per shop per day before seasonality (1370 gives about 1 million over two years).",
     },
     Variable {
         name: "SOCO_SANDBOX_REDIRECT_URIS",
-        default: "<public URL>/connect/tiktok/callback",
+        unset: Unset::Derived("<public URL>/connect/tiktok/callback"),
         doc: "Comma-separated redirect URIs registered for the Login Kit app (matched exactly).",
     },
     Variable {
         name: "SOCO_SANDBOX_SHOP_REDIRECT_URL",
-        default: "<public URL>/connect/tiktok-shop/callback",
+        unset: Unset::Derived("<public URL>/connect/tiktok-shop/callback"),
         doc: "The Shop app's redirect URL, as fixed in Partner Center.",
     },
     Variable {
         name: "SOCO_SANDBOX_ACCESS_TTL",
-        default: "7200",
+        unset: Unset::Value("7200"),
         doc: "Login Kit access-token lifetime in seconds (TikTok's newer docs: 2 h; older: 24 h).",
     },
     Variable {
         name: "SOCO_SANDBOX_REFRESH_TTL",
-        default: "15552000",
+        unset: Unset::Value("15552000"),
         doc: "Login Kit refresh-token lifetime in seconds (180 days).",
     },
     Variable {
         name: "SOCO_SANDBOX_ROTATE_REFRESH",
-        default: "true",
+        unset: Unset::Value("true"),
         doc: "Whether a refresh returns a new refresh token and the old one stops working.",
     },
     Variable {
         name: "SOCO_SANDBOX_PKCE",
-        default: "both",
+        unset: Unset::Value("both"),
         doc: "Accepted PKCE S256 challenge encodings: base64url (RFC 7636), hex (TikTok desktop docs) or both.",
     },
     Variable {
         name: "SOCO_SANDBOX_OAUTH_ERROR_STATUS",
-        default: "400",
+        unset: Unset::Value("400"),
         doc: "HTTP status of Login Kit token errors (unconfirmed upstream; the body's `error` is what counts).",
     },
     Variable {
         name: "SOCO_SANDBOX_DISPLAY_RATE",
-        default: "600",
+        unset: Unset::Value("600"),
         doc: "Display API requests per endpoint per 1-minute sliding window.",
     },
     Variable {
         name: "SOCO_SANDBOX_SHOP_RATE",
-        default: "50",
+        unset: Unset::Value("50"),
         doc: "TikTok Shop API requests per shop per second (unconfirmed upstream; 429 + code 36009002 beyond it).",
     },
     Variable {
         name: "SOCO_SANDBOX_SHOP_ACCESS_TTL",
-        default: "604800",
+        unset: Unset::Value("604800"),
         doc: "TikTok Shop access-token lifetime in seconds (7 days, as TikTok's samples show).",
     },
     Variable {
         name: "SOCO_SANDBOX_SHOP_REFRESH_TTL",
-        default: "31536000",
+        unset: Unset::Value("31536000"),
         doc: "TikTok Shop refresh-token lifetime in seconds (about a year).",
     },
     Variable {
         name: "SOCO_SANDBOX_SHOP_ROTATE_REFRESH",
-        default: "true",
+        unset: Unset::Value("true"),
         doc: "Whether a Shop token refresh returns a new refresh token and the old one stops working.",
     },
     Variable {
         name: "SOCO_SANDBOX_UNAUDITED",
-        default: "true",
+        unset: Unset::Value("true"),
         doc: "Unaudited app: Content Posting forces SELF_ONLY and refuses other privacy levels.",
     },
     Variable {
         name: "SOCO_SANDBOX_VERIFIED_URL_PREFIXES",
-        default: "<public URL>/",
+        unset: Unset::Derived("<public URL>/"),
         doc: "Comma-separated URL prefixes PULL_FROM_URL may fetch from (TikTok's verified domains).",
     },
     Variable {
         name: "SOCO_SANDBOX_PUBLISH_SECONDS",
-        default: "30",
+        unset: Unset::Value("30"),
         doc: "Sandbox seconds a post takes from upload to PUBLISH_COMPLETE or SEND_TO_USER_INBOX.",
     },
     Variable {
         name: "SOCO_SANDBOX_MODERATION_SECONDS",
-        default: "0",
+        unset: Unset::Value("0"),
         doc: "Sandbox seconds from PUBLISH_COMPLETE to the post id (TikTok's moderation, usually under a minute).",
     },
     Variable {
         name: "SOCO_SANDBOX_LIST_PRIVATE_POSTS",
-        default: "true",
+        unset: Unset::Value("true"),
         doc: "SELF_ONLY direct posts still become listed videos with a post id (TikTok lists public posts \
               only, and unaudited apps can only post SELF_ONLY).",
     },
     Variable {
         name: "SOCO_SANDBOX_POST_IDS_AS_STRINGS",
-        default: "false",
+        unset: Unset::Value("false"),
         doc: "publicaly_available_post_id holds strings instead of the documented int64 numbers.",
     },
     Variable {
         name: "SOCO_SANDBOX_UPLOAD_URL_TTL",
-        default: "3600",
+        unset: Unset::Value("3600"),
         doc: "Seconds a FILE_UPLOAD upload_url accepts chunks (unconfirmed upstream).",
     },
     Variable {
         name: "SOCO_SANDBOX_PRIVATE_CREATORS",
-        default: "",
+        unset: Unset::Value(""),
         doc: "Comma-separated usernames of creators with private accounts (no PUBLIC_TO_EVERYONE option).",
     },
     Variable {
         name: "SOCO_SANDBOX_TIKTOK_WEBHOOK_URL",
-        default: "off (Soco has no webhook route yet)",
+        unset: Unset::Value("off"),
         doc: "Where TikTok webhooks (post.publish.*, authorization.removed) are delivered; `off` disables them.",
     },
     Variable {
         name: "SOCO_SANDBOX_SHOP_WEBHOOK_URL",
-        default: "off (Soco has no webhook route yet)",
+        unset: Unset::Value("off"),
         doc: "Where TikTok Shop webhooks are delivered; `off` disables them.",
     },
     Variable {
         name: "SOCO_SANDBOX_STRICT_REVOKE",
-        default: "true",
+        unset: Unset::Value("true"),
         doc: "Whether revoking an expired, unknown or already revoked access token is refused (invalid_request), as a strict server would.",
     },
 ];
@@ -302,10 +346,15 @@ pub const SANDBOX_APP_SECRET: &str = "sbx_app_secret";
 pub const SANDBOX_SERVICE_ID: &str = "7000000000000000001";
 
 impl SandboxConfig {
-    /// Defaults for a Soco reachable at `public_url` (no trailing slash): redirect URIs and webhook
-    /// targets point back at it.
+    /// The defaults (every variable unset) for a Soco reachable at `public_url` (no trailing
+    /// slash): redirect URIs and webhook targets point back at it.
     pub fn for_public_url(public_url: &str) -> Self {
-        let base = public_url.trim_end_matches('/');
+        Self::from_lookup(public_url, |_| None).expect("the declared defaults are valid (a test checks them)")
+    }
+
+    /// What is not configurable (the apps' credentials, webhook retries), with every variable's
+    /// field empty until [`SandboxConfig::from_lookup`] reads it.
+    fn fixed(base: &str) -> Self {
         SandboxConfig {
             login_kit: LoginKitApp {
                 client_key: SANDBOX_CLIENT_KEY.into(),
@@ -319,37 +368,36 @@ impl SandboxConfig {
                 redirect_url: format!("{base}/connect/tiktok-shop/callback"),
             },
             scale: Scale {
-                seed: 42,
-                creators: 5,
-                videos_per_creator: 120,
-                history_days: 365,
-                local_shops: 2,
-                cross_border_shops: 1,
-                products_per_shop: 40,
-                orders_per_day: 60,
+                seed: 0,
+                creators: 0,
+                videos_per_creator: 0,
+                history_days: 0,
+                local_shops: 0,
+                cross_border_shops: 0,
+                products_per_shop: 0,
+                orders_per_day: 0,
             },
             start: None,
-            access_ttl: Duration::from_secs(7200),
-            refresh_ttl: Duration::from_secs(180 * 86_400),
-            rotate_refresh: true,
-            strict_revoke: true,
+            access_ttl: Duration::ZERO,
+            refresh_ttl: Duration::ZERO,
+            rotate_refresh: false,
+            strict_revoke: false,
             pkce: PkceEncoding::Both,
-            display_rate_per_minute: 600,
-            shop_rate_per_second: 50,
-            shop_access_ttl: Duration::from_secs(7 * 86_400),
-            shop_refresh_ttl: Duration::from_secs(365 * 86_400),
-            shop_rotate_refresh: true,
-            unaudited: true,
+            display_rate_per_minute: 0,
+            shop_rate_per_second: 0,
+            shop_access_ttl: Duration::ZERO,
+            shop_refresh_ttl: Duration::ZERO,
+            shop_rotate_refresh: false,
+            unaudited: false,
             verified_url_prefixes: vec![format!("{base}/")],
-            publish_delay: Duration::from_secs(30),
+            publish_delay: Duration::ZERO,
             moderation_delay: Duration::ZERO,
-            list_private_posts: true,
+            list_private_posts: false,
             post_ids_as_strings: false,
-            upload_url_ttl: Duration::from_secs(3600),
+            upload_url_ttl: Duration::ZERO,
             private_creators: Vec::new(),
             self_url: format!("{base}/sandbox"),
-            oauth_error_status: 400,
-            // Off until Soco has routes for them: a delivery nobody answers would 404 and retry.
+            oauth_error_status: 0,
             tiktok_webhook_url: None,
             shop_webhook_url: None,
             webhook_retry_base: Duration::from_secs(2),
@@ -357,13 +405,11 @@ impl SandboxConfig {
         }
     }
 
-    /// Defaults, then every `SOCO_SANDBOX_*` variable `lookup` returns. Errors name the variable.
+    /// Every `SOCO_SANDBOX_*` variable `lookup` returns, each unset one at its declared default.
+    /// Every error is reported, each naming its variable, joined by `; `.
     pub fn from_lookup(public_url: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
-        let mut config = SandboxConfig::for_public_url(public_url);
-        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        fn number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, String> {
-            value.parse().map_err(|_| format!("{name}: expected a whole number, got {value:?}"))
-        }
+        let mut config = SandboxConfig::fixed(public_url.trim_end_matches('/'));
+        let mut read = Reader { lookup: &lookup, errors: Vec::new() };
         let scale = &mut config.scale;
         for (name, slot) in [
             ("SOCO_SANDBOX_CREATORS", &mut scale.creators),
@@ -376,30 +422,34 @@ impl SandboxConfig {
             ("SOCO_SANDBOX_DISPLAY_RATE", &mut config.display_rate_per_minute),
             ("SOCO_SANDBOX_SHOP_RATE", &mut config.shop_rate_per_second),
         ] {
-            if let Some(value) = get(name) {
-                *slot = number(name, &value)?;
+            if let Some(value) = read.number(name) {
+                *slot = value;
             }
         }
+        if let Some(seed) = read.number("SOCO_SANDBOX_SEED") {
+            config.scale.seed = seed;
+        }
         if config.scale.products_per_shop == 0 {
-            return Err("SOCO_SANDBOX_PRODUCTS_PER_SHOP: a shop needs at least one product".into());
+            read.fail("SOCO_SANDBOX_PRODUCTS_PER_SHOP", "a shop needs at least one product".into());
         }
         // Order and product ids encode the shop in three digits.
         if config.scale.local_shops > 500 || config.scale.cross_border_shops > 499 {
-            return Err(
-                "SOCO_SANDBOX_LOCAL_SHOPS / SOCO_SANDBOX_CROSS_BORDER_SHOPS: at most 500 and 499".into()
+            read.fail(
+                "SOCO_SANDBOX_LOCAL_SHOPS / SOCO_SANDBOX_CROSS_BORDER_SHOPS",
+                "at most 500 and 499".into(),
             );
         }
         if config.scale.history_days > 3660 {
-            return Err("SOCO_SANDBOX_HISTORY_DAYS: at most 3660 (ten years)".into());
+            read.fail("SOCO_SANDBOX_HISTORY_DAYS", "at most 3660 (ten years)".into());
         }
-        if let Some(value) = get("SOCO_SANDBOX_SEED") {
-            config.scale.seed = number("SOCO_SANDBOX_SEED", &value)?;
-        }
-        if let Some(value) = get("SOCO_SANDBOX_START").filter(|v| v != "now") {
-            let at = chrono::DateTime::parse_from_rfc3339(&value).map_err(|e| {
-                format!("SOCO_SANDBOX_START: expected RFC 3339 like 2026-11-01T00:00:00Z ({e})")
-            })?;
-            config.start = Some(at.timestamp());
+        if let Some(value) = read.text("SOCO_SANDBOX_START").filter(|v| v != "now") {
+            match chrono::DateTime::parse_from_rfc3339(&value) {
+                Ok(at) => config.start = Some(at.timestamp()),
+                Err(e) => read.fail(
+                    "SOCO_SANDBOX_START",
+                    format!("expected RFC 3339 like 2026-11-01T00:00:00Z, or now ({e})"),
+                ),
+            }
         }
         for (name, slot) in [
             ("SOCO_SANDBOX_ACCESS_TTL", &mut config.access_ttl),
@@ -410,8 +460,8 @@ impl SandboxConfig {
             ("SOCO_SANDBOX_MODERATION_SECONDS", &mut config.moderation_delay),
             ("SOCO_SANDBOX_UPLOAD_URL_TTL", &mut config.upload_url_ttl),
         ] {
-            if let Some(value) = get(name) {
-                *slot = Duration::from_secs(number(name, &value)?);
+            if let Some(seconds) = read.number(name) {
+                *slot = Duration::from_secs(seconds);
             }
         }
         for (name, slot) in [
@@ -422,31 +472,30 @@ impl SandboxConfig {
             ("SOCO_SANDBOX_LIST_PRIVATE_POSTS", &mut config.list_private_posts),
             ("SOCO_SANDBOX_POST_IDS_AS_STRINGS", &mut config.post_ids_as_strings),
         ] {
-            if let Some(value) = get(name) {
-                *slot = match value.as_str() {
-                    "true" | "1" | "yes" => true,
-                    "false" | "0" | "no" => false,
-                    _ => return Err(format!("{name}: expected true or false, got {value:?}")),
-                };
+            match read.text(name).as_deref() {
+                Some("true" | "1" | "yes") => *slot = true,
+                Some("false" | "0" | "no") => *slot = false,
+                Some(value) => read.fail(name, format!("expected true or false, got {value:?}")),
+                None => {}
             }
         }
-        if let Some(value) = get("SOCO_SANDBOX_OAUTH_ERROR_STATUS") {
-            config.oauth_error_status = number("SOCO_SANDBOX_OAUTH_ERROR_STATUS", &value)?;
-            if !(200..600).contains(&config.oauth_error_status) {
-                return Err("SOCO_SANDBOX_OAUTH_ERROR_STATUS: expected an HTTP status, 200 to 599".into());
+        if let Some(status) = read.number::<u16>("SOCO_SANDBOX_OAUTH_ERROR_STATUS") {
+            if (200..600).contains(&status) {
+                config.oauth_error_status = status;
+            } else {
+                read.fail("SOCO_SANDBOX_OAUTH_ERROR_STATUS", "expected an HTTP status, 200 to 599".into());
             }
         }
-        if let Some(value) = get("SOCO_SANDBOX_PKCE") {
-            config.pkce = match value.as_str() {
-                "base64url" => PkceEncoding::Base64Url,
-                "hex" => PkceEncoding::Hex,
-                "both" => PkceEncoding::Both,
-                _ => {
-                    return Err(format!("SOCO_SANDBOX_PKCE: expected base64url, hex or both, got {value:?}"));
-                }
-            };
+        match read.text("SOCO_SANDBOX_PKCE").as_deref() {
+            Some("base64url") => config.pkce = PkceEncoding::Base64Url,
+            Some("hex") => config.pkce = PkceEncoding::Hex,
+            Some("both") => config.pkce = PkceEncoding::Both,
+            Some(value) => {
+                read.fail("SOCO_SANDBOX_PKCE", format!("expected base64url, hex or both, got {value:?}"))
+            }
+            None => {}
         }
-        if let Some(value) = get("SOCO_SANDBOX_SHOP_REDIRECT_URL") {
+        if let Some(value) = read.text("SOCO_SANDBOX_SHOP_REDIRECT_URL") {
             config.shop_app.redirect_url = value;
         }
         for (name, slot) in [
@@ -454,7 +503,7 @@ impl SandboxConfig {
             ("SOCO_SANDBOX_VERIFIED_URL_PREFIXES", &mut config.verified_url_prefixes),
             ("SOCO_SANDBOX_PRIVATE_CREATORS", &mut config.private_creators),
         ] {
-            if let Some(value) = get(name) {
+            if let Some(value) = read.text(name) {
                 *slot = value.split(',').map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect();
             }
         }
@@ -462,15 +511,49 @@ impl SandboxConfig {
             ("SOCO_SANDBOX_TIKTOK_WEBHOOK_URL", &mut config.tiktok_webhook_url),
             ("SOCO_SANDBOX_SHOP_WEBHOOK_URL", &mut config.shop_webhook_url),
         ] {
-            if let Some(value) = get(name) {
-                *slot = match value.as_str() {
-                    "off" => None,
-                    url if url.starts_with("http://") || url.starts_with("https://") => Some(url.to_owned()),
-                    _ => return Err(format!("{name}: expected an http(s) URL or off, got {value:?}")),
-                };
+            match read.text(name).as_deref() {
+                Some("off") => *slot = None,
+                Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                    *slot = Some(url.to_owned())
+                }
+                Some(value) => read.fail(name, format!("expected an http(s) URL or off, got {value:?}")),
+                None => {}
             }
         }
-        Ok(config)
+        if read.errors.is_empty() { Ok(config) } else { Err(read.errors.join("; ")) }
+    }
+}
+
+/// Reads variables through their declarations, keeping every error.
+struct Reader<'a, F: Fn(&str) -> Option<String>> {
+    lookup: &'a F,
+    errors: Vec<String>,
+}
+
+impl<F: Fn(&str) -> Option<String>> Reader<'_, F> {
+    /// The value of `name`, or its declared default; `None` for an unset variable whose default
+    /// is derived. `name` must be declared in [`VARIABLES`].
+    fn text(&self, name: &str) -> Option<String> {
+        let declared = VARIABLES.iter().find(|var| var.name == name);
+        debug_assert!(declared.is_some(), "{name} is read but not declared in VARIABLES");
+        (self.lookup)(name)
+            .map(|value| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+            .or_else(|| declared.and_then(Variable::default_value).map(str::to_owned))
+    }
+
+    /// [`Reader::text`] as a whole number.
+    fn number<T: std::str::FromStr>(&mut self, name: &str) -> Option<T> {
+        let value = self.text(name)?;
+        let parsed = value.parse().ok();
+        if parsed.is_none() {
+            self.fail(name, format!("expected a whole number, got {value:?}"));
+        }
+        parsed
+    }
+
+    fn fail(&mut self, name: &str, reason: String) {
+        self.errors.push(format!("{name}: {reason}"));
     }
 }
 
@@ -513,20 +596,33 @@ mod tests {
     }
 
     #[test]
-    fn readme_and_env_example_document_every_variable() {
-        let readme = include_str!("../../README.md");
-        let example = include_str!("../../.env.example");
-        for var in VARIABLES {
-            assert!(
-                readme.contains(&format!("| `{}` |", var.name)),
-                "{} is missing from the README",
-                var.name
-            );
-            assert!(
-                example.contains(&format!("# {}=", var.name)),
-                "{} is missing from .env.example",
-                var.name
-            );
+    fn every_error_is_reported_at_once() {
+        let error = SandboxConfig::from_lookup("http://x", |name| match name {
+            "SOCO_SANDBOX_ORDERS_PER_DAY" => Some("many".into()),
+            "SOCO_SANDBOX_PKCE" => Some("plain".into()),
+            "SOCO_SANDBOX_UNAUDITED" => Some("maybe".into()),
+            _ => None,
+        })
+        .expect_err("invalid");
+        for name in ["SOCO_SANDBOX_ORDERS_PER_DAY", "SOCO_SANDBOX_PKCE", "SOCO_SANDBOX_UNAUDITED"] {
+            assert!(error.contains(name), "{name} not reported in {error}");
         }
+    }
+
+    #[test]
+    fn declared_defaults_are_valid_and_are_what_unset_means() {
+        let defaults = SandboxConfig::for_public_url("http://127.0.0.1:3000");
+        assert_eq!(
+            (defaults.scale.seed, defaults.scale.creators, defaults.scale.orders_per_day),
+            (42, 5, 60)
+        );
+        assert_eq!(defaults.refresh_ttl, Duration::from_secs(180 * 86_400));
+        assert!(defaults.rotate_refresh && defaults.strict_revoke && defaults.unaudited);
+        assert_eq!((defaults.oauth_error_status, &defaults.tiktok_webhook_url), (400, &None));
+        let explicit = SandboxConfig::from_lookup("http://127.0.0.1:3000", |name| {
+            VARIABLES.iter().find(|var| var.name == name).and_then(Variable::default_value).map(str::to_owned)
+        })
+        .expect("every declared default parses");
+        assert_eq!(format!("{explicit:?}"), format!("{defaults:?}"));
     }
 }

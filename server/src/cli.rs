@@ -1,15 +1,13 @@
 //! The command line: `serve` (the default), `migrate up|down|status`, `worker`, `rotate-keys` and
 //! `sandbox`.
 
-use std::fmt::Write as _;
-
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use domain::config::{Config, VARIABLES};
+use domain::config::Config;
 
 /// Soco: analytics, scheduling and a privacy centre for TikTok creators and sellers.
 #[derive(Debug, Parser)]
-#[command(name = "server", version, after_long_help = environment_help(), after_help = "Run `server --help` for the environment variables.")]
+#[command(name = "server", version, after_long_help = crate::config_docs::help(), after_help = "Run `server --help` for the environment variables.")]
 pub struct Cli {
     /// What to do; `serve` when omitted.
     #[command(subcommand)]
@@ -53,18 +51,6 @@ pub enum MigrateAction {
     },
     /// List every migration and whether it has been applied.
     Status,
-}
-
-fn environment_help() -> String {
-    let mut help = String::from("Environment (also read from .env):\n");
-    for var in VARIABLES {
-        let _ = writeln!(help, "  {:<32} {} [default: {}]", var.name, var.doc, var.default);
-    }
-    help.push_str("\nSandbox (SOCO_TIKTOK_MODE=sandbox and `server sandbox`):\n");
-    for var in sandbox::config::VARIABLES {
-        let _ = writeln!(help, "  {:<36} {} [default: {}]", var.name, var.doc, var.default);
-    }
-    help
 }
 
 /// Runs the chosen command.

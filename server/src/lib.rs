@@ -5,6 +5,7 @@
 
 pub mod allocator;
 pub mod cli;
+pub mod config_docs;
 pub mod csrf;
 pub mod fn_status;
 pub mod headers;

@@ -1,8 +1,9 @@
 //! Soco's configuration: every `SOCO_*` environment variable, parsed and validated once at start-up.
 //!
 //! Build it with [`Config::from_env`] in `main` (it reads `.env` first) and pass it down; nothing
-//! else reads the environment. [`VARIABLES`] documents each variable; `.env.example` and
-//! `server --help` are kept in step with it (a test checks the former).
+//! else reads the environment. Each variable is declared once, in [`variables`]: the parser reads
+//! it through that declaration (name and default), and `server --help`, `.env.example` and the
+//! README's table are written from the same list.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -16,200 +17,10 @@ use url::Url;
 
 use crate::keyring::{KeyRing, KeyRingError};
 
-/// One documented environment variable.
-#[derive(Debug, Clone, Copy)]
-pub struct Variable {
-    /// Its name, e.g. `SOCO_DATABASE_URL`.
-    pub name: &'static str,
-    /// The value used when it is unset, described for people.
-    pub default: &'static str,
-    /// What it controls.
-    pub doc: &'static str,
-}
+pub mod variables;
 
-/// Every variable [`Config`] reads, in the order `.env.example` lists them.
-pub const VARIABLES: &[Variable] = &[
-    Variable {
-        name: "SOCO_ADDR",
-        default: "127.0.0.1:3000",
-        doc: "Address and port the web server listens on.",
-    },
-    Variable {
-        name: "SOCO_PUBLIC_URL",
-        default: "http://<SOCO_ADDR>",
-        doc: "The URL people use to reach Soco (scheme, host, optional port). https:// turns on \
-              secure cookies and HSTS; it is also the origin OAuth redirects come back to.",
-    },
-    Variable {
-        name: "SOCO_DATA_DIR",
-        default: "./data",
-        doc: "Folder for Soco's own files: the SQLite database, the generated key file, the mail outbox.",
-    },
-    Variable {
-        name: "SOCO_DATABASE_URL",
-        default: "sqlite://<SOCO_DATA_DIR>/soco.db",
-        doc: "sqlite://path/to/file.db or postgres://user:password@host:port/database.",
-    },
-    Variable {
-        name: "SOCO_DATABASE_MAX_CONNECTIONS",
-        default: "10",
-        doc: "Size of the database connection pool.",
-    },
-    Variable {
-        name: "SOCO_TIKTOK_MODE",
-        default: "sandbox",
-        doc: "sandbox: TikTok and TikTok Shop are simulated by the built-in sandbox under /sandbox; \
-              production: Soco talks to the real TikTok APIs.",
-    },
-    Variable {
-        name: "SOCO_TIKTOK_CLIENT_KEY",
-        default: "the sandbox's sbx_client_key (required in production)",
-        doc: "Login Kit client key of Soco's TikTok app (developers.tiktok.com). Register \
-              <SOCO_PUBLIC_URL>/connect/tiktok/callback as its redirect URI.",
-    },
-    Variable {
-        name: "SOCO_TIKTOK_CLIENT_SECRET",
-        default: "the sandbox's sbx_client_secret (required in production)",
-        doc: "Login Kit client secret of Soco's TikTok app.",
-    },
-    Variable {
-        name: "SOCO_TOKEN_KEYS",
-        default: "a key generated in <SOCO_DATA_DIR>/token-keys",
-        doc: "Key ring for encrypting TikTok tokens at rest (AES-256-GCM): comma-separated id:key \
-              pairs, key as base64 or hex of 32 random bytes. The first key encrypts; all decrypt.",
-    },
-    Variable {
-        name: "SOCO_SMTP_URL",
-        default: "unset: mail is written to <SOCO_DATA_DIR>/outbox",
-        doc: "SMTP server for outgoing mail: smtps://user:pass@host:465 or \
-              smtp://user:pass@host:587?tls=required.",
-    },
-    Variable {
-        name: "SOCO_MAIL_FROM",
-        default: "Soco <no-reply@<host of SOCO_PUBLIC_URL>>",
-        doc: "Sender of Soco's mail.",
-    },
-    Variable {
-        name: "SOCO_OUTBOX_PAGE",
-        default: "off",
-        doc: "on: /outbox shows the mail outbox (every mailed link, password resets included) to \
-              clients on this machine. Sandbox mode only, without SOCO_SMTP_URL, and only when \
-              SOCO_PUBLIC_URL is a loopback address; refused at start-up otherwise.",
-    },
-    Variable {
-        name: "SOCO_TRUSTED_PROXIES",
-        default: "none",
-        doc: "Comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For \
-              header is believed (for rate limits and the audit log).",
-    },
-    Variable {
-        name: "SOCO_AUTH_BURST",
-        default: "10",
-        doc: "Sign-in attempts (login, registration, reset, 2FA) one address may make at once.",
-    },
-    Variable {
-        name: "SOCO_AUTH_PER_MINUTE",
-        default: "10",
-        doc: "Sign-in attempts per minute one address may make after its burst.",
-    },
-    Variable {
-        name: "SOCO_TIKTOK_REQUESTS_PER_MINUTE",
-        default: "540",
-        doc: "Display API calls Soco makes per endpoint per minute (TikTok allows 600 in any minute).",
-    },
-    Variable {
-        name: "SOCO_TIKTOK_LOGIN_URL",
-        default: "https://www.tiktok.com (sandbox mode: <SOCO_PUBLIC_URL>/sandbox/tiktok)",
-        doc: "Where the Login Kit consent page lives; Soco's pages allow form posts to redirect there.",
-    },
-    Variable {
-        name: "SOCO_TIKTOK_OPEN_API_URL",
-        default: "https://open.tiktokapis.com (sandbox mode: <SOCO_PUBLIC_URL>/sandbox/open-api)",
-        doc: "Login Kit tokens and revocation, the Display API and the Content Posting API.",
-    },
-    Variable {
-        name: "SOCO_TIKTOK_SHOP_API_URL",
-        default: "https://open-api.tiktokglobalshop.com (sandbox mode: <SOCO_PUBLIC_URL>/sandbox/shop-api)",
-        doc: "The TikTok Shop Partner API.",
-    },
-    Variable {
-        name: "SOCO_TIKTOK_SHOP_AUTH_URL",
-        default: "https://auth.tiktok-shops.com (sandbox mode: <SOCO_PUBLIC_URL>/sandbox/shop-auth)",
-        doc: "TikTok Shop's token endpoints.",
-    },
-    Variable {
-        name: "SOCO_TIKTOK_SHOP_SERVICES_URL",
-        default: "https://services.tiktokshop.com (sandbox mode: <SOCO_PUBLIC_URL>/sandbox/shop-services)",
-        doc: "TikTok Shop's seller consent page; Soco's pages allow form posts to redirect there.",
-    },
-    Variable {
-        name: "SOCO_TIKTOK_RETRY_ATTEMPTS",
-        default: "4",
-        doc: "Tries a background TikTok call gets for a passing failure (429, 5xx, network) before its job is retried later.",
-    },
-    Variable {
-        name: "SOCO_WORKER_POLL_MS",
-        default: "2000",
-        doc: "How long an idle worker waits before it looks for due jobs again, in milliseconds.",
-    },
-    Variable {
-        name: "SOCO_JOB_LEASE_SECONDS",
-        default: "300",
-        doc: "How long a worker holds a background job before another may take it (renewed while it runs).",
-    },
-    Variable {
-        name: "SOCO_SYNC_PROFILE_MINUTES",
-        default: "360",
-        doc: "Minutes between snapshots of each account's profile counters.",
-    },
-    Variable {
-        name: "SOCO_SYNC_RECENT_MINUTES",
-        default: "180",
-        doc: "Minutes between snapshots of each account's young videos (see SOCO_SYNC_YOUNG_DAYS).",
-    },
-    Variable {
-        name: "SOCO_SYNC_FULL_MINUTES",
-        default: "1440",
-        doc: "Minutes between snapshots of all of an account's videos.",
-    },
-    Variable {
-        name: "SOCO_SYNC_YOUNG_DAYS",
-        default: "10",
-        doc: "Days after posting during which a video is snapshotted every SOCO_SYNC_RECENT_MINUTES.",
-    },
-    Variable {
-        name: "SOCO_MEDIA_HOSTS",
-        default: "tiktokcdn.com,tiktokcdn-us.com,tiktokcdn-eu.com,ibyteimg.com",
-        doc: "Host suffixes of TikTok's picture CDN: the only hosts the avatar and cover relay \
-              fetches from (sandbox mode adds the sandbox's own host).",
-    },
-    Variable {
-        name: "SOCO_MEDIA_CONCURRENCY",
-        default: "16",
-        doc: "Pictures the relay fetches from TikTok at once; further requests wait their turn.",
-    },
-    Variable {
-        name: "SOCO_REQUEST_TIMEOUT_MS",
-        default: "30000",
-        doc: "Longest time a request may take, body upload included, before it is answered 408.",
-    },
-    Variable {
-        name: "SOCO_HEADER_READ_TIMEOUT_MS",
-        default: "10000",
-        doc: "Longest time a client may take to send a request's headers (and an idle \
-              connection may wait for its next request) before the connection is closed.",
-    },
-    Variable {
-        name: "SOCO_MAX_BODY_BYTES",
-        default: "1048576",
-        doc: "Largest request body accepted; larger ones are answered 413.",
-    },
-    Variable {
-        name: "SOCO_LOG",
-        default: "info",
-        doc: "Log filter in tracing's EnvFilter syntax, e.g. info,soco=debug,sqlx=warn.",
-    },
-];
+use variables as var;
+pub use variables::{Unset, VARIABLES, Variable};
 
 /// The sandbox's public Login Kit credentials (the `sandbox` crate registers the same app).
 pub const SANDBOX_CLIENT_KEY: &str = "sbx_client_key";
@@ -432,98 +243,105 @@ impl Config {
 
     /// Builds the configuration from any variable lookup; empty values count as unset.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigErrors> {
-        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        // A variable's value, or `None` when it is unset or empty.
+        let get = |var: &Variable| lookup(var.name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        // A variable's value, or the one its declaration gives when it is unset.
+        let value =
+            |var: &Variable| get(var).unwrap_or_else(|| var.default_value().unwrap_or_default().to_owned());
         let mut errors = Vec::new();
         let mut fail = |var: &'static str, reason: String| errors.push(ConfigError { var, reason });
 
-        let addr_text = get("SOCO_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr_text = value(&var::ADDR);
         let addr = addr_text.parse::<SocketAddr>().unwrap_or_else(|_| {
-            fail("SOCO_ADDR", "expected an address and port such as 127.0.0.1:3000".into());
+            fail(var::ADDR.name, "expected an address and port such as 127.0.0.1:3000".into());
             SocketAddr::from(([127, 0, 0, 1], 3000))
         });
 
-        let public_text = get("SOCO_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
+        let public_text = get(&var::PUBLIC_URL).unwrap_or_else(|| format!("http://{addr}"));
         let public_url = parse_public_url(&public_text).unwrap_or_else(|reason| {
-            fail("SOCO_PUBLIC_URL", reason);
+            fail(var::PUBLIC_URL.name, reason);
             Url::parse("http://127.0.0.1:3000").expect("a valid literal URL")
         });
 
-        let data_dir = PathBuf::from(get("SOCO_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let data_dir = PathBuf::from(value(&var::DATA_DIR));
 
-        let max_connections = match get("SOCO_DATABASE_MAX_CONNECTIONS") {
-            None => 10,
-            Some(text) => text.parse::<u32>().ok().filter(|n| *n > 0).unwrap_or_else(|| {
-                fail("SOCO_DATABASE_MAX_CONNECTIONS", "expected a whole number above 0".into());
-                10
-            }),
-        };
+        let max_connections =
+            value(&var::DATABASE_MAX_CONNECTIONS).parse::<u32>().ok().filter(|n| *n > 0).unwrap_or_else(
+                || {
+                    fail(var::DATABASE_MAX_CONNECTIONS.name, "expected a whole number above 0".into());
+                    1
+                },
+            );
         let database_url =
-            get("SOCO_DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}/soco.db", data_dir.display()));
+            get(&var::DATABASE_URL).unwrap_or_else(|| format!("sqlite://{}/soco.db", data_dir.display()));
         let database = DatabaseConfig::parse(&database_url, max_connections).unwrap_or_else(|reason| {
-            fail("SOCO_DATABASE_URL", reason);
+            fail(var::DATABASE_URL.name, reason);
             DatabaseConfig { url: String::new(), backend: Backend::Sqlite, max_connections }
         });
 
-        let tiktok_mode = match get("SOCO_TIKTOK_MODE").as_deref() {
-            None | Some("sandbox") => TikTokMode::Sandbox,
-            Some("production") => TikTokMode::Production,
-            Some(_) => {
-                fail("SOCO_TIKTOK_MODE", "expected sandbox or production".into());
+        let tiktok_mode = match value(&var::TIKTOK_MODE).as_str() {
+            "sandbox" => TikTokMode::Sandbox,
+            "production" => TikTokMode::Production,
+            _ => {
+                fail(var::TIKTOK_MODE.name, "expected sandbox or production".into());
                 TikTokMode::Sandbox
             }
         };
 
         let (tiktok_client_key, tiktok_client_secret) =
-            match (tiktok_mode, get("SOCO_TIKTOK_CLIENT_KEY"), get("SOCO_TIKTOK_CLIENT_SECRET")) {
+            match (tiktok_mode, get(&var::TIKTOK_CLIENT_KEY), get(&var::TIKTOK_CLIENT_SECRET)) {
                 (_, Some(key), Some(secret)) => (key, SecretString::from(secret)),
                 (TikTokMode::Sandbox, None, None) => {
                     (SANDBOX_CLIENT_KEY.to_owned(), SecretString::from(SANDBOX_CLIENT_SECRET))
                 }
                 (_, key, _) => {
-                    let missing =
-                        if key.is_none() { "SOCO_TIKTOK_CLIENT_KEY" } else { "SOCO_TIKTOK_CLIENT_SECRET" };
+                    let missing = if key.is_none() {
+                        var::TIKTOK_CLIENT_KEY.name
+                    } else {
+                        var::TIKTOK_CLIENT_SECRET.name
+                    };
                     fail(missing, "required (with its pair) in production mode, or set both".into());
                     (String::new(), SecretString::from(""))
                 }
             };
 
-        let token_keys = match get("SOCO_TOKEN_KEYS") {
+        let token_keys = match get(&var::TOKEN_KEYS) {
             None => TokenKeys::File(data_dir.join("token-keys")),
             Some(text) => match KeyRing::parse(&text) {
                 Ok(ring) => TokenKeys::Configured(ring),
                 Err(err) => {
-                    fail("SOCO_TOKEN_KEYS", err.to_string());
+                    fail(var::TOKEN_KEYS.name, err.to_string());
                     TokenKeys::File(data_dir.join("token-keys"))
                 }
             },
         };
 
-        let smtp_url = match get("SOCO_SMTP_URL") {
+        let smtp_url = match get(&var::SMTP_URL) {
             None => None,
             Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
                 Some(SecretString::from(url))
             }
             Some(_) => {
-                fail("SOCO_SMTP_URL", "expected smtp://... or smtps://...".into());
+                fail(var::SMTP_URL.name, "expected smtp://... or smtps://...".into());
                 None
             }
         };
 
         let default_from = format!("Soco <no-reply@{}>", public_url.host_str().unwrap_or("localhost"));
-        let mail_from = get("SOCO_MAIL_FROM").unwrap_or(default_from);
+        let mail_from = get(&var::MAIL_FROM).unwrap_or(default_from);
         if !mail_from.contains('@') {
-            fail("SOCO_MAIL_FROM", "expected an address such as Soco <no-reply@example.com>".into());
+            fail(var::MAIL_FROM.name, "expected an address such as Soco <no-reply@example.com>".into());
         }
 
         let mut trusted_proxies = Vec::new();
-        for proxy in get("SOCO_TRUSTED_PROXIES").unwrap_or_default().split(',').map(str::trim) {
+        for proxy in get(&var::TRUSTED_PROXIES).unwrap_or_default().split(',').map(str::trim) {
             if proxy.is_empty() {
                 continue;
             }
             match proxy.parse::<IpNet>().or_else(|_| proxy.parse::<std::net::IpAddr>().map(IpNet::from)) {
                 Ok(net) => trusted_proxies.push(net),
                 Err(_) => {
-                    fail("SOCO_TRUSTED_PROXIES", format!("\"{proxy}\" is not an address or CIDR range"))
+                    fail(var::TRUSTED_PROXIES.name, format!("\"{proxy}\" is not an address or CIDR range"))
                 }
             }
         }
@@ -531,18 +349,18 @@ impl Config {
         let public_loopback = is_loopback(&public_url);
         if tiktok_mode == TikTokMode::Production && smtp_url.is_none() && !public_loopback {
             fail(
-                "SOCO_SMTP_URL",
+                var::SMTP_URL.name,
                 "required in production mode: without it, mail (password resets, security alerts) \
                  would only be written to the outbox folder and reach nobody (only a test install \
                  whose SOCO_PUBLIC_URL is a loopback address may leave it unset)"
                     .into(),
             );
         }
-        let outbox_page = match get("SOCO_OUTBOX_PAGE").as_deref().map(str::to_ascii_lowercase).as_deref() {
-            None | Some("off" | "0" | "false" | "no") => false,
-            Some("on" | "1" | "true" | "yes") => true,
-            Some(_) => {
-                fail("SOCO_OUTBOX_PAGE", "expected on or off".into());
+        let outbox_page = match value(&var::OUTBOX_PAGE).to_ascii_lowercase().as_str() {
+            "off" | "0" | "false" | "no" => false,
+            "on" | "1" | "true" | "yes" => true,
+            _ => {
+                fail(var::OUTBOX_PAGE.name, "expected on or off".into());
                 false
             }
         };
@@ -560,12 +378,12 @@ impl Config {
                 None
             };
             if let Some(reason) = refusal {
-                fail("SOCO_OUTBOX_PAGE", reason.into());
+                fail(var::OUTBOX_PAGE.name, reason.into());
             }
         }
 
         let mut media_hosts = Vec::new();
-        let media_text = get("SOCO_MEDIA_HOSTS").unwrap_or_else(|| DEFAULT_MEDIA_HOSTS.into());
+        let media_text = value(&var::MEDIA_HOSTS);
         for suffix in media_text.split(',').map(|s| s.trim().trim_start_matches('.').to_ascii_lowercase()) {
             if suffix.is_empty() {
                 continue;
@@ -574,67 +392,63 @@ impl Config {
             if plain && suffix.contains('.') && !suffix.ends_with('.') {
                 media_hosts.push(suffix);
             } else {
-                fail("SOCO_MEDIA_HOSTS", format!("\"{suffix}\" is not a host name such as tiktokcdn.com"));
+                fail(var::MEDIA_HOSTS.name, format!("\"{suffix}\" is not a host name such as tiktokcdn.com"));
             }
         }
 
-        let max_body_bytes = match get("SOCO_MAX_BODY_BYTES") {
-            None => 1024 * 1024,
-            Some(text) => text.parse::<usize>().ok().filter(|n| *n >= 1024).unwrap_or_else(|| {
-                fail("SOCO_MAX_BODY_BYTES", "expected a whole number of bytes, at least 1024".into());
-                1024 * 1024
-            }),
-        };
+        let max_body_bytes =
+            value(&var::MAX_BODY_BYTES).parse::<usize>().ok().filter(|n| *n >= 1024).unwrap_or_else(|| {
+                fail(var::MAX_BODY_BYTES.name, "expected a whole number of bytes, at least 1024".into());
+                1024
+            });
 
-        let mut count = |var: &'static str, default: u32| match get(var) {
-            None => NonZeroU32::new(default).unwrap_or(NonZeroU32::MIN),
-            Some(text) => text.parse::<NonZeroU32>().unwrap_or_else(|_| {
-                fail(var, "expected a whole number above 0".into());
+        let mut count = |var: &Variable| {
+            value(var).parse::<NonZeroU32>().unwrap_or_else(|_| {
+                fail(var.name, "expected a whole number above 0".into());
                 NonZeroU32::MIN
-            }),
+            })
         };
-        let auth_burst = count("SOCO_AUTH_BURST", 10);
-        let auth_per_minute = count("SOCO_AUTH_PER_MINUTE", 10);
+        let auth_burst = count(&var::AUTH_BURST);
+        let auth_per_minute = count(&var::AUTH_PER_MINUTE);
 
-        let tiktok_requests_per_minute = count("SOCO_TIKTOK_REQUESTS_PER_MINUTE", 540);
+        let tiktok_requests_per_minute = count(&var::TIKTOK_REQUESTS_PER_MINUTE);
         let minutes = |n: NonZeroU32| chrono::Duration::minutes(i64::from(n.get()));
         let sync = SyncIntervals {
-            profile: minutes(count("SOCO_SYNC_PROFILE_MINUTES", 360)),
-            recent: minutes(count("SOCO_SYNC_RECENT_MINUTES", 180)),
-            full: minutes(count("SOCO_SYNC_FULL_MINUTES", 1440)),
-            young_for: chrono::Duration::days(i64::from(count("SOCO_SYNC_YOUNG_DAYS", 10).get())),
+            profile: minutes(count(&var::SYNC_PROFILE_MINUTES)),
+            recent: minutes(count(&var::SYNC_RECENT_MINUTES)),
+            full: minutes(count(&var::SYNC_FULL_MINUTES)),
+            young_for: chrono::Duration::days(i64::from(count(&var::SYNC_YOUNG_DAYS).get())),
         };
 
-        let job_lease = chrono::Duration::seconds(i64::from(count("SOCO_JOB_LEASE_SECONDS", 300).get()));
-        let tiktok_retry_attempts = count("SOCO_TIKTOK_RETRY_ATTEMPTS", 4);
-        let worker_poll =
-            std::time::Duration::from_millis(u64::from(count("SOCO_WORKER_POLL_MS", 2000).get()));
+        let job_lease = chrono::Duration::seconds(i64::from(count(&var::JOB_LEASE_SECONDS).get()));
+        let tiktok_retry_attempts = count(&var::TIKTOK_RETRY_ATTEMPTS);
+        let worker_poll = std::time::Duration::from_millis(u64::from(count(&var::WORKER_POLL_MS).get()));
 
-        let media_concurrency = count("SOCO_MEDIA_CONCURRENCY", 16);
+        let media_concurrency = count(&var::MEDIA_CONCURRENCY);
         let millis = |n: NonZeroU32| std::time::Duration::from_millis(u64::from(n.get()));
-        let request_timeout = millis(count("SOCO_REQUEST_TIMEOUT_MS", 30_000));
-        let header_read_timeout = millis(count("SOCO_HEADER_READ_TIMEOUT_MS", 10_000));
+        let request_timeout = millis(count(&var::REQUEST_TIMEOUT_MS));
+        let header_read_timeout = millis(count(&var::HEADER_READ_TIMEOUT_MS));
 
         let defaults = TikTokEndpoints::defaults(tiktok_mode, &public_url.origin().ascii_serialization());
-        let mut endpoint = |var: &'static str, default: String| match get(var) {
+        let mut endpoint = |var: &Variable, default: String| match get(var) {
             None => default,
             Some(text) => match parse_endpoint(&text, tiktok_mode) {
                 Ok(url) => url,
                 Err(reason) => {
-                    fail(var, reason);
+                    fail(var.name, reason);
                     default
                 }
             },
         };
         let tiktok_endpoints = TikTokEndpoints {
-            login: endpoint("SOCO_TIKTOK_LOGIN_URL", defaults.login),
-            open_api: endpoint("SOCO_TIKTOK_OPEN_API_URL", defaults.open_api),
-            shop_api: endpoint("SOCO_TIKTOK_SHOP_API_URL", defaults.shop_api),
-            shop_auth: endpoint("SOCO_TIKTOK_SHOP_AUTH_URL", defaults.shop_auth),
-            shop_services: endpoint("SOCO_TIKTOK_SHOP_SERVICES_URL", defaults.shop_services),
+            login: endpoint(&var::TIKTOK_LOGIN_URL, defaults.login),
+            open_api: endpoint(&var::TIKTOK_OPEN_API_URL, defaults.open_api),
+            shop_api: endpoint(&var::TIKTOK_SHOP_API_URL, defaults.shop_api),
+            shop_auth: endpoint(&var::TIKTOK_SHOP_AUTH_URL, defaults.shop_auth),
+            shop_services: endpoint(&var::TIKTOK_SHOP_SERVICES_URL, defaults.shop_services),
         };
 
-        let log = get("SOCO_LOG").unwrap_or_else(|| "info".into());
+        let log = value(&var::LOG);
 
         if errors.is_empty() {
             Ok(Self {
@@ -788,10 +602,6 @@ fn parse_endpoint(text: &str, mode: TikTokMode) -> Result<String, String> {
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
-
-/// `SOCO_MEDIA_HOSTS` when unset: the host suffixes TikTok serves avatars and covers from
-/// (`p16-sign-va.tiktokcdn.com`, `p16-common-sign.tiktokcdn-us.com`, ...).
-pub const DEFAULT_MEDIA_HOSTS: &str = "tiktokcdn.com,tiktokcdn-us.com,tiktokcdn-eu.com,ibyteimg.com";
 
 /// Whether `url`'s host is this machine.
 fn is_loopback(url: &Url) -> bool {
@@ -1043,15 +853,14 @@ mod tests {
     }
 
     #[test]
-    fn env_example_documents_every_variable() {
-        let example = include_str!("../../.env.example");
-        for var in VARIABLES {
-            assert!(
-                example.contains(&format!("# {}=", var.name))
-                    || example.contains(&format!("\n{}=", var.name)),
-                "{} is missing from .env.example",
-                var.name
-            );
-        }
+    fn every_declared_default_is_valid_and_is_what_unset_means() {
+        let declared: Vec<(&str, &str)> =
+            VARIABLES.iter().filter_map(|var| var.default_value().map(|value| (var.name, value))).collect();
+        let explicit = config(&declared).expect("every declared default parses");
+        assert_eq!(format!("{explicit:?}"), format!("{:?}", config(&[]).expect("defaults")));
+        let mut names: Vec<&str> = VARIABLES.iter().map(|var| var.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), VARIABLES.len(), "a variable is declared twice");
     }
 }
