@@ -250,12 +250,14 @@ pub fn cookie_name(https: bool) -> &'static str {
 
 fn cookie_header(services: &Services, value: &str, max_age: i64) -> Result<HeaderValue, AppError> {
     let https = services.config.is_https();
-    let secure = if https { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        cookie_name(https)
-    ))
-    .map_err(|_| AppError::Internal)
+    let cookie = cookie::Cookie::build((cookie_name(https), value))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(max_age))
+        .secure(https)
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).map_err(|_| AppError::Internal)
 }
 
 /// Sends the cookie of a new session, judged to last from `now` until it expires.

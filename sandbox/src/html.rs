@@ -9,13 +9,9 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::Sandbox;
 
-/// Escapes `text` for HTML text and attribute values.
+/// Escapes `text` for HTML text and quoted attribute values (`& < > " '`; html-escape).
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    html_escape::encode_quoted_attribute(text).into_owned()
 }
 
 /// A complete page titled `title` (escaped here) around `body` (already HTML).
@@ -65,7 +61,10 @@ mod tests {
 
     #[test]
     fn escapes_and_finds_origins() {
-        assert_eq!(escape(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            escape(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt;"
+        );
         assert_eq!(origin("http://127.0.0.1:3000/connect/cb?x=1").as_deref(), Some("http://127.0.0.1:3000"));
         assert_eq!(origin("not a url"), None);
     }
