@@ -124,7 +124,8 @@ fn table(rows: impl Iterator<Item = Row>) -> String {
         let default = match row.value {
             Some("") => "empty".to_owned(),
             Some(value) => format!("`{value}`"),
-            None => row.default.replace('<', "`<").replace('>', ">`").replace("``", ""),
+            None if !row.default.contains(' ') => format!("`{}`", row.default),
+            None => row.default.replace('<', "&lt;").replace('>', "&gt;"),
         };
         let _ = writeln!(text, "| `{}` | {default} | {} |", row.name, row.doc.replace('|', "\\|"));
     }

@@ -93,19 +93,18 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
 #[server]
 pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     let visitor = crate::ssr::Visitor::new()?;
-    let (services, signed_in) = (&visitor.services, visitor.signed_in());
+    let (services, signed_in, meta) = (&visitor.services, visitor.signed_in(), visitor.meta());
     let rotated =
-        domain::users::confirm_email_change(services, &token, signed_in, visitor.meta(), visitor.now())
-            .await?;
+        domain::users::confirm_email_change(services, &token, signed_in, meta, visitor.now()).await?;
     // This browser keeps its sign-in (a new session); any other signs in again.
-    if let Some(session) = &rotated {
-        visitor.set_session_cookie(session)?;
-    }
-    crate::ssr::redirect_local(if rotated.is_some() {
-        "/account?email_changed=1"
-    } else {
-        "/login?email_changed=1"
-    });
+    let next = match &rotated {
+        Some(session) => {
+            visitor.set_session_cookie(session)?;
+            "/account?email_changed=1"
+        }
+        None => "/login?email_changed=1",
+    };
+    crate::ssr::redirect_local(next);
     Ok(())
 }
 

@@ -10,6 +10,8 @@ use server_fn::codec::GetUrl;
 
 use crate::components::chart::ChartView;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use domain::tiktok::analytics::pages;
 
 /// The date range a page shows, as the range picker needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -265,9 +267,7 @@ pub const PER_PAGE: u64 = 25;
 pub async fn accounts_overview(from: Option<String>, to: Option<String>) -> Result<OverviewView, AppError> {
     let caller = crate::ssr::Caller::new()?;
     let range = caller.range(from.as_deref(), to.as_deref())?;
-    let entries =
-        domain::tiktok::analytics::pages::overview(&caller.services, caller.user(), &range, caller.now)
-            .await?;
+    let entries = pages::overview(&caller.services, caller.user(), &range, caller.now).await?;
     Ok(OverviewView::new(entries, &wire::Ctx::new(&caller, range)))
 }
 
@@ -280,9 +280,7 @@ pub async fn account_analytics(
 ) -> Result<AccountView, AppError> {
     let caller = crate::ssr::Caller::new()?;
     let range = caller.range(from.as_deref(), to.as_deref())?;
-    let page =
-        domain::tiktok::analytics::pages::account(&caller.services, caller.user(), id, &range, caller.now)
-            .await?;
+    let page = pages::account(&caller.services, caller.user(), id, &range, caller.now).await?;
     Ok(AccountView::new(page, &wire::Ctx::new(&caller, range)))
 }
 
@@ -297,7 +295,6 @@ pub async fn account_videos(
     q: Option<String>,
     page: Option<u64>,
 ) -> Result<VideosView, AppError> {
-    use domain::tiktok::analytics::pages;
     let caller = crate::ssr::Caller::new()?;
     let range = caller.range(from.as_deref(), to.as_deref())?;
     let query = pages::video_query(sort.as_deref(), dir.as_deref(), q.as_deref(), page, PER_PAGE)?;
@@ -315,15 +312,7 @@ pub async fn video_detail(
 ) -> Result<VideoDetailView, AppError> {
     let caller = crate::ssr::Caller::new()?;
     let range = caller.range(from.as_deref(), to.as_deref())?;
-    let detail = domain::tiktok::analytics::pages::video(
-        &caller.services,
-        caller.user(),
-        id,
-        video,
-        &range,
-        caller.now,
-    )
-    .await?;
+    let detail = pages::video(&caller.services, caller.user(), id, video, &range, caller.now).await?;
     Ok(VideoDetailView::new(detail, &wire::Ctx::new(&caller, range)))
 }
 
