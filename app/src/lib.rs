@@ -151,9 +151,7 @@ pub fn content_security_policy(nonce: &str, consent_origins: &[String]) -> Strin
 pub(crate) fn request_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
-        use_context::<axum::http::request::Parts>()
-            .map(|parts| crate::ssr::locale_of(crate::ssr::current_session().as_deref(), &parts.headers))
-            .unwrap_or_default()
+        crate::ssr::request_locale()
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -50,6 +50,14 @@ pub struct RequestContext {
     pub now: DateTime<Utc>,
 }
 
+impl RequestContext {
+    /// The session, when it is fully signed in (a session still owed its second factor grants
+    /// nothing but that step).
+    pub fn signed_in(&self) -> Option<&Arc<Resolved>> {
+        self.session.as_ref().filter(|s| s.stage == Stage::Active)
+    }
+}
+
 /// The shared services, inside a server function or a server-rendered component.
 pub fn services() -> Result<Services, AppError> {
     use_context::<AppState>().map(|state| state.services).ok_or_else(|| {
@@ -63,7 +71,16 @@ pub fn services() -> Result<Services, AppError> {
 /// missing record is a server built without its session middleware, and says so (with the
 /// path only: a query may hold a token).
 pub fn request_context() -> Result<RequestContext, AppError> {
-    let parts = use_context::<axum::http::request::Parts>().ok_or(AppError::Internal)?;
+    with_request(context_of)?
+}
+
+/// Reads the request's parts in place (no copy of its headers), or `Internal` outside a request.
+fn with_request<T>(read: impl FnOnce(&axum::http::request::Parts) -> T) -> Result<T, AppError> {
+    leptos::reactive::owner::with_context::<axum::http::request::Parts, _>(read).ok_or(AppError::Internal)
+}
+
+/// The middleware's record in `parts` (see [`request_context`]).
+fn context_of(parts: &axum::http::request::Parts) -> Result<RequestContext, AppError> {
     parts.extensions.get::<RequestContext>().cloned().ok_or_else(|| {
         tracing::error!(
             path = parts.uri.path(),
@@ -73,9 +90,18 @@ pub fn request_context() -> Result<RequestContext, AppError> {
     })
 }
 
+/// The language of the running request (see [`locale_of`]); the default outside one.
+pub fn request_locale() -> Locale {
+    with_request(|parts| {
+        let session = parts.extensions.get::<RequestContext>().and_then(RequestContext::signed_in);
+        locale_of(session.map(Arc::as_ref), &parts.headers)
+    })
+    .unwrap_or_default()
+}
+
 /// The fully signed-in session, if any (none outside a request).
 pub fn current_session() -> Option<Arc<Resolved>> {
-    request_context().ok()?.session.filter(|s| s.stage == Stage::Active)
+    request_context().ok()?.signed_in().cloned()
 }
 
 /// Whoever calls an anonymous server function (signing up and in, email links, the outbox):
@@ -107,7 +133,7 @@ impl Visitor {
 
     /// The session, when it is fully signed in.
     pub fn signed_in(&self) -> Option<&Resolved> {
-        self.context.session.as_deref().filter(|s| s.stage == Stage::Active)
+        self.context.signed_in().map(Arc::as_ref)
     }
 
     /// The session still owed its second factor, or `Unauthorized`.
@@ -147,17 +173,15 @@ pub struct Caller {
 impl Caller {
     /// The signed-in caller of the running server function, or `Unauthorized`.
     pub fn new() -> Result<Self, AppError> {
-        let visitor = Visitor::new()?;
-        let session =
-            visitor.context.session.filter(|s| s.stage == Stage::Active).ok_or(AppError::Unauthorized)?;
-        let locale = crate::request_locale();
-        Ok(Self {
-            services: visitor.services,
-            meta: visitor.context.meta,
-            session,
-            now: visitor.context.now,
-            locale,
-        })
+        let services = services()?;
+        // One look at the request: its record and its headers (for the language).
+        let (context, locale) = with_request(|parts| {
+            let context = context_of(parts)?;
+            let locale = locale_of(context.signed_in().map(Arc::as_ref), &parts.headers);
+            Ok::<_, AppError>((context, locale))
+        })??;
+        let session = context.signed_in().cloned().ok_or(AppError::Unauthorized)?;
+        Ok(Self { services, meta: context.meta, session, now: context.now, locale })
     }
 
     /// The signed-in operator, or `Forbidden` for anyone else (`Unauthorized` for nobody).
@@ -201,10 +225,10 @@ impl Caller {
     }
 }
 
-/// The language to answer in: the signed-in user's choice, else the browser's `Accept-Language`.
+/// The language to answer in: the signed-in user's choice (`session` is the fully signed-in
+/// one), else the browser's `Accept-Language`.
 pub fn locale_of(session: Option<&Resolved>, headers: &axum::http::HeaderMap) -> Locale {
     session
-        .filter(|s| s.stage == Stage::Active)
         .and_then(|s| Locale::from_tag(&s.user.locale))
         .or_else(|| {
             headers
@@ -231,8 +255,7 @@ impl axum::extract::FromRequestParts<AppState> for Caller {
             );
             return Err(AppError::Internal);
         };
-        let session =
-            context.session.clone().filter(|s| s.stage == Stage::Active).ok_or(AppError::Unauthorized)?;
+        let session = context.signed_in().cloned().ok_or(AppError::Unauthorized)?;
         Ok(Caller {
             services: state.services.clone(),
             meta: context.meta.clone(),

@@ -533,9 +533,13 @@ struct Reader<'a, F: Fn(&str) -> Option<String>> {
 impl<F: Fn(&str) -> Option<String>> Reader<'_, F> {
     /// The value of `name`, or its declared default; `None` for an unset variable whose default
     /// is derived. `name` must be declared in [`VARIABLES`].
-    fn text(&self, name: &str) -> Option<String> {
+    fn text(&mut self, name: &str) -> Option<String> {
         let declared = VARIABLES.iter().find(|var| var.name == name);
-        debug_assert!(declared.is_some(), "{name} is read but not declared in VARIABLES");
+        if declared.is_none() {
+            // A typo in this file: refuse to start rather than run on `fixed`'s empty values.
+            self.fail(name, "read but not declared in sandbox::config::VARIABLES".into());
+            return None;
+        }
         (self.lookup)(name)
             .map(|value| value.trim().to_owned())
             .filter(|value| !value.is_empty())

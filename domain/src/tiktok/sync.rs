@@ -472,9 +472,13 @@ pub async fn run_due(services: &Services, worker: &str, clock: impl Fn() -> Date
                 jobs::fail(&services.db, &job, worker, "rate limited", Some(at), now).await?;
             }
             Err(error) => {
-                // The reason is shown to the account's owner: never a database's own words.
+                // The reason is shown to the account's owner: what TikTok answered, or which rule
+                // failed, but never a database's or Soco's own internals.
                 let reason = match &error {
                     Error::Db(_) => "a database error (the server log has the details)".to_owned(),
+                    Error::Conflict(_) | Error::Internal { .. } => {
+                        "an internal error (the server log has the details)".to_owned()
+                    }
                     other => other.to_string(),
                 };
                 let failed = jobs::fail(&services.db, &job, worker, &reason, None, now).await?;

@@ -7,7 +7,7 @@ use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::links::{Purpose, end_links, issue_token, redeem_for_user, reserve_mail};
-use super::password::{ensure_unchanged, require_password};
+use super::password::{begin_change, require_password};
 use super::{find_user_by_email, send_alert, send_alert_to};
 use crate::audit::{self, EventKind};
 use crate::auth::RequestMeta;
@@ -61,10 +61,9 @@ pub async fn request_email_change(
     }
     reserve_mail(services, &new_email, Some(user.id), now).await?;
     // Taken addresses get the same answer; the confirmation will fail for them.
-    let txn = crate::db::begin_write(&services.db).await?;
     // Holds the user's row: a reset committing meanwhile either ends this link or refuses it, and
     // two requests at once cannot both leave a live link.
-    ensure_unchanged(&txn, current, now).await?;
+    let txn = begin_change(services, current, now).await?;
     end_links(&txn, user.id, Some(Purpose::ChangeEmail), now).await?;
     let token = issue_token(&txn, user.id, Purpose::ChangeEmail, Some(new_email.clone()), now).await?;
     audit::record(&txn, Some(user.id), EventKind::EmailChangeRequested, meta, None, now).await?;

@@ -57,6 +57,19 @@ pub(super) async fn ensure_unchanged(
     Ok(())
 }
 
+/// Opens the write transaction of a change `current` asked for, and refuses it
+/// ([`ensure_unchanged`]) when the user's password or the session changed since the request was
+/// checked: how every change a signed-in user confirms begins.
+pub(super) async fn begin_change(
+    services: &Services,
+    current: &session::Resolved,
+    now: DateTime<Utc>,
+) -> Result<sea_orm::DatabaseTransaction> {
+    let txn = crate::db::begin_write(&services.db).await?;
+    ensure_unchanged(&txn, current, now).await?;
+    Ok(txn)
+}
+
 /// The user part of [`ensure_unchanged`]: their password hash is still `user.password_hash`.
 pub(super) async fn ensure_password_unchanged(
     txn: &sea_orm::DatabaseTransaction,
@@ -223,8 +236,7 @@ pub async fn change_password(
     require_password(services, current, old_password, "current_password", meta, now).await?;
     check_password("new_password", new_password, &user.email, &user.display_name)?;
     let hash = services.passwords.hash(new_password).await?;
-    let txn = crate::db::begin_write(&services.db).await?;
-    ensure_unchanged(&txn, current, now).await?;
+    let txn = begin_change(services, current, now).await?;
     let mut active = user.clone().into_active_model();
     active.password_hash = Set(hash);
     active.updated_at = Set(now);

@@ -9,7 +9,7 @@ use sea_orm::{
 use secrecy::{ExposeSecret, SecretString};
 
 use super::email::require_verified;
-use super::password::{ensure_unchanged, require_password};
+use super::password::{begin_change, require_password};
 use super::send_alert;
 use crate::audit::{self, EventKind};
 use crate::auth::RequestMeta;
@@ -155,8 +155,7 @@ pub async fn begin_totp_setup(
         .vault
         .seal(&secret, totp_binding(user.id))
         .map_err(|e| Error::internal("sealing a TOTP secret", e))?;
-    let txn = crate::db::begin_write(&services.db).await?;
-    ensure_unchanged(&txn, current, now).await?;
+    let txn = begin_change(services, current, now).await?;
     let mut active = user.clone().into_active_model();
     active.totp_secret = Set(Some(sealed.bytes));
     active.totp_key_id = Set(Some(sealed.key_id));
@@ -200,8 +199,7 @@ pub async fn confirm_totp_setup(
     let Some(step) = check_totp(services, user, code, now)? else {
         return Err(Error::invalid("code", Code::CodeInvalid));
     };
-    let txn = crate::db::begin_write(&services.db).await?;
-    ensure_unchanged(&txn, current, now).await?;
+    let txn = begin_change(services, current, now).await?;
     // The secret the code was checked against is still the one stored (no restart meanwhile).
     let stored = user::Entity::find_by_id(user.id).one(&txn).await?.ok_or(Error::NotFound)?;
     if stored.totp_secret != user.totp_secret || stored.totp_setup_session_id != Some(current.session.id) {
@@ -252,8 +250,7 @@ pub async fn regenerate_recovery_codes(
         return Err(Error::Forbidden);
     }
     require_password(services, current, password, "password", meta, now).await?;
-    let txn = crate::db::begin_write(&services.db).await?;
-    ensure_unchanged(&txn, current, now).await?;
+    let txn = begin_change(services, current, now).await?;
     let codes = replace_recovery_codes(&txn, user.id).await?;
     let shown = seal_codes(services, user.id, &codes)?;
     let mut active = user.clone().into_active_model();
@@ -348,8 +345,7 @@ pub async fn disable_totp(
         return Err(Error::Forbidden);
     }
     require_password(services, current, password, "password", meta, now).await?;
-    let txn = crate::db::begin_write(&services.db).await?;
-    ensure_unchanged(&txn, current, now).await?;
+    let txn = begin_change(services, current, now).await?;
     let mut active = user.clone().into_active_model();
     clear_second_factor(&txn, &mut active, user.id).await?;
     active.updated_at = Set(now);
