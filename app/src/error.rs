@@ -77,15 +77,15 @@ impl AppError {
     /// The sentence shown to the user, in their language.
     pub fn message(&self, t: &Messages) -> String {
         match self {
-            AppError::NotFound => t.error_not_found.into(),
-            AppError::Unauthorized => t.error_unauthorized.into(),
-            AppError::Forbidden => t.error_forbidden.into(),
+            AppError::NotFound => t.errors.not_found.into(),
+            AppError::Unauthorized => t.errors.unauthorized.into(),
+            AppError::Forbidden => t.errors.forbidden.into(),
             AppError::Validation { code, .. } => t.validation(code).to_owned(),
             AppError::RateLimited { retry_after_secs } => t.rate_limited(*retry_after_secs),
-            AppError::Conflict => t.error_conflict.into(),
-            AppError::Upstream => t.error_upstream.into(),
-            AppError::Unavailable => t.error_unavailable.into(),
-            AppError::Internal => t.error_internal.into(),
+            AppError::Conflict => t.errors.conflict.into(),
+            AppError::Upstream => t.errors.upstream.into(),
+            AppError::Unavailable => t.errors.unavailable.into(),
+            AppError::Internal => t.errors.internal.into(),
         }
     }
 }
@@ -178,8 +178,8 @@ mod tests {
 
     #[test]
     fn messages_are_localised_and_reveal_nothing_internal() {
-        assert_eq!(AppError::Internal.message(&EN), EN.error_internal);
-        assert_eq!(AppError::Internal.message(&ID), ID.error_internal);
+        assert_eq!(AppError::Internal.message(&EN), EN.errors.internal);
+        assert_eq!(AppError::Internal.message(&ID), ID.errors.internal);
     }
 
     #[cfg(feature = "ssr")]

@@ -70,8 +70,10 @@ impl DatabaseStatus {
     pub fn new(status: domain::system::DatabaseStatus, locale: crate::i18n::Locale) -> Self {
         let tables: Vec<TableSize> =
             status.tables.into_iter().map(|t| TableSize { table: t.table, rows: t.rows }).collect();
-        let tables_chart =
-            ChartView::new(&crate::charts::table_sizes(&tables, locale.messages().table_rows), locale);
+        let tables_chart = ChartView::new(
+            &crate::charts::table_sizes(&tables, locale.messages().settings.table_rows),
+            locale,
+        );
         Self {
             backend: status.backend.to_owned(),
             migrations: status

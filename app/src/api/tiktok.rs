@@ -450,25 +450,25 @@ mod wire {
             let days = ctx.days();
             let t = ctx.locale.messages();
             let followers = followers.iter().any(Option::is_some).then(|| {
-                ctx.chart(&crate::charts::lines(&days, &[(t.analytics_followers.to_owned(), followers)]))
+                ctx.chart(&crate::charts::lines(&days, &[(t.analytics.followers.to_owned(), followers)]))
             });
             let activity = daily.iter().any(|d| d.gained.is_some()).then(|| {
                 let gained = |f: fn(&Counters) -> i64| {
                     daily.iter().map(|d| d.gained.as_ref().map(f)).collect::<Vec<_>>()
                 };
                 let interactions = [
-                    (t.analytics_likes.to_owned(), gained(|g| g.likes)),
-                    (t.analytics_comments.to_owned(), gained(|g| g.comments)),
-                    (t.analytics_shares.to_owned(), gained(|g| g.shares)),
+                    (t.analytics.likes.to_owned(), gained(|g| g.likes)),
+                    (t.analytics.comments.to_owned(), gained(|g| g.comments)),
+                    (t.analytics.shares.to_owned(), gained(|g| g.shares)),
                 ];
                 let rates: Vec<Option<f64>> =
                     daily.iter().map(|d| d.gained.and_then(|g| g.engagement_rate())).collect();
                 ActivityCharts {
-                    views: ctx.chart(&crate::charts::bars(&days, t.analytics_views, &gained(|g| g.views))),
+                    views: ctx.chart(&crate::charts::bars(&days, t.analytics.views, &gained(|g| g.views))),
                     interactions: ctx.chart(&crate::charts::lines(&days, &interactions)),
                     engagement: ctx.chart(&crate::charts::percent_line(
                         &days,
-                        t.analytics_engagement,
+                        t.analytics.engagement,
                         &rates,
                     )),
                 }
@@ -524,14 +524,14 @@ mod wire {
                     snapshots.iter().map(|s| Some(f(s))).collect::<Vec<_>>()
                 };
                 let interactions = [
-                    (t.analytics_likes.to_owned(), counter(|s| s.like_count)),
-                    (t.analytics_comments.to_owned(), counter(|s| s.comment_count)),
-                    (t.analytics_shares.to_owned(), counter(|s| s.share_count)),
+                    (t.analytics.likes.to_owned(), counter(|s| s.like_count)),
+                    (t.analytics.comments.to_owned(), counter(|s| s.comment_count)),
+                    (t.analytics.shares.to_owned(), counter(|s| s.share_count)),
                 ];
                 VideoCharts {
                     views: ctx.chart(&crate::charts::lines(
                         &times,
-                        &[(t.analytics_views.to_owned(), counter(|s| s.view_count))],
+                        &[(t.analytics.views.to_owned(), counter(|s| s.view_count))],
                     )),
                     interactions: ctx.chart(&crate::charts::lines(&times, &interactions)),
                 }

@@ -58,7 +58,7 @@ pub fn Chart(
     #[cfg(not(feature = "hydrate"))]
     let _ = option;
 
-    let table_caption = format!("{label} ({})", t.chart_data_table);
+    let table_caption = format!("{label} ({})", t.shell.chart_data_table);
     view! {
         <figure class="chart" node_ref=figure>
             <figcaption class="chart-title">{label}</figcaption>

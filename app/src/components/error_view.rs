@@ -19,13 +19,13 @@ pub fn ErrorView(errors: ArcRwSignal<Errors>) -> impl IntoView {
             .into_iter()
             .map(|(_, err)| match err.downcast_ref::<AppError>() {
                 Some(app_error) => app_error.message(t),
-                None => t.error_internal.to_owned(),
+                None => t.errors.internal.to_owned(),
             })
             .collect::<Vec<_>>()
     };
     view! {
         <div class="notice notice--error" role="alert">
-            <h2>{t.error_title}</h2>
+            <h2>{t.errors.title}</h2>
             <ul>{move || messages().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
         </div>
     }

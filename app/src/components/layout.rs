@@ -15,25 +15,25 @@ use crate::session::use_current_user;
 pub fn Layout(children: Children) -> impl IntoView {
     let t = use_messages();
     let links = [
-        ("/", t.nav_dashboard, icons::DASHBOARD),
-        ("/accounts", t.nav_accounts, icons::ACCOUNTS),
-        ("/shop", t.nav_shop, icons::SHOP),
-        ("/schedule", t.nav_schedule, icons::SCHEDULE),
-        ("/privacy", t.nav_privacy, icons::PRIVACY),
-        ("/settings", t.nav_settings, icons::SETTINGS),
+        ("/", t.shell.nav_dashboard, icons::DASHBOARD),
+        ("/accounts", t.shell.nav_accounts, icons::ACCOUNTS),
+        ("/shop", t.shell.nav_shop, icons::SHOP),
+        ("/schedule", t.shell.nav_schedule, icons::SCHEDULE),
+        ("/privacy", t.shell.nav_privacy, icons::PRIVACY),
+        ("/settings", t.shell.nav_settings, icons::SETTINGS),
     ];
     view! {
-        <a class="skip-link" href="#main">{t.skip_to_content}</a>
+        <a class="skip-link" href="#main">{t.shell.skip_to_content}</a>
         <div class="app">
             <header class="app-bar">
                 <A href="/" attr:class="brand">
                     <img src="/icons/icon.svg" alt="" width="32" height="32" />
                     <span class="brand-name">"Soco"</span>
                 </A>
-                <p class="brand-tagline">{t.tagline}</p>
+                <p class="brand-tagline">{t.shell.tagline}</p>
                 <UserMenu />
             </header>
-            <nav class="app-nav" aria-label=t.nav_label>
+            <nav class="app-nav" aria-label=t.shell.nav_label>
                 <ul>
                     {links
                         .into_iter()
@@ -73,15 +73,15 @@ fn UserMenu() -> impl IntoView {
                     match user.await.ok().flatten() {
                         Some(me) => view! {
                             <span class="user-name" title=me.email.clone()>{me.display_name.clone()}</span>
-                            <A href="/account">{t.nav_account}</A>
-                            <A href="/account/security">{t.nav_security}</A>
+                            <A href="/account">{t.shell.nav_account}</A>
+                            <A href="/account/security">{t.shell.nav_security}</A>
                             <ActionForm action=logout>
-                                <button type="submit" class="link-button">{t.log_out}</button>
+                                <button type="submit" class="link-button">{t.auth.log_out}</button>
                             </ActionForm>
                         }.into_any(),
                         None => view! {
-                            <A href="/login">{t.log_in}</A>
-                            <A href="/register" attr:class="button button--small">{t.register}</A>
+                            <A href="/login">{t.auth.log_in}</A>
+                            <A href="/register" attr:class="button button--small">{t.auth.register}</A>
                         }.into_any(),
                     }
                 })}
@@ -101,7 +101,7 @@ fn UnverifiedBanner() -> impl IntoView {
                 let unverified = matches!(user.await, Ok(Some(Me { email_verified: false, .. })));
                 unverified.then(|| view! {
                     <div class="notice notice--warning" role="status">
-                        <p>{t.unverified_banner}" "<A href="/account">{t.resend_link}</A></p>
+                        <p>{t.auth.unverified_banner}" "<A href="/account">{t.auth.resend_link}</A></p>
                     </div>
                 })
             })}

@@ -11,7 +11,7 @@ use crate::i18n::use_messages;
 pub fn Loading(children: ChildrenFn) -> impl IntoView {
     let t = use_messages();
     view! {
-        <Suspense fallback=move || view! { <p aria-busy="true">{t.loading}</p> }>
+        <Suspense fallback=move || view! { <p aria-busy="true">{t.shell.loading}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>{children()}</ErrorBoundary>
         </Suspense>
     }

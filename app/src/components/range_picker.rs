@@ -66,7 +66,7 @@ pub fn RangePicker(range: RangeView, #[prop(optional)] keep: Vec<(&'static str, 
             let mut pairs: Vec<(&str, String)> = vec![("from", from), ("to", range.today.clone())];
             pairs.extend(keep.iter().cloned());
             let href = format!("{path}{}", query_string(&pairs));
-            let text = format!("{}{days}{}", t.range_last_prefix, t.range_last_suffix);
+            let text = format!("{}{days}{}", t.analytics.range_last_prefix, t.analytics.range_last_suffix);
             Some(view! {
                 <li><a href=href aria-current=current.then_some("true")>{text}</a></li>
             })
@@ -75,15 +75,15 @@ pub fn RangePicker(range: RangeView, #[prop(optional)] keep: Vec<(&'static str, 
     view! {
         <div class="range-picker">
             <form method="get" action=path.clone() class="range-form">
-                <label>{t.range_from}" "<input type="date" name="from" value=range.from.clone() max=range.today.clone() required /></label>
-                <label>{t.range_to}" "<input type="date" name="to" value=range.to.clone() max=range.today.clone() required /></label>
+                <label>{t.analytics.range_from}" "<input type="date" name="from" value=range.from.clone() max=range.today.clone() required /></label>
+                <label>{t.analytics.range_to}" "<input type="date" name="to" value=range.to.clone() max=range.today.clone() required /></label>
                 {keep.iter().map(|(k, v)| view! { <input type="hidden" name=*k value=v.clone() /> }).collect_view()}
-                <button type="submit" class="button button--small">{t.range_apply}</button>
+                <button type="submit" class="button button--small">{t.analytics.range_apply}</button>
             </form>
-            <nav aria-label=t.range_presets>
+            <nav aria-label=t.analytics.range_presets>
                 <ul class="range-presets">{presets}</ul>
             </nav>
-            <p class="hint">{t.range_zone}" "{range.zone.clone()}</p>
+            <p class="hint">{t.analytics.range_zone}" "{range.zone.clone()}</p>
         </div>
     }
 }

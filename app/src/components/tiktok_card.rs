@@ -15,17 +15,17 @@ pub fn BackfillProgress(card: CardView) -> impl IntoView {
     let label = match card.videos {
         Some(total) => format!(
             "{}: {} / {}",
-            t.analytics_progress_label,
+            t.analytics.progress_label,
             locale.format_count(card.videos_kept),
             format::maybe_count(Some(total), locale)
         ),
-        None => format!("{}: {}", t.analytics_progress_label, locale.format_count(card.videos_kept)),
+        None => format!("{}: {}", t.analytics.progress_label, locale.format_count(card.videos_kept)),
     };
     // Whole percent, by integer formatting (the browser build carries no float formatter).
     let value = card.progress().map(|p| ((p * 100.0).round() as u32).to_string());
     view! {
         <div class="backfill" aria-live="polite">
-            <p class="sync-line">{t.tiktok_first_sync}</p>
+            <p class="sync-line">{t.tiktok.first_sync}</p>
             <label class="progress-label">
                 {label}
                 <progress max="100" value=value></progress>
@@ -44,14 +44,14 @@ pub fn CardFigures(card: CardView) -> impl IntoView {
     };
     view! {
         <dl class="figures">
-            {figure(t.analytics_followers, format::maybe_count(card.followers, locale))}
-            {figure(t.analytics_change_7d, format::change(card.followers_7d, locale))}
-            {figure(t.analytics_change_30d, format::change(card.followers_30d, locale))}
-            {figure(t.analytics_following, format::maybe_count(card.following, locale))}
-            {figure(t.analytics_likes, format::maybe_count(card.likes, locale))}
-            {figure(t.analytics_videos, format::maybe_count(card.videos, locale))}
-            {figure(t.analytics_engagement, format::percent(card.engagement_rate, locale))}
+            {figure(t.analytics.followers, format::maybe_count(card.followers, locale))}
+            {figure(t.analytics.change_7d, format::change(card.followers_7d, locale))}
+            {figure(t.analytics.change_30d, format::change(card.followers_30d, locale))}
+            {figure(t.analytics.following, format::maybe_count(card.following, locale))}
+            {figure(t.analytics.likes, format::maybe_count(card.likes, locale))}
+            {figure(t.analytics.videos, format::maybe_count(card.videos, locale))}
+            {figure(t.analytics.engagement, format::percent(card.engagement_rate, locale))}
         </dl>
-        {card.as_of.clone().map(|at| view! { <p class="as-of">{t.tiktok_as_of}" "{at}</p> })}
+        {card.as_of.clone().map(|at| view! { <p class="as-of">{t.tiktok.as_of}" "{at}</p> })}
     }
 }

@@ -39,31 +39,31 @@ fn AccountForms(me: Me) -> impl IntoView {
     let zones = Resource::new(|| (), |_| list_time_zones());
     let current_zone = me.time_zone.clone();
     let notices = [
-        ("saved", t.saved_notice),
-        ("email_sent", t.email_change_sent),
-        ("email_changed", t.email_changed_notice),
-        ("verification_sent", t.verification_sent),
+        ("saved", t.account.saved_notice),
+        ("email_sent", t.account.email_change_sent),
+        ("email_changed", t.account.email_changed_notice),
+        ("verification_sent", t.account.verification_sent),
     ];
     view! {
-        <Page title=t.account_title lead=t.account_lead>
+        <Page title=t.account.account_title lead=t.account.account_lead>
             {notices.into_iter().map(|(name, text)| {
                 let shown = flag(name);
                 move || shown.get().then(|| view! { <Notice text /> })
             }).collect_view()}
             <section class="card" aria-labelledby="profile-heading">
-                <h2 id="profile-heading">{t.profile_heading}</h2>
+                <h2 id="profile-heading">{t.account.profile_heading}</h2>
                 <FormAlert error=profile_error fields=&["display_name", "time_zone"] />
                 <ActionForm action=profile>
-                    <Field label=t.name_label name="display_name" autocomplete="name" required=true value=me.display_name.clone() error=profile_error />
+                    <Field label=t.auth.name_label name="display_name" autocomplete="name" required=true value=me.display_name.clone() error=profile_error />
                     <div class="field">
-                        <label for="locale">{t.language_label}</label>
+                        <label for="locale">{t.account.language_label}</label>
                         <select id="locale" name="locale">
                             <option value="en" selected=me.locale == "en">"English"</option>
                             <option value="id" selected=me.locale == "id">"Bahasa Indonesia"</option>
                         </select>
                     </div>
                     <div class="field">
-                        <label for="time_zone">{t.time_zone_label}</label>
+                        <label for="time_zone">{t.account.time_zone_label}</label>
                         <select id="time_zone" name="time_zone">
                             <Suspense fallback=move || view! { <option value=current_zone.clone() selected=true>{current_zone.clone()}</option> }>
                                 {move || {
@@ -79,25 +79,25 @@ fn AccountForms(me: Me) -> impl IntoView {
                             </Suspense>
                         </select>
                     </div>
-                    <button type="submit" class="button">{t.save}</button>
+                    <button type="submit" class="button">{t.account.save}</button>
                 </ActionForm>
             </section>
             <section class="card" aria-labelledby="email-heading">
-                <h2 id="email-heading">{t.email_heading}</h2>
+                <h2 id="email-heading">{t.account.email_heading}</h2>
                 <p>
                     <strong>{me.email.clone()}</strong>" · "
-                    {if me.email_verified { t.verified_label } else { t.unverified_label }}
+                    {if me.email_verified { t.account.verified_label } else { t.account.unverified_label }}
                 </p>
                 {(!me.email_verified).then(|| view! {
                     <ActionForm action=resend>
-                        <button type="submit" class="button button--quiet">{t.resend_link}</button>
+                        <button type="submit" class="button button--quiet">{t.auth.resend_link}</button>
                     </ActionForm>
                 })}
                 <FormAlert error=email_error fields=&["email", "password"] />
                 <ActionForm action=email>
-                    <Field label=t.new_email_label name="email" kind="email" autocomplete="email" required=true error=email_error />
-                    <Field label=t.current_password_label name="password" kind="password" autocomplete="current-password" required=true error=email_error />
-                    <button type="submit" class="button">{t.change_email}</button>
+                    <Field label=t.account.new_email_label name="email" kind="email" autocomplete="email" required=true error=email_error />
+                    <Field label=t.auth.current_password_label name="password" kind="password" autocomplete="current-password" required=true error=email_error />
+                    <button type="submit" class="button">{t.account.change_email}</button>
                 </ActionForm>
             </section>
         </Page>
@@ -118,12 +118,12 @@ fn SecuritySections() -> impl IntoView {
     let overview =
         Resource::new(move || (location.search.get(), location.hash.get()), |_| get_security_overview());
     let notices = [
-        ("password_changed", t.password_changed_notice),
-        ("two_factor_on", t.two_factor_on_text),
-        ("two_factor_off", t.two_factor_off_text),
+        ("password_changed", t.account.password_changed_notice),
+        ("two_factor_on", t.account.two_factor_on_text),
+        ("two_factor_off", t.account.two_factor_off_text),
     ];
     view! {
-        <Page title=t.security_title lead=t.security_lead>
+        <Page title=t.account.security_title lead=t.account.security_lead>
             {notices.into_iter().map(|(name, text)| {
                 let shown = flag(name);
                 move || shown.get().then(|| view! { <Notice text /> })
@@ -145,12 +145,12 @@ fn PasswordSection() -> impl IntoView {
     let error = action_error(action);
     view! {
         <section class="card" aria-labelledby="password-heading">
-            <h2 id="password-heading">{t.change_password_heading}</h2>
+            <h2 id="password-heading">{t.account.change_password_heading}</h2>
             <FormAlert error fields=&["current_password", "new_password"] />
             <ActionForm action>
-                <Field label=t.current_password_label name="current_password" kind="password" autocomplete="current-password" required=true error />
-                <Field label=t.new_password_label name="new_password" kind="password" autocomplete="new-password" required=true hint=t.password_hint error />
-                <button type="submit" class="button">{t.save_password}</button>
+                <Field label=t.auth.current_password_label name="current_password" kind="password" autocomplete="current-password" required=true error />
+                <Field label=t.auth.new_password_label name="new_password" kind="password" autocomplete="new-password" required=true hint=t.auth.password_hint error />
+                <button type="submit" class="button">{t.auth.save_password}</button>
             </ActionForm>
         </section>
     }
@@ -172,41 +172,41 @@ fn SecurityDetails(overview: SecurityOverview) -> impl IntoView {
 
     let two_factor = if overview.two_factor {
         view! {
-            <p>{t.two_factor_on_text}" "{t.recovery_left}": "<strong>{overview.recovery_codes_left}</strong></p>
+            <p>{t.account.two_factor_on_text}" "{t.account.recovery_left}": "<strong>{overview.recovery_codes_left}</strong></p>
             {(overview.recovery_codes_left == 0).then(|| view! {
-                <div class="notice notice--error" role="alert"><p>{t.no_recovery_codes_left}</p></div>
+                <div class="notice notice--error" role="alert"><p>{t.account.no_recovery_codes_left}</p></div>
             })}
             <FormAlert error=regenerate_error fields=&[] />
             <ActionForm action=regenerate>
-                <Field label=t.password_label name="password" kind="password" autocomplete="current-password" required=true error=regenerate_error />
-                <button type="submit" class="button button--quiet">{t.new_recovery_codes}</button>
+                <Field label=t.auth.password_label name="password" kind="password" autocomplete="current-password" required=true error=regenerate_error />
+                <button type="submit" class="button button--quiet">{t.account.new_recovery_codes}</button>
             </ActionForm>
             <FormAlert error=disable_error fields=&["password"] />
             <ActionForm action=disable>
-                <Field label=t.password_label name="password" kind="password" autocomplete="current-password" required=true error=disable_error />
-                <button type="submit" class="button button--danger">{t.turn_off}</button>
+                <Field label=t.auth.password_label name="password" kind="password" autocomplete="current-password" required=true error=disable_error />
+                <button type="submit" class="button button--danger">{t.account.turn_off}</button>
             </ActionForm>
         }
         .into_any()
     } else if let Some(setup) = overview.setup {
         view! {
-            <p>{t.scan_qr}</p>
-            <div class="qr" role="img" aria-label=t.two_factor_title inner_html=setup.qr_svg></div>
-            <p>{t.setup_key}": "<code class="secret">{setup.secret}</code></p>
+            <p>{t.account.scan_qr}</p>
+            <div class="qr" role="img" aria-label=t.auth.two_factor_title inner_html=setup.qr_svg></div>
+            <p>{t.account.setup_key}": "<code class="secret">{setup.secret}</code></p>
             <FormAlert error=confirm_error fields=&["code"] />
             <ActionForm action=confirm>
-                <Field label=t.code_label name="code" autocomplete="one-time-code" required=true error=confirm_error />
-                <button type="submit" class="button">{t.turn_on}</button>
+                <Field label=t.auth.code_label name="code" autocomplete="one-time-code" required=true error=confirm_error />
+                <button type="submit" class="button">{t.account.turn_on}</button>
             </ActionForm>
         }
         .into_any()
     } else {
         view! {
-            <p>{t.two_factor_off_text}</p>
+            <p>{t.account.two_factor_off_text}</p>
             <FormAlert error=begin_error fields=&["password"] />
             <ActionForm action=begin>
-                <Field label=t.password_label name="password" kind="password" autocomplete="current-password" required=true error=begin_error />
-                <button type="submit" class="button">{t.turn_on}</button>
+                <Field label=t.auth.password_label name="password" kind="password" autocomplete="current-password" required=true error=begin_error />
+                <button type="submit" class="button">{t.account.turn_on}</button>
             </ActionForm>
         }
         .into_any()
@@ -214,26 +214,26 @@ fn SecurityDetails(overview: SecurityOverview) -> impl IntoView {
 
     view! {
         <section class="card" id="two-factor" aria-labelledby="two-factor-heading">
-            <h2 id="two-factor-heading">{t.two_factor_title}</h2>
+            <h2 id="two-factor-heading">{t.auth.two_factor_title}</h2>
             {two_factor}
         </section>
         <section class="card" id="sessions" aria-labelledby="sessions-heading">
-            <h2 id="sessions-heading">{t.sessions_heading}</h2>
+            <h2 id="sessions-heading">{t.account.sessions_heading}</h2>
             <ul class="sessions">
                 {overview.sessions.into_iter().map(|session| view! {
                     <li>
                         <p class="session-device">{session.user_agent.clone()}</p>
                         <p class="session-meta">
-                            {session.ip.clone()}" · "{t.signed_in_at}" "{utc_minutes(&session.created_at)}" · "
-                            {t.last_used}" "{utc_minutes(&session.last_seen_at)}
+                            {session.ip.clone()}" · "{t.account.signed_in_at}" "{utc_minutes(&session.created_at)}" · "
+                            {t.account.last_used}" "{utc_minutes(&session.last_seen_at)}
                         </p>
                         {if session.current {
-                            view! { <p><strong>{t.this_device}</strong></p> }.into_any()
+                            view! { <p><strong>{t.account.this_device}</strong></p> }.into_any()
                         } else {
                             view! {
                                 <ActionForm action=revoke>
                                     <input type="hidden" name="id" value=session.id />
-                                    <button type="submit" class="button button--quiet">{t.end_session}</button>
+                                    <button type="submit" class="button button--quiet">{t.account.end_session}</button>
                                 </ActionForm>
                             }.into_any()
                         }}
@@ -241,19 +241,19 @@ fn SecurityDetails(overview: SecurityOverview) -> impl IntoView {
                 }).collect_view()}
             </ul>
             <ActionForm action=revoke_others>
-                <button type="submit" class="button button--quiet">{t.end_other_sessions}</button>
+                <button type="submit" class="button button--quiet">{t.account.end_other_sessions}</button>
             </ActionForm>
         </section>
         <section class="card" aria-labelledby="events-heading">
-            <h2 id="events-heading">{t.events_heading}</h2>
+            <h2 id="events-heading">{t.account.events_heading}</h2>
             <div class="table-scroll">
                 <table class="events">
                     <thead>
                         <tr>
-                            <th scope="col">{t.event_col}</th>
-                            <th scope="col">{t.when_col}</th>
-                            <th scope="col">{t.where_col}</th>
-                            <th scope="col">{t.device_col}</th>
+                            <th scope="col">{t.account.event_col}</th>
+                            <th scope="col">{t.account.when_col}</th>
+                            <th scope="col">{t.account.where_col}</th>
+                            <th scope="col">{t.account.device_col}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -285,9 +285,9 @@ fn RecoveryCodes() -> impl IntoView {
     let codes = Resource::new(move || location.search.get(), |_| get_recovery_codes());
     let acknowledge = ServerAction::<AcknowledgeRecoveryCodes>::new();
     view! {
-        <Page title=t.recovery_title lead=t.recovery_lead>
+        <Page title=t.account.recovery_title lead=t.account.recovery_lead>
             <section class="card">
-                <Suspense fallback=move || view! { <p aria-busy="true">{t.loading}</p> }>
+                <Suspense fallback=move || view! { <p aria-busy="true">{t.shell.loading}</p> }>
                     {move || Suspend::new(async move {
                         match codes.await {
                             Ok(Some(codes)) => view! {
@@ -295,10 +295,10 @@ fn RecoveryCodes() -> impl IntoView {
                                     {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
                                 </ol>
                                 <ActionForm action=acknowledge>
-                                    <button type="submit" class="button">{t.recovery_saved}</button>
+                                    <button type="submit" class="button">{t.account.recovery_saved}</button>
                                 </ActionForm>
                             }.into_any(),
-                            Ok(None) => view! { <p>{t.no_recovery_codes}</p> }.into_any(),
+                            Ok(None) => view! { <p>{t.account.no_recovery_codes}</p> }.into_any(),
                             Err(err) => view! { <p role="alert">{err.message(t)}</p> }.into_any(),
                         }
                     })}

@@ -30,28 +30,28 @@ pub fn LoginPage() -> impl IntoView {
     let error = action_error(action);
     let next = query_value("next");
     let notices = [
-        ("registered", t.registered_notice),
-        ("signed_out", t.signed_out_notice),
-        ("verified", t.verified_notice),
-        ("reset", t.reset_done_notice),
-        ("email_changed", t.email_changed_sign_in_notice),
+        ("registered", t.auth.registered_notice),
+        ("signed_out", t.auth.signed_out_notice),
+        ("verified", t.auth.verified_notice),
+        ("reset", t.auth.reset_done_notice),
+        ("email_changed", t.account.email_changed_sign_in_notice),
     ];
     view! {
-        <Page title=t.login_title>
+        <Page title=t.auth.login_title>
             {notices.into_iter().map(|(flag, text)| {
                 let shown = query_flag(flag);
                 move || shown.get().then(|| view! { <Notice text /> })
             }).collect_view()}
             <section class="card form-card">
-                <FormAlert error fields=&["email", "password"] unauthorized=t.wrong_credentials />
+                <FormAlert error fields=&["email", "password"] unauthorized=t.errors.wrong_credentials />
                 <ActionForm action>
-                    <Field label=t.email_label name="email" kind="email" autocomplete="username" required=true error />
-                    <Field label=t.password_label name="password" kind="password" autocomplete="current-password" required=true error />
+                    <Field label=t.auth.email_label name="email" kind="email" autocomplete="username" required=true error />
+                    <Field label=t.auth.password_label name="password" kind="password" autocomplete="current-password" required=true error />
                     <input type="hidden" name="next" value=move || next.get() />
-                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.log_in}</button>
+                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.auth.log_in}</button>
                 </ActionForm>
-                <p><A href="/forgot-password">{t.forgot_link}</A></p>
-                <p>{t.no_account}" "<A href="/register">{t.register}</A></p>
+                <p><A href="/forgot-password">{t.auth.forgot_link}</A></p>
+                <p>{t.auth.no_account}" "<A href="/register">{t.auth.register}</A></p>
             </section>
         </Page>
     }
@@ -68,23 +68,23 @@ pub fn RegisterPage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| time_zone.set(browser_time_zone()));
     view! {
-        <Page title=t.register_title lead=t.register_lead>
+        <Page title=t.auth.register_title lead=t.auth.register_lead>
             <section class="card form-card">
                 <FormAlert error fields=&["email", "display_name", "password", "adult", "accept_terms"] />
                 <ActionForm action>
-                    <Field label=t.name_label name="display_name" autocomplete="name" required=true error />
-                    <Field label=t.email_label name="email" kind="email" autocomplete="email" required=true error />
-                    <Field label=t.password_label name="password" kind="password" autocomplete="new-password" required=true hint=t.password_hint error />
-                    <Checkbox name="adult" error>{t.adult_label}</Checkbox>
+                    <Field label=t.auth.name_label name="display_name" autocomplete="name" required=true error />
+                    <Field label=t.auth.email_label name="email" kind="email" autocomplete="email" required=true error />
+                    <Field label=t.auth.password_label name="password" kind="password" autocomplete="new-password" required=true hint=t.auth.password_hint error />
+                    <Checkbox name="adult" error>{t.auth.adult_label}</Checkbox>
                     <Checkbox name="accept_terms" error>
-                        {t.terms_label_before}" "<a href="/terms" target="_blank">{t.terms_link}</a>" "
-                        {t.terms_label_and}" "<a href="/privacy-policy" target="_blank">{t.privacy_link}</a>
+                        {t.auth.terms_label_before}" "<a href="/terms" target="_blank">{t.auth.terms_link}</a>" "
+                        {t.auth.terms_label_and}" "<a href="/privacy-policy" target="_blank">{t.auth.privacy_link}</a>
                     </Checkbox>
                     <input type="hidden" name="locale" value=locale.tag() />
                     <input type="hidden" name="time_zone" value=move || time_zone.get() />
-                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.register}</button>
+                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.auth.register}</button>
                 </ActionForm>
-                <p>{t.have_account}" "<A href="/login">{t.log_in}</A></p>
+                <p>{t.auth.have_account}" "<A href="/login">{t.auth.log_in}</A></p>
             </section>
         </Page>
     }
@@ -107,12 +107,12 @@ pub fn TwoFactorPage() -> impl IntoView {
     let action = ServerAction::<VerifySecondFactor>::new();
     let error = action_error(action);
     view! {
-        <Page title=t.two_factor_title lead=t.two_factor_lead>
+        <Page title=t.auth.two_factor_title lead=t.auth.two_factor_lead>
             <section class="card form-card">
-                <FormAlert error fields=&["code"] unauthorized=t.error_unauthorized />
+                <FormAlert error fields=&["code"] unauthorized=t.errors.unauthorized />
                 <ActionForm action>
-                    <Field label=t.code_label name="code" autocomplete="one-time-code" required=true error />
-                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.verify_button}</button>
+                    <Field label=t.auth.code_label name="code" autocomplete="one-time-code" required=true error />
+                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.auth.verify_button}</button>
                 </ActionForm>
             </section>
         </Page>
@@ -127,13 +127,13 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let error = action_error(action);
     let sent = query_flag("sent");
     view! {
-        <Page title=t.forgot_title lead=t.forgot_lead>
-            {move || sent.get().then(|| view! { <Notice text=t.forgot_sent /> })}
+        <Page title=t.auth.forgot_title lead=t.auth.forgot_lead>
+            {move || sent.get().then(|| view! { <Notice text=t.auth.forgot_sent /> })}
             <section class="card form-card">
                 <FormAlert error fields=&["email"] />
                 <ActionForm action>
-                    <Field label=t.email_label name="email" kind="email" autocomplete="email" required=true error />
-                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.send_link}</button>
+                    <Field label=t.auth.email_label name="email" kind="email" autocomplete="email" required=true error />
+                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.auth.send_link}</button>
                 </ActionForm>
             </section>
         </Page>
@@ -148,13 +148,13 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let error = action_error(action);
     let token = query_value("token");
     view! {
-        <Page title=t.reset_title>
+        <Page title=t.auth.reset_title>
             <section class="card form-card">
                 <FormAlert error fields=&["password"] />
                 <ActionForm action>
                     <input type="hidden" name="token" value=move || token.get() />
-                    <Field label=t.new_password_label name="password" kind="password" autocomplete="new-password" required=true hint=t.password_hint error />
-                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.save_password}</button>
+                    <Field label=t.auth.new_password_label name="password" kind="password" autocomplete="new-password" required=true hint=t.auth.password_hint error />
+                    <button type="submit" class="button" disabled=move || action.pending().get()>{t.auth.save_password}</button>
                 </ActionForm>
             </section>
         </Page>
@@ -173,13 +173,13 @@ macro_rules! confirm_by_token_page {
             let error = action_error(action);
             let token = query_value("token");
             view! {
-                <Page title=t.$title lead=t.verify_lead>
+                <Page title=t.auth.$title lead=t.auth.verify_lead>
                     <section class="card form-card">
                         <FormAlert error />
                         <ActionForm action>
                             <input type="hidden" name="token" value=move || token.get() />
                             <button type="submit" class="button" disabled=move || action.pending().get()>
-                                {t.confirm_button}
+                                {t.auth.confirm_button}
                             </button>
                         </ActionForm>
                     </section>

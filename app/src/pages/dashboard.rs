@@ -36,13 +36,13 @@ pub fn DashboardPage() -> impl IntoView {
 fn Welcome() -> impl IntoView {
     let t = use_messages();
     view! {
-        <Page title=t.welcome_title lead=t.dashboard_intro>
+        <Page title=t.shell.welcome_title lead=t.dashboard.intro>
             <section class="card">
-                <p>{t.welcome_text}</p>
+                <p>{t.shell.welcome_text}</p>
                 <p class="actions">
-                    <A href="/register" attr:class="button">{t.register}</A>
+                    <A href="/register" attr:class="button">{t.auth.register}</A>
                     " "
-                    <A href="/login">{t.log_in}</A>
+                    <A href="/login">{t.auth.log_in}</A>
                 </p>
             </section>
         </Page>
@@ -54,13 +54,13 @@ fn Dashboard() -> impl IntoView {
     let t = use_messages();
     let overview = Resource::new(|| (), |_| accounts_overview(None, None));
     view! {
-        <Page title=t.nav_dashboard lead=t.dashboard_intro>
+        <Page title=t.shell.nav_dashboard lead=t.dashboard.intro>
             <Loading>
                     {move || Suspend::new(async move { overview.await.map(|overview| view! { <Accounts overview /> }) })}
                 </Loading>
             <section class="card notice" aria-labelledby="next-heading">
-                <h2 id="next-heading">{t.coming_heading}</h2>
-                <p>{t.dashboard_next}</p>
+                <h2 id="next-heading">{t.shell.coming_heading}</h2>
+                <p>{t.dashboard.next}</p>
             </section>
         </Page>
     }
@@ -79,28 +79,28 @@ fn Accounts(overview: OverviewView) -> impl IntoView {
     if cards.is_empty() {
         return view! {
             <section class="card" aria-labelledby="accounts-heading">
-                <h2 id="accounts-heading">{t.dashboard_accounts_heading}</h2>
-                <p class="empty">{t.dashboard_no_accounts}</p>
-                <p><A href="/accounts" attr:class="button">{t.tiktok_connect_button}</A></p>
+                <h2 id="accounts-heading">{t.dashboard.accounts_heading}</h2>
+                <p class="empty">{t.dashboard.no_accounts}</p>
+                <p><A href="/accounts" attr:class="button">{t.tiktok.connect_button}</A></p>
             </section>
         }
         .into_any();
     }
     let comparison = overview
         .followers
-        .map(|chart| view! { <Chart id="dashboard-followers" label=t.analytics_compare_heading chart /> });
+        .map(|chart| view! { <Chart id="dashboard-followers" label=t.analytics.compare_heading chart /> });
     view! {
         <section class="card" aria-labelledby="accounts-heading">
-            <h2 id="accounts-heading">{t.dashboard_accounts_heading}</h2>
+            <h2 id="accounts-heading">{t.dashboard.accounts_heading}</h2>
             <div class="table-scroll">
                 <table class="data-table">
                     <thead>
                         <tr>
-                            <th scope="col">{t.analytics_video_account}</th>
-                            <th scope="col" class="num">{t.analytics_followers}</th>
-                            <th scope="col" class="num">{t.analytics_change_7d}</th>
-                            <th scope="col" class="num">{t.analytics_engagement}</th>
-                            <th scope="col">{t.tiktok_as_of}</th>
+                            <th scope="col">{t.analytics.video_account}</th>
+                            <th scope="col" class="num">{t.analytics.followers}</th>
+                            <th scope="col" class="num">{t.analytics.change_7d}</th>
+                            <th scope="col" class="num">{t.analytics.engagement}</th>
+                            <th scope="col">{t.tiktok.as_of}</th>
                         </tr>
                     </thead>
                     <tbody>

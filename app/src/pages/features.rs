@@ -20,7 +20,7 @@ fn ComingSection(
         <RequireUser children=move |_me: Me| view! {
             <Page title=title(t) lead=intro(t)>
                 <section class="card notice" aria-labelledby="status-heading">
-                    <h2 id="status-heading">{t.coming_heading}</h2>
+                    <h2 id="status-heading">{t.shell.coming_heading}</h2>
                     <p>{status(t)}</p>
                 </section>
             </Page>
@@ -31,17 +31,17 @@ fn ComingSection(
 /// `/shop`.
 #[component]
 pub fn ShopPage() -> impl IntoView {
-    view! { <ComingSection title=|t| t.nav_shop intro=|t| t.shop_intro status=|t| t.shop_coming /> }
+    view! { <ComingSection title=|t| t.shell.nav_shop intro=|t| t.coming.shop_intro status=|t| t.coming.shop_coming /> }
 }
 
 /// `/schedule`.
 #[component]
 pub fn SchedulePage() -> impl IntoView {
-    view! { <ComingSection title=|t| t.nav_schedule intro=|t| t.schedule_intro status=|t| t.schedule_coming /> }
+    view! { <ComingSection title=|t| t.shell.nav_schedule intro=|t| t.coming.schedule_intro status=|t| t.coming.schedule_coming /> }
 }
 
 /// `/privacy`.
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
-    view! { <ComingSection title=|t| t.nav_privacy intro=|t| t.privacy_intro status=|t| t.privacy_coming /> }
+    view! { <ComingSection title=|t| t.shell.nav_privacy intro=|t| t.coming.privacy_intro status=|t| t.coming.privacy_coming /> }
 }

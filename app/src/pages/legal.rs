@@ -125,7 +125,7 @@ const PRIVACY_ID: Sections = &[
 #[component]
 fn LegalText(title: &'static str, sections: Sections) -> impl IntoView {
     view! {
-        <Page title=title lead=format!("{} {}", use_messages().version_label, crate::pages::legal::VERSION)>
+        <Page title=title lead=format!("{} {}", use_messages().shell.version_label, crate::pages::legal::VERSION)>
             <article class="card legal">
                 {sections.iter().map(|(heading, text)| view! { <h2>{*heading}</h2><p>{*text}</p> }).collect_view()}
             </article>
@@ -141,7 +141,7 @@ pub fn TermsPage() -> impl IntoView {
         Locale::Id => TERMS_ID,
         Locale::En => TERMS_EN,
     };
-    view! { <LegalText title=t.terms_title sections /> }
+    view! { <LegalText title=t.legal.terms_title sections /> }
 }
 
 /// `/privacy-policy`.
@@ -152,5 +152,5 @@ pub fn PrivacyPolicyPage() -> impl IntoView {
         Locale::Id => PRIVACY_ID,
         Locale::En => PRIVACY_EN,
     };
-    view! { <LegalText title=t.privacy_policy_title sections /> }
+    view! { <LegalText title=t.legal.privacy_policy_title sections /> }
 }

@@ -15,8 +15,8 @@ pub fn NotFoundPage() -> impl IntoView {
     }
     let t = use_messages();
     view! {
-        <Page title=t.not_found_title lead=t.not_found_text>
-            <p><A href="/">{t.back_home}</A></p>
+        <Page title=t.shell.not_found_title lead=t.shell.not_found_text>
+            <p><A href="/">{t.shell.back_home}</A></p>
         </Page>
     }
 }

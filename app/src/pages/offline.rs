@@ -11,9 +11,9 @@ use crate::i18n::use_messages;
 pub fn OfflinePage() -> impl IntoView {
     let t = use_messages();
     view! {
-        <Page title=t.offline_title lead=t.offline_text>
+        <Page title=t.shell.offline_title lead=t.shell.offline_text>
             // A plain link: reloading the current address needs no JavaScript.
-            <p><a class="button" href="/">{t.offline_retry}</a></p>
+            <p><a class="button" href="/">{t.shell.offline_retry}</a></p>
         </Page>
     }
 }

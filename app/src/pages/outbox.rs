@@ -17,19 +17,19 @@ pub fn OutboxPage() -> impl IntoView {
     let t = use_messages();
     let messages = Resource::new(|| (), |_| list_outbox());
     view! {
-        <Page title=t.outbox_title lead=t.outbox_lead>
+        <Page title=t.outbox.title lead=t.outbox.lead>
             <Loading>
                     {move || Suspend::new(async move {
                         messages.await.map(|messages| {
                             if messages.is_empty() {
-                                return view! { <p>{t.outbox_empty}</p> }.into_any();
+                                return view! { <p>{t.outbox.empty}</p> }.into_any();
                             }
                             view! {
                                 <ul class="outbox">
                                     {messages.into_iter().map(|m| view! {
                                         <li>
                                             <A href=format!("/outbox/{}", m.id)>{m.subject}</A>
-                                            <span class="outbox-meta">{t.to_label}": "{m.to}" · "{utc_minutes(&m.created_at)}</span>
+                                            <span class="outbox-meta">{t.outbox.to_label}": "{m.to}" · "{utc_minutes(&m.created_at)}</span>
                                         </li>
                                     }).collect_view()}
                                 </ul>
@@ -52,11 +52,11 @@ pub fn OutboxMessagePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     message.await.map(|m| view! {
                         <Page title=m.subject.clone()>
-                            <p class="outbox-meta">{t.to_label}": "{m.to.clone()}" · "{utc_minutes(&m.created_at)}</p>
+                            <p class="outbox-meta">{t.outbox.to_label}": "{m.to.clone()}" · "{utc_minutes(&m.created_at)}</p>
                             <article class="card mail-body">
                                 {m.text.lines().map(|line| view! { <p>{linkify(line)}</p> }).collect_view()}
                             </article>
-                            <p><A href="/outbox">{t.outbox_title}</A></p>
+                            <p><A href="/outbox">{t.outbox.title}</A></p>
                         </Page>
                     })
                 })}

@@ -21,10 +21,10 @@ pub fn SettingsPage() -> impl IntoView {
 fn Settings(operator: bool) -> impl IntoView {
     let t = use_messages();
     view! {
-        <Page title=t.nav_settings lead=t.settings_intro>
+        <Page title=t.shell.nav_settings lead=t.settings.settings_intro>
             <section class="card" aria-labelledby="system-heading">
-                <h2 id="system-heading">{t.system_heading}</h2>
-                {if operator { view! { <SystemStatus /> }.into_any() } else { view! { <p>{t.operator_only}</p> }.into_any() }}
+                <h2 id="system-heading">{t.settings.system_heading}</h2>
+                {if operator { view! { <SystemStatus /> }.into_any() } else { view! { <p>{t.shell.operator_only}</p> }.into_any() }}
             </section>
         </Page>
     }
@@ -48,19 +48,19 @@ fn SystemStatus() -> impl IntoView {
 fn FailingJobs(jobs: Vec<crate::api::system::FailingJob>) -> impl IntoView {
     let t = use_messages();
     if jobs.is_empty() {
-        return view! { <section aria-labelledby="jobs-heading"><h3 id="jobs-heading">{t.jobs_failing_heading}</h3><p>{t.jobs_none_failing}</p></section> }.into_any();
+        return view! { <section aria-labelledby="jobs-heading"><h3 id="jobs-heading">{t.settings.jobs_failing_heading}</h3><p>{t.settings.jobs_none_failing}</p></section> }.into_any();
     }
     view! {
         <section aria-labelledby="jobs-heading">
-            <h3 id="jobs-heading">{t.jobs_failing_heading}</h3>
+            <h3 id="jobs-heading">{t.settings.jobs_failing_heading}</h3>
             <table class="failing-jobs">
                 <thead>
                     <tr>
-                        <th scope="col">{t.jobs_kind}</th>
-                        <th scope="col">{t.jobs_since}</th>
-                        <th scope="col">{t.jobs_attempts}</th>
-                        <th scope="col">{t.jobs_state}</th>
-                        <th scope="col">{t.jobs_error}</th>
+                        <th scope="col">{t.settings.jobs_kind}</th>
+                        <th scope="col">{t.settings.jobs_since}</th>
+                        <th scope="col">{t.settings.jobs_attempts}</th>
+                        <th scope="col">{t.settings.jobs_state}</th>
+                        <th scope="col">{t.settings.jobs_error}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -68,7 +68,7 @@ fn FailingJobs(jobs: Vec<crate::api::system::FailingJob>) -> impl IntoView {
                         .into_iter()
                         .map(|job| {
                             let since = job.since.as_deref().map(utc_minutes).unwrap_or_default();
-                            let state = if job.given_up_at.is_some() { t.jobs_given_up } else { t.jobs_retrying };
+                            let state = if job.given_up_at.is_some() { t.settings.jobs_given_up } else { t.settings.jobs_retrying };
                             view! {
                                 <tr>
                                     <th scope="row"><code>{job.key.unwrap_or(job.kind)}</code></th>
@@ -94,30 +94,30 @@ fn DatabaseStatusView(status: DatabaseStatus) -> impl IntoView {
     let pending = status.pending();
     let chart = status.tables_chart.clone();
     let schema_state = if pending == 0 {
-        t.schema_up_to_date.to_owned()
+        t.settings.schema_up_to_date.to_owned()
     } else {
-        format!("{} ({})", t.schema_pending, locale.format_count(pending as u64))
+        format!("{} ({})", t.settings.schema_pending, locale.format_count(pending as u64))
     };
     view! {
         <dl class="facts">
             <div>
-                <dt>{t.database_backend}</dt>
+                <dt>{t.settings.database_backend}</dt>
                 <dd>{status.backend.clone()}</dd>
             </div>
             <div>
-                <dt>{t.schema_heading}</dt>
+                <dt>{t.settings.schema_heading}</dt>
                 <dd class:warning=move || pending != 0>{schema_state}</dd>
             </div>
         </dl>
-        <Chart id="table-sizes-chart" label=t.table_sizes_heading chart />
+        <Chart id="table-sizes-chart" label=t.settings.table_sizes_heading chart />
         <FailingJobs jobs=status.failing_jobs.clone() />
         <details class="migrations">
-            <summary>{t.schema_heading}</summary>
+            <summary>{t.settings.schema_heading}</summary>
             <table>
                 <thead>
                     <tr>
-                        <th scope="col">{t.migration_name}</th>
-                        <th scope="col">{t.migration_applied_at}</th>
+                        <th scope="col">{t.settings.migration_name}</th>
+                        <th scope="col">{t.settings.migration_applied_at}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -127,7 +127,7 @@ fn DatabaseStatusView(status: DatabaseStatus) -> impl IntoView {
                         .map(|m| {
                             let applied = match m.applied_at {
                                 Some(at) => view! { <time datetime=at.clone()>{utc_minutes(&at)}</time> }.into_any(),
-                                None => view! { <span class="warning">{t.migration_not_applied}</span> }.into_any(),
+                                None => view! { <span class="warning">{t.settings.migration_not_applied}</span> }.into_any(),
                             };
                             view! {
                                 <tr>

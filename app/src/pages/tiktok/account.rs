@@ -54,55 +54,55 @@ fn AccountBody(view: AccountView) -> impl IntoView {
     let id = card.id;
     let query = range_query(&range);
     let followers_section = match followers {
-        _ if !card.has_stats() => view! { <p class="hint">{t.tiktok_no_stats}</p> }.into_any(),
+        _ if !card.has_stats() => view! { <p class="hint">{t.tiktok.no_stats}</p> }.into_any(),
         Some(chart) => {
-            view! { <Chart id="followers" label=t.analytics_followers_heading chart /> }.into_any()
+            view! { <Chart id="followers" label=t.analytics.followers_heading chart /> }.into_any()
         }
-        None => view! { <p class="empty">{t.analytics_no_history}</p> }.into_any(),
+        None => view! { <p class="empty">{t.analytics.no_history}</p> }.into_any(),
     };
     let activity = match activity {
         Some(ActivityCharts { views, interactions, engagement }) => view! {
-            <Chart id="daily-views" label=t.analytics_daily_views chart=views />
-            <Chart id="daily-interactions" label=t.analytics_daily_interactions chart=interactions />
-            <Chart id="engagement-trend" label=t.analytics_engagement_trend chart=engagement />
-            {activity_as_of.map(|at| view! { <p class="as-of">{t.tiktok_as_of}" "{at}</p> })}
+            <Chart id="daily-views" label=t.analytics.daily_views chart=views />
+            <Chart id="daily-interactions" label=t.analytics.daily_interactions chart=interactions />
+            <Chart id="engagement-trend" label=t.analytics.engagement_trend chart=engagement />
+            {activity_as_of.map(|at| view! { <p class="as-of">{t.tiktok.as_of}" "{at}</p> })}
         }
         .into_any(),
-        None => view! { <p class="empty">{t.analytics_no_history}</p> }.into_any(),
+        None => view! { <p class="empty">{t.analytics.no_history}</p> }.into_any(),
     };
     view! {
         <Breadcrumbs />
         <Page title=card.heading()>
-            {(card.status != AccountState::Active).then(|| view! { <p class="notice notice--warn">{t.analytics_not_active}</p> })}
+            {(card.status != AccountState::Active).then(|| view! { <p class="notice notice--warn">{t.analytics.not_active}</p> })}
             {(card.status == AccountState::Active && !card.backfill_done).then(|| view! { <BackfillProgress card=card.clone() /> })}
             <section class="card" aria-labelledby="summary-heading">
-                <h2 id="summary-heading" class="sr-only">{t.analytics_summary}</h2>
+                <h2 id="summary-heading" class="sr-only">{t.analytics.summary}</h2>
                 <CardFigures card=card.clone() />
-                <p><a class="button button--small" href=format!("/accounts/tiktok/{id}/videos{query}")>{t.analytics_all_videos}</a></p>
+                <p><a class="button button--small" href=format!("/accounts/tiktok/{id}/videos{query}")>{t.analytics.all_videos}</a></p>
             </section>
             <RangePicker range=range.clone() />
             <section class="card" aria-labelledby="followers-heading">
-                <h2 id="followers-heading">{t.analytics_followers_heading}</h2>
+                <h2 id="followers-heading">{t.analytics.followers_heading}</h2>
                 {followers_section}
             </section>
             <section class="card" aria-labelledby="activity-heading">
-                <h2 id="activity-heading">{t.analytics_activity_heading}</h2>
+                <h2 id="activity-heading">{t.analytics.activity_heading}</h2>
                 {activity}
             </section>
             <section class="card" aria-labelledby="top-heading">
-                <h2 id="top-heading">{t.analytics_top_videos}</h2>
+                <h2 id="top-heading">{t.analytics.top_videos}</h2>
                 {if top.is_empty() {
-                    view! { <p class="empty">{t.analytics_top_empty}</p> }.into_any()
+                    view! { <p class="empty">{t.analytics.top_empty}</p> }.into_any()
                 } else {
                     view! { <VideoTable account=id rows=top query=query.clone() /> }.into_any()
                 }}
             </section>
             <section class="card" aria-labelledby="heatmap-heading">
-                <h2 id="heatmap-heading">{t.analytics_heatmap_heading}</h2>
+                <h2 id="heatmap-heading">{t.analytics.heatmap_heading}</h2>
                 <HeatmapTable cells=heatmap counts=heat_counts posted zone=range.zone.clone() />
             </section>
             <section class="card" aria-labelledby="hashtags-heading">
-                <h2 id="hashtags-heading">{t.analytics_hashtags_heading}</h2>
+                <h2 id="hashtags-heading">{t.analytics.hashtags_heading}</h2>
                 <HashtagTable tags=hashtags />
             </section>
         </Page>
@@ -128,7 +128,7 @@ fn HeatmapTable(
     let t = use_messages();
     let locale = use_locale();
     if posted == 0 {
-        return view! { <p class="empty">{t.analytics_heatmap_empty}</p> }.into_any();
+        return view! { <p class="empty">{t.analytics.heatmap_empty}</p> }.into_any();
     }
     let max = cells.iter().flatten().flatten().copied().max().unwrap_or(0);
     let best = cells
@@ -139,18 +139,18 @@ fn HeatmapTable(
     let best_text = best.map(|(views, day, hour)| {
         format!(
             "{} {} {hour:02}:00 ({} {})",
-            t.analytics_heatmap_best,
-            t.weekdays[day],
+            t.analytics.heatmap_best,
+            t.analytics.weekdays[day],
             format::count(views, locale),
-            t.analytics_median_views_lower
+            t.analytics.median_views_lower
         )
     });
     view! {
-        <p class="hint">{t.analytics_heatmap_hint}" "{zone}"."</p>
+        <p class="hint">{t.analytics.heatmap_hint}" "{zone}"."</p>
         {best_text.map(|text| view! { <p class="best-slot"><strong>{text}</strong></p> })}
         <div class="table-scroll">
             <table class="heatmap">
-                <caption class="sr-only">{t.analytics_heatmap_heading}</caption>
+                <caption class="sr-only">{t.analytics.heatmap_heading}</caption>
                 <thead>
                     <tr>
                         <td></td>
@@ -164,14 +164,14 @@ fn HeatmapTable(
                         .map(|(day, hours)| {
                             view! {
                                 <tr>
-                                    <th scope="row">{t.weekdays_short[day]}</th>
+                                    <th scope="row">{t.analytics.weekdays_short[day]}</th>
                                     {hours
                                         .iter()
                                         .enumerate()
                                         .map(|(hour, v)| {
                                             let n = counts.get(day).and_then(|c| c.get(hour)).copied().unwrap_or(0);
                                             let class = format!("heat heat-{}", heat_level(*v, max));
-                                            let title = format!("{} {hour:02}:00 · {} · {n} {}", t.weekdays[day], format::maybe_count(*v, locale), t.analytics_videos_lower);
+                                            let title = format!("{} {hour:02}:00 · {} · {n} {}", t.analytics.weekdays[day], format::maybe_count(*v, locale), t.analytics.videos_lower);
                                             view! { <td class=class title=title>{v.map(|v| format::count(v, locale)).unwrap_or_default()}</td> }
                                         })
                                         .collect_view()}
@@ -191,16 +191,16 @@ fn HashtagTable(tags: Vec<HashtagView>) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
     if tags.is_empty() {
-        return view! { <p class="empty">{t.analytics_hashtags_empty}</p> }.into_any();
+        return view! { <p class="empty">{t.analytics.hashtags_empty}</p> }.into_any();
     }
     view! {
         <table class="data-table">
             <thead>
                 <tr>
-                    <th scope="col">{t.analytics_hashtag}</th>
-                    <th scope="col" class="num">{t.analytics_videos}</th>
-                    <th scope="col" class="num">{t.analytics_median_views}</th>
-                    <th scope="col" class="num">{t.analytics_engagement}</th>
+                    <th scope="col">{t.analytics.hashtag}</th>
+                    <th scope="col" class="num">{t.analytics.videos}</th>
+                    <th scope="col" class="num">{t.analytics.median_views}</th>
+                    <th scope="col" class="num">{t.analytics.engagement}</th>
                 </tr>
             </thead>
             <tbody>

@@ -37,15 +37,15 @@ fn Accounts() -> impl IntoView {
     );
     let error = move || {
         query.read().get("error").map(|code| {
-            let text = if code == "not_found" { t.error_not_found } else { t.validation(&code) };
+            let text = if code == "not_found" { t.errors.not_found } else { t.validation(&code) };
             view! { <div class="notice notice--error" role="alert"><p>{text}</p></div> }
         })
     };
     view! {
-        <Page title=t.nav_accounts lead=t.accounts_intro>
-            {move || query.read().get("connected").is_some().then(|| view! { <Notice text=t.tiktok_connected_notice /> })}
+        <Page title=t.shell.nav_accounts lead=t.tiktok.accounts_intro>
+            {move || query.read().get("connected").is_some().then(|| view! { <Notice text=t.tiktok.connected_notice /> })}
             {move || query.read().get("disconnected").map(|_| view! { <DisconnectOutcome revoked=query.read().get("revoked") /> })}
-            {move || query.read().get("retried").is_some().then(|| view! { <Notice text=t.tiktok_retry_notice /> })}
+            {move || query.read().get("retried").is_some().then(|| view! { <Notice text=t.tiktok.retry_notice /> })}
             {error}
             <Loading>
                     {move || Suspend::new(async move {
@@ -65,12 +65,12 @@ pub const TIKTOK_CONNECTED_APPS_HELP: &str =
 fn DisconnectOutcome(revoked: Option<String>) -> impl IntoView {
     let t = use_messages();
     match revoked.as_deref() {
-        Some("confirmed") => view! { <Notice text=t.tiktok_disconnected_notice /> }.into_any(),
-        Some("ended") => view! { <Notice text=t.tiktok_disconnected_ended /> }.into_any(),
+        Some("confirmed") => view! { <Notice text=t.tiktok.disconnected_notice /> }.into_any(),
+        Some("ended") => view! { <Notice text=t.tiktok.disconnected_ended /> }.into_any(),
         other => view! {
             <div class="notice notice--warn" role="status">
-                <p>{if other == Some("none") { t.tiktok_disconnected_no_token } else { t.tiktok_disconnected_unconfirmed }}</p>
-                <p><a href=TIKTOK_CONNECTED_APPS_HELP rel="external noopener">{t.tiktok_remove_at_tiktok}</a></p>
+                <p>{if other == Some("none") { t.tiktok.disconnected_no_token } else { t.tiktok.disconnected_unconfirmed }}</p>
+                <p><a href=TIKTOK_CONNECTED_APPS_HELP rel="external noopener">{t.tiktok.remove_at_tiktok}</a></p>
             </div>
         }
         .into_any(),
@@ -84,20 +84,20 @@ fn Overview(overview: OverviewView) -> impl IntoView {
     let comparison = followers.map(|chart| {
         view! {
             <section class="card" aria-labelledby="compare-heading">
-                <h2 id="compare-heading">{t.analytics_compare_heading}</h2>
+                <h2 id="compare-heading">{t.analytics.compare_heading}</h2>
                 <RangePicker range=range.clone() />
-                <Chart id="followers-compared" label=t.analytics_compare_heading chart />
+                <Chart id="followers-compared" label=t.analytics.compare_heading chart />
             </section>
         }
     });
     view! {
         <section class="card" aria-labelledby="tiktok-heading">
-            <h2 id="tiktok-heading">{t.tiktok_accounts_heading}</h2>
+            <h2 id="tiktok-heading">{t.tiktok.accounts_heading}</h2>
             <AccountList cards range=range.clone() />
             <form method="post" action="/connect/tiktok" class="connect-form">
-                <button type="submit" class="button">{t.tiktok_connect_button}</button>
+                <button type="submit" class="button">{t.tiktok.connect_button}</button>
             </form>
-            <p class="hint">{t.tiktok_connect_hint}</p>
+            <p class="hint">{t.tiktok.connect_hint}</p>
         </section>
         {comparison}
     }
@@ -107,7 +107,7 @@ fn Overview(overview: OverviewView) -> impl IntoView {
 fn AccountList(cards: Vec<CardView>, range: crate::api::tiktok::RangeView) -> impl IntoView {
     let t = use_messages();
     if cards.is_empty() {
-        return view! { <p class="empty">{t.tiktok_empty}</p> }.into_any();
+        return view! { <p class="empty">{t.tiktok.empty}</p> }.into_any();
     }
     view! {
         <ul class="account-list">
@@ -121,9 +121,9 @@ fn AccountList(cards: Vec<CardView>, range: crate::api::tiktok::RangeView) -> im
 fn AccountItem(card: CardView, range: crate::api::tiktok::RangeView) -> impl IntoView {
     let t = use_messages();
     let (status_text, status_class) = match card.status {
-        AccountState::Active => (t.tiktok_status_active, "status status--ok"),
-        AccountState::Reconnect => (t.tiktok_status_reconnect, "status status--warn"),
-        AccountState::Disconnected => (t.tiktok_status_disconnected, "status status--off"),
+        AccountState::Active => (t.tiktok.status_active, "status status--ok"),
+        AccountState::Reconnect => (t.tiktok.status_reconnect, "status status--warn"),
+        AccountState::Disconnected => (t.tiktok.status_disconnected, "status status--off"),
     };
     let heading = card.heading();
     let no_stats = card.status == AccountState::Active && !card.has_stats();
@@ -139,10 +139,10 @@ fn AccountItem(card: CardView, range: crate::api::tiktok::RangeView) -> impl Int
     let trouble = card.trouble.clone().map(|trouble| {
         view! {
             <div class="notice notice--error sync-trouble">
-                <p>{t.tiktok_sync_failing}" "{trouble.since}": "<span class="reason">{trouble.reason}</span></p>
-                <p>{if trouble.given_up { t.tiktok_sync_given_up } else { t.tiktok_sync_retrying }}</p>
+                <p>{t.tiktok.sync_failing}" "{trouble.since}": "<span class="reason">{trouble.reason}</span></p>
+                <p>{if trouble.given_up { t.tiktok.sync_given_up } else { t.tiktok.sync_retrying }}</p>
                 <form method="post" action=retry_action.clone()>
-                    <button type="submit" class="button button--small">{t.tiktok_retry_button}</button>
+                    <button type="submit" class="button button--small">{t.tiktok.retry_button}</button>
                 </form>
             </div>
         }
@@ -157,36 +157,36 @@ fn AccountItem(card: CardView, range: crate::api::tiktok::RangeView) -> impl Int
                     } else {
                         heading.clone().into_any()
                     }}
-                    {card.is_verified.then(|| view! { <span class="badge">{t.tiktok_verified}</span> })}
+                    {card.is_verified.then(|| view! { <span class="badge">{t.tiktok.verified}</span> })}
                 </h3>
                 <p class=status_class>{status_text}</p>
                 {trouble}
                 {(active && !card.backfill_done).then(|| view! { <BackfillProgress card=card.clone() /> })}
                 {(active && card.backfill_done).then(|| view! { <CardFigures card=card.clone() /> })}
-                {card.purge_after.clone().map(|at| view! { <p>{t.tiktok_purge_on}" "{utc_minutes(&at)}</p> })}
-                <p class="scopes"><span>{t.tiktok_access_label}": "</span>{card.scopes.join(", ")}</p>
-                {no_stats.then(|| view! { <p class="hint">{t.tiktok_no_stats}</p> })}
-                {connected.then(|| view! { <p><a href=analytics_href.clone() class="button button--small">{t.analytics_open}</a></p> })}
+                {card.purge_after.clone().map(|at| view! { <p>{t.tiktok.purge_on}" "{utc_minutes(&at)}</p> })}
+                <p class="scopes"><span>{t.tiktok.access_label}": "</span>{card.scopes.join(", ")}</p>
+                {no_stats.then(|| view! { <p class="hint">{t.tiktok.no_stats}</p> })}
+                {connected.then(|| view! { <p><a href=analytics_href.clone() class="button button--small">{t.analytics.open}</a></p> })}
                 <p class="downloads">
-                    <span>{t.tiktok_download_label}": "</span>
-                    <a href=export("videos.csv") rel="external" download="">{t.tiktok_download_videos}" (CSV)"</a>" · "
-                    <a href=export("videos.json") rel="external" download="">{t.tiktok_download_videos}" (JSON)"</a>" · "
-                    <a href=export("snapshots.csv") rel="external" download="">{t.tiktok_download_history}" (CSV)"</a>" · "
-                    <a href=export("snapshots.json") rel="external" download="">{t.tiktok_download_history}" (JSON)"</a>" · "
-                    <a href=export("profile.csv") rel="external" download="">{t.tiktok_download_profile}" (CSV)"</a>" · "
-                    <a href=export("profile.json") rel="external" download="">{t.tiktok_download_profile}" (JSON)"</a>" · "
-                    <a href=export("totals.csv") rel="external" download="">{t.tiktok_download_totals}" (CSV)"</a>" · "
-                    <a href=export("totals.json") rel="external" download="">{t.tiktok_download_totals}" (JSON)"</a>
+                    <span>{t.tiktok.download_label}": "</span>
+                    <a href=export("videos.csv") rel="external" download="">{t.tiktok.download_videos}" (CSV)"</a>" · "
+                    <a href=export("videos.json") rel="external" download="">{t.tiktok.download_videos}" (JSON)"</a>" · "
+                    <a href=export("snapshots.csv") rel="external" download="">{t.tiktok.download_history}" (CSV)"</a>" · "
+                    <a href=export("snapshots.json") rel="external" download="">{t.tiktok.download_history}" (JSON)"</a>" · "
+                    <a href=export("profile.csv") rel="external" download="">{t.tiktok.download_profile}" (CSV)"</a>" · "
+                    <a href=export("profile.json") rel="external" download="">{t.tiktok.download_profile}" (JSON)"</a>" · "
+                    <a href=export("totals.csv") rel="external" download="">{t.tiktok.download_totals}" (CSV)"</a>" · "
+                    <a href=export("totals.json") rel="external" download="">{t.tiktok.download_totals}" (JSON)"</a>
                 </p>
                 <div class="actions">
                     {(card.status != AccountState::Active).then(|| view! {
                         <form method="post" action="/connect/tiktok">
-                            <button type="submit" class="button button--small">{t.tiktok_reconnect_button}</button>
+                            <button type="submit" class="button button--small">{t.tiktok.reconnect_button}</button>
                         </form>
                     })}
                     {connected.then(|| view! {
                         <form method="post" action=disconnect_action>
-                            <button type="submit" class="button button--small button--danger">{t.tiktok_disconnect_button}</button>
+                            <button type="submit" class="button button--small button--danger">{t.tiktok.disconnect_button}</button>
                         </form>
                     })}
                 </div>

@@ -39,8 +39,8 @@ fn Breadcrumbs(
 ) -> impl IntoView {
     let t = use_messages();
     view! {
-        <nav aria-label=t.breadcrumbs class="breadcrumbs">
-            <a href="/accounts">{t.nav_accounts}</a>
+        <nav aria-label=t.shell.breadcrumbs class="breadcrumbs">
+            <a href="/accounts">{t.shell.nav_accounts}</a>
             {card.map(|card| {
                 let query = range.as_ref().map(range_query).unwrap_or_default();
                 view! { " / " <a href=format!("/accounts/tiktok/{}{query}", card.id)>{card.heading()}</a> }
@@ -62,14 +62,14 @@ fn VideoTable(
     let head = head.unwrap_or_else(|| {
         view! {
             <tr>
-                <th scope="col">{t.analytics_video}</th>
-                <th scope="col">{t.analytics_posted}</th>
-                <th scope="col" class="num">{t.analytics_views}</th>
-                <th scope="col" class="num">{t.analytics_likes}</th>
-                <th scope="col" class="num">{t.analytics_comments}</th>
-                <th scope="col" class="num">{t.analytics_shares}</th>
-                <th scope="col" class="num">{t.analytics_engagement}</th>
-                <th scope="col" class="num">{t.analytics_growth}</th>
+                <th scope="col">{t.analytics.video}</th>
+                <th scope="col">{t.analytics.posted}</th>
+                <th scope="col" class="num">{t.analytics.views}</th>
+                <th scope="col" class="num">{t.analytics.likes}</th>
+                <th scope="col" class="num">{t.analytics.comments}</th>
+                <th scope="col" class="num">{t.analytics.shares}</th>
+                <th scope="col" class="num">{t.analytics.engagement}</th>
+                <th scope="col" class="num">{t.analytics.growth}</th>
             </tr>
         }
         .into_any()
@@ -77,7 +77,7 @@ fn VideoTable(
     // Rows read at different passes: say how fresh the freshest is.
     let as_of = rows.iter().filter_map(|v| v.as_of.clone()).max();
     view! {
-        {as_of.map(|at| view! { <p class="as-of">{t.tiktok_as_of}" "{at}</p> })}
+        {as_of.map(|at| view! { <p class="as-of">{t.tiktok.as_of}" "{at}</p> })}
         <div class="table-scroll">
             <table class="data-table videos-table">
                 <thead>{head}</thead>

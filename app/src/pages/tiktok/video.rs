@@ -41,39 +41,39 @@ fn VideoBody(view: VideoDetailView) -> impl IntoView {
     let VideoDetailView { card, video, range, charts } = view;
     let charts = match charts {
         Some(VideoCharts { views, interactions }) => view! {
-            <Chart id="video-views" label=t.analytics_video_views chart=views />
-            <Chart id="video-interactions" label=t.analytics_video_interactions chart=interactions />
+            <Chart id="video-views" label=t.analytics.video_views chart=views />
+            <Chart id="video-interactions" label=t.analytics.video_interactions chart=interactions />
         }
         .into_any(),
-        None => view! { <p class="empty">{t.analytics_no_history}</p> }.into_any(),
+        None => view! { <p class="empty">{t.analytics.no_history}</p> }.into_any(),
     };
     let figure = |label: &'static str, value: String| view! { <div class="figure"><dt>{label}</dt><dd>{value}</dd></div> };
     view! {
         <Breadcrumbs card=card.clone() range=range.clone() />
         <Page title=video.title.clone()>
             <section class="card video-summary" aria-labelledby="video-heading">
-                <h2 id="video-heading" class="sr-only">{t.analytics_summary}</h2>
-                {video.cover_url.clone().map(|src| view! { <img class="cover cover--large" src=src alt=t.analytics_cover_alt width="180" height="240" /> })}
+                <h2 id="video-heading" class="sr-only">{t.analytics.summary}</h2>
+                {video.cover_url.clone().map(|src| view! { <img class="cover cover--large" src=src alt=t.analytics.cover_alt width="180" height="240" /> })}
                 <div>
                     <p class="caption">{video.caption.clone()}</p>
-                    <p>{t.analytics_posted}": "{video.posted.clone()}</p>
+                    <p>{t.analytics.posted}": "{video.posted.clone()}</p>
                     <dl class="figures">
-                        {figure(t.analytics_views, format::count(video.views, locale))}
-                        {figure(t.analytics_likes, format::count(video.likes, locale))}
-                        {figure(t.analytics_comments, format::count(video.comments, locale))}
-                        {figure(t.analytics_shares, format::count(video.shares, locale))}
-                        {figure(t.analytics_engagement, format::percent(video.engagement_rate, locale))}
-                        {figure(t.analytics_growth, format::change(Some(video.growth), locale))}
+                        {figure(t.analytics.views, format::count(video.views, locale))}
+                        {figure(t.analytics.likes, format::count(video.likes, locale))}
+                        {figure(t.analytics.comments, format::count(video.comments, locale))}
+                        {figure(t.analytics.shares, format::count(video.shares, locale))}
+                        {figure(t.analytics.engagement, format::percent(video.engagement_rate, locale))}
+                        {figure(t.analytics.growth, format::change(Some(video.growth), locale))}
                     </dl>
-                    {video.as_of.clone().map(|at| view! { <p class="as-of">{t.tiktok_as_of}" "{at}</p> })}
+                    {video.as_of.clone().map(|at| view! { <p class="as-of">{t.tiktok.as_of}" "{at}</p> })}
                     {video.share_url.clone().map(|href| view! {
-                        <p><a href=href rel="external noopener noreferrer" target="_blank">{t.analytics_open_tiktok}</a></p>
+                        <p><a href=href rel="external noopener noreferrer" target="_blank">{t.analytics.open_tiktok}</a></p>
                     })}
                 </div>
             </section>
             <RangePicker range=range.clone() />
             <section class="card" aria-labelledby="history-heading">
-                <h2 id="history-heading">{t.analytics_history_heading}</h2>
+                <h2 id="history-heading">{t.analytics.history_heading}</h2>
                 {charts}
             </section>
         </Page>

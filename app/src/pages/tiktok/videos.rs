@@ -74,14 +74,14 @@ fn VideosBody(view: VideosView) -> impl IntoView {
     };
     let head = view! {
         <tr>
-            <th scope="col">{t.analytics_video}</th>
-            {column("posted", t.analytics_posted)}
-            {column("views", t.analytics_views)}
-            {column("likes", t.analytics_likes)}
-            {column("comments", t.analytics_comments)}
-            {column("shares", t.analytics_shares)}
-            {column("engagement", t.analytics_engagement)}
-            {column("growth", t.analytics_growth)}
+            <th scope="col">{t.analytics.video}</th>
+            {column("posted", t.analytics.posted)}
+            {column("views", t.analytics.views)}
+            {column("likes", t.analytics.likes)}
+            {column("comments", t.analytics.comments)}
+            {column("shares", t.analytics.shares)}
+            {column("engagement", t.analytics.engagement)}
+            {column("growth", t.analytics.growth)}
         </tr>
     }
     .into_any();
@@ -92,37 +92,37 @@ fn VideosBody(view: VideosView) -> impl IntoView {
     let summary = format!(
         "{} {} · {} {} / {}",
         locale.format_count(total),
-        t.analytics_videos_lower,
-        t.analytics_page,
+        t.analytics.videos_lower,
+        t.analytics.page,
         locale.format_count(page),
         locale.format_count(pages)
     );
     view! {
         <Breadcrumbs card=card.clone() range=range.clone() />
-        <Page title=format!("{} · {}", t.analytics_videos_heading, card.heading())>
+        <Page title=format!("{} · {}", t.analytics.videos_heading, card.heading())>
             <RangePicker range=range.clone() keep />
             <form method="get" action=path.clone() class="search-form" role="search">
                 <input type="hidden" name="from" value=range.from.clone() />
                 <input type="hidden" name="to" value=range.to.clone() />
                 <input type="hidden" name="sort" value=sort.clone() />
                 <input type="hidden" name="dir" value=dir />
-                <label>{t.analytics_search_label}" "<input type="search" name="q" value=search.clone() maxlength="100" /></label>
-                <button type="submit" class="button button--small">{t.analytics_search_button}</button>
+                <label>{t.analytics.search_label}" "<input type="search" name="q" value=search.clone() maxlength="100" /></label>
+                <button type="submit" class="button button--small">{t.analytics.search_button}</button>
             </form>
             <p class="hint" aria-live="polite">{summary}</p>
             {if rows.is_empty() {
-                view! { <p class="empty">{if search.is_empty() { t.analytics_no_videos_yet } else { t.analytics_no_videos }}</p> }.into_any()
+                view! { <p class="empty">{if search.is_empty() { t.analytics.no_videos_yet } else { t.analytics.no_videos }}</p> }.into_any()
             } else {
                 view! { <VideoTable account=id rows query=range_query(&range) head /> }.into_any()
             }}
-            <nav class="pager" aria-label=t.analytics_pages>
-                {previous.map(|href| view! { <a href=href rel="prev">{t.analytics_previous}</a> })}
-                {next.map(|href| view! { <a href=href rel="next">{t.analytics_next}</a> })}
+            <nav class="pager" aria-label=t.analytics.pages>
+                {previous.map(|href| view! { <a href=href rel="prev">{t.analytics.previous}</a> })}
+                {next.map(|href| view! { <a href=href rel="next">{t.analytics.next}</a> })}
             </nav>
             <p class="downloads">
-                <span>{t.tiktok_download_label}": "</span>
-                <a href=format!("/accounts/tiktok/{id}/export/videos.csv?from={}&to={}", range.from, range.to) rel="external" download="">{t.tiktok_download_videos}" (CSV)"</a>" · "
-                <a href=format!("/accounts/tiktok/{id}/export/videos.json?from={}&to={}", range.from, range.to) rel="external" download="">{t.tiktok_download_videos}" (JSON)"</a>
+                <span>{t.tiktok.download_label}": "</span>
+                <a href=format!("/accounts/tiktok/{id}/export/videos.csv?from={}&to={}", range.from, range.to) rel="external" download="">{t.tiktok.download_videos}" (CSV)"</a>" · "
+                <a href=format!("/accounts/tiktok/{id}/export/videos.json?from={}&to={}", range.from, range.to) rel="external" download="">{t.tiktok.download_videos}" (JSON)"</a>
             </p>
         </Page>
     }
