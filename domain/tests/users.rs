@@ -521,7 +521,7 @@ async fn the_audit_log_records_security_events(db: DatabaseConnection) {
     signed_in(&services, "ayu@example.id", t0() + Duration::seconds(1)).await;
     let ayu = user_by_email(&services, "ayu@example.id").await;
     let events = domain::audit::recent_for_user(&services.db, ayu.id, 10).await.expect("events");
-    let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+    let kinds: Vec<_> = events.iter().map(|e| e.kind.clone()).collect();
     assert_eq!(kinds, [EventKind::Login, EventKind::LoginFailed, EventKind::Registered]);
     assert_eq!(events[0].ip, "203.0.113.5");
     assert!(events[0].user_agent.contains("Firefox"));

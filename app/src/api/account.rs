@@ -209,7 +209,7 @@ impl SecurityOverview {
             .events
             .into_iter()
             .map(|e| EventView {
-                kind: domain::sea_orm::ActiveEnum::to_value(&e.kind),
+                kind: e.kind.to_string(),
                 ip: e.ip,
                 user_agent: e.user_agent,
                 at: rfc3339(e.created_at),

@@ -30,91 +30,118 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-/// What a security event records (`security_events.kind`). A kind is never renamed or removed
-/// without a migration of the rows that hold it.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize,
-)]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
-pub enum EventKind {
+/// Declares [`EventKind`] once: each kind's variant and the name it is stored and shown by.
+macro_rules! event_kinds {
+    ($($(#[$doc:meta])* $variant:ident => $name:literal,)+) => {
+        /// What a security event records (`security_events.kind`), stored by name. A name this
+        /// version does not know (a row left by a newer Soco) reads as [`EventKind::Other`], so
+        /// the security page still shows the log.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, DeriveValueType, serde::Serialize, serde::Deserialize)]
+        #[sea_orm(value_type = "String")]
+        #[serde(into = "String", from = "String")]
+        pub enum EventKind {
+            $($(#[$doc])* $variant,)+
+            /// A kind this version does not know.
+            Other(String),
+        }
+
+        impl EventKind {
+            /// Its stored name, as the security log shows it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(EventKind::$variant => $name,)+
+                    EventKind::Other(name) => name,
+                }
+            }
+        }
+
+        impl From<String> for EventKind {
+            fn from(name: String) -> Self {
+                match name.as_str() {
+                    $($name => EventKind::$variant,)+
+                    _ => EventKind::Other(name),
+                }
+            }
+        }
+    };
+}
+
+event_kinds! {
     /// An account was created.
-    #[sea_orm(string_value = "registered")]
-    #[serde(rename = "registered")]
-    Registered,
+    Registered => "registered",
     /// An email address was confirmed.
-    #[sea_orm(string_value = "email_verified")]
-    #[serde(rename = "email_verified")]
-    EmailVerified,
+    EmailVerified => "email_verified",
     /// A successful login (password, and second factor when on).
-    #[sea_orm(string_value = "login")]
-    #[serde(rename = "login")]
-    Login,
+    Login => "login",
     /// A wrong password or code.
-    #[sea_orm(string_value = "login_failed")]
-    #[serde(rename = "login_failed")]
-    LoginFailed,
+    LoginFailed => "login_failed",
     /// Too many failures: the address is locked for a while.
-    #[sea_orm(string_value = "locked_out")]
-    #[serde(rename = "locked_out")]
-    LockedOut,
+    LockedOut => "locked_out",
     /// Signed out.
-    #[sea_orm(string_value = "logout")]
-    #[serde(rename = "logout")]
-    Logout,
+    Logout => "logout",
     /// Password changed while signed in.
-    #[sea_orm(string_value = "password_changed")]
-    #[serde(rename = "password_changed")]
-    PasswordChanged,
+    PasswordChanged => "password_changed",
     /// Password reset by an emailed link.
-    #[sea_orm(string_value = "password_reset")]
-    #[serde(rename = "password_reset")]
-    PasswordReset,
+    PasswordReset => "password_reset",
     /// 2FA turned on.
-    #[sea_orm(string_value = "2fa_enabled")]
-    #[serde(rename = "2fa_enabled")]
-    TwoFactorEnabled,
+    TwoFactorEnabled => "2fa_enabled",
     /// 2FA turned off.
-    #[sea_orm(string_value = "2fa_disabled")]
-    #[serde(rename = "2fa_disabled")]
-    TwoFactorDisabled,
+    TwoFactorDisabled => "2fa_disabled",
     /// A recovery code was used to sign in.
-    #[sea_orm(string_value = "recovery_code_used")]
-    #[serde(rename = "recovery_code_used")]
-    RecoveryCodeUsed,
+    RecoveryCodeUsed => "recovery_code_used",
     /// New recovery codes were made.
-    #[sea_orm(string_value = "recovery_codes_regenerated")]
-    #[serde(rename = "recovery_codes_regenerated")]
-    RecoveryCodesRegenerated,
+    RecoveryCodesRegenerated => "recovery_codes_regenerated",
     /// A change of email address was asked for.
-    #[sea_orm(string_value = "email_change_requested")]
-    #[serde(rename = "email_change_requested")]
-    EmailChangeRequested,
+    EmailChangeRequested => "email_change_requested",
     /// The email address changed.
-    #[sea_orm(string_value = "email_changed")]
-    #[serde(rename = "email_changed")]
-    EmailChanged,
+    EmailChanged => "email_changed",
     /// A session was ended from the sessions page.
-    #[sea_orm(string_value = "session_revoked")]
-    #[serde(rename = "session_revoked")]
-    SessionRevoked,
+    SessionRevoked => "session_revoked",
     /// Profile details changed.
-    #[sea_orm(string_value = "profile_updated")]
-    #[serde(rename = "profile_updated")]
-    ProfileUpdated,
+    ProfileUpdated => "profile_updated",
     /// A TikTok account was connected (or reconnected).
-    #[sea_orm(string_value = "tiktok_connected")]
-    #[serde(rename = "tiktok_connected")]
-    TikTokConnected,
+    TikTokConnected => "tiktok_connected",
     /// A TikTok account was disconnected: consent withdrawn, tokens revoked and deleted.
-    #[sea_orm(string_value = "tiktok_disconnected")]
-    #[serde(rename = "tiktok_disconnected")]
-    TikTokDisconnected,
+    TikTokDisconnected => "tiktok_disconnected",
     /// The operator re-encrypted every secret with the active key (`server rotate-keys`).
-    #[sea_orm(string_value = "keys_rotated")]
-    #[serde(rename = "keys_rotated")]
-    KeysRotated,
+    KeysRotated => "keys_rotated",
     /// The user downloaded an export of their data (which dataset, account and days).
-    #[sea_orm(string_value = "data_exported")]
-    #[serde(rename = "data_exported")]
-    DataExported,
+    DataExported => "data_exported",
+}
+
+impl std::fmt::Display for EventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for EventKind {
+    type Err = std::convert::Infallible;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Ok(EventKind::from(name.to_owned()))
+    }
+}
+
+impl From<EventKind> for String {
+    fn from(kind: EventKind) -> Self {
+        match kind {
+            EventKind::Other(name) => name,
+            known => known.as_str().to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventKind;
+
+    #[test]
+    fn kinds_read_back_and_unknown_ones_are_kept() {
+        for kind in [EventKind::Login, EventKind::TwoFactorEnabled, EventKind::DataExported] {
+            assert_eq!(EventKind::from(kind.to_string()), kind);
+        }
+        assert_eq!(EventKind::TwoFactorEnabled.as_str(), "2fa_enabled");
+        assert_eq!(EventKind::from("shop_connected".to_owned()), EventKind::Other("shop_connected".into()));
+    }
 }
