@@ -15,6 +15,7 @@ pub mod inventory;
 pub mod jobs;
 pub mod key_rotation;
 pub mod keyring;
+pub mod language;
 pub mod mail;
 pub mod services;
 pub mod system;

@@ -20,6 +20,18 @@ pub enum Locale {
 }
 
 impl Locale {
+    /// Every language, in the order they are offered (the domain's `Language::ALL`, checked by a
+    /// test).
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::Id];
+
+    /// The language's own name for itself, as the language menu shows it.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::Id => "Bahasa Indonesia",
+        }
+    }
+
     /// The BCP 47 tag, as written in `<html lang>`.
     pub fn tag(self) -> &'static str {
         match self {
@@ -507,6 +519,16 @@ mod tests {
             codes.sort_unstable();
             assert_eq!(worded, codes);
         }
+    }
+
+    /// The interface and the domain speak the same languages, under the same tags.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_languages_are_the_domains() {
+        let ours: Vec<&str> = Locale::ALL.iter().map(|locale| locale.tag()).collect();
+        let domains: Vec<&str> =
+            domain::language::Language::ALL.iter().map(|language| language.tag()).collect();
+        assert_eq!(ours, domains);
     }
 
     #[test]

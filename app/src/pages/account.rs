@@ -14,7 +14,7 @@ use crate::components::form::{Field, FormAlert, Notice, action_error};
 use crate::components::loading::Loading;
 use crate::components::page::Page;
 use crate::format::utc_minutes;
-use crate::i18n::use_messages;
+use crate::i18n::{Locale, use_messages};
 use crate::session::RequireUser;
 
 fn flag(name: &'static str) -> Memo<bool> {
@@ -58,8 +58,11 @@ fn AccountForms(me: Me) -> impl IntoView {
                     <div class="field">
                         <label for="locale">{t.account.language_label}</label>
                         <select id="locale" name="locale">
-                            <option value="en" selected=me.locale == "en">"English"</option>
-                            <option value="id" selected=me.locale == "id">"Bahasa Indonesia"</option>
+                            {Locale::ALL
+                                .map(|locale| {
+                                    let chosen = Locale::from_tag(&me.locale) == Some(locale);
+                                    view! { <option value=locale.tag() selected=chosen>{locale.native_name()}</option> }
+                                })}
                         </select>
                     </div>
                     <div class="field">

@@ -2,6 +2,7 @@
 //! from the same paragraphs. Every value put into the HTML is escaped.
 
 use super::Email;
+use crate::language::Language;
 
 /// A message before it is laid out: subject, greeting name, paragraphs and an optional button.
 struct Draft<'a> {
@@ -12,7 +13,7 @@ struct Draft<'a> {
 }
 
 fn indonesian(lang: &str) -> bool {
-    lang == "id"
+    Language::from_tag(lang) == Language::Id
 }
 
 /// Escapes text for HTML element content and quoted attribute values (`& < > " '`;

@@ -7,6 +7,7 @@ use crate::audit::{self, EventKind};
 use crate::auth::RequestMeta;
 use crate::entities::user;
 use crate::error::Code;
+use crate::language::Language;
 use crate::services::Services;
 use crate::{Error, Result};
 
@@ -25,13 +26,13 @@ pub(super) fn check_display_name(name: &str) -> Result<String> {
 
 /// A supported interface language, or English.
 pub fn normalise_locale(locale: &str) -> &'static str {
-    if locale.trim().eq_ignore_ascii_case("id") { "id" } else { "en" }
+    Language::from_tag(locale).tag()
 }
 
 /// The time zone a new user gets when their browser did not say: Jakarta for Bahasa Indonesia
 /// (Soco's first users), UTC otherwise. Either can be changed on the Account page.
 pub fn default_time_zone(locale: &str) -> &'static str {
-    if normalise_locale(locale) == "id" { "Asia/Jakarta" } else { "UTC" }
+    Language::from_tag(locale).default_time_zone()
 }
 
 /// Checks an IANA time zone name such as `Asia/Jakarta`.
