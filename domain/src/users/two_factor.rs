@@ -236,6 +236,22 @@ async fn replace_recovery_codes(db: &impl ConnectionTrait, user_id: i64) -> Resu
     Ok(codes)
 }
 
+/// How a change to a second factor that is on begins: refused (`Forbidden`) when it is off, then
+/// the password, then the change's transaction ([`begin_change`]).
+async fn begin_two_factor_change(
+    services: &Services,
+    current: &session::Resolved,
+    password: &SecretString,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<sea_orm::DatabaseTransaction> {
+    if current.user.totp_enabled_at.is_none() {
+        return Err(Error::Forbidden);
+    }
+    require_password(services, current, password, "password", meta, now).await?;
+    begin_change(services, current, now).await
+}
+
 /// Replaces the recovery codes (the password is required); returns the new ones and the session
 /// that replaces the caller's (every other one ends, so no other browser sees the new codes).
 pub async fn regenerate_recovery_codes(
@@ -246,11 +262,7 @@ pub async fn regenerate_recovery_codes(
     now: DateTime<Utc>,
 ) -> Result<RecoveryCodesIssued> {
     let user = &current.user;
-    if user.totp_enabled_at.is_none() {
-        return Err(Error::Forbidden);
-    }
-    require_password(services, current, password, "password", meta, now).await?;
-    let txn = begin_change(services, current, now).await?;
+    let txn = begin_two_factor_change(services, current, password, meta, now).await?;
     let codes = replace_recovery_codes(&txn, user.id).await?;
     let shown = seal_codes(services, user.id, &codes)?;
     let mut active = user.clone().into_active_model();
@@ -341,11 +353,7 @@ pub async fn disable_totp(
     now: DateTime<Utc>,
 ) -> Result<NewSession> {
     let user = &current.user;
-    if user.totp_enabled_at.is_none() {
-        return Err(Error::Forbidden);
-    }
-    require_password(services, current, password, "password", meta, now).await?;
-    let txn = begin_change(services, current, now).await?;
+    let txn = begin_two_factor_change(services, current, password, meta, now).await?;
     let mut active = user.clone().into_active_model();
     clear_second_factor(&txn, &mut active, user.id).await?;
     active.updated_at = Set(now);
