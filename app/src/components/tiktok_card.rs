@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::tiktok::CardView;
-use crate::format::{self};
+use crate::format;
 use crate::i18n::use_messages;
 
 /// The first sync's progress: a bar when TikTok's video count is known.
@@ -39,9 +39,6 @@ pub fn BackfillProgress(card: CardView) -> impl IntoView {
 pub fn CardFigures(card: CardView) -> impl IntoView {
     let t = use_messages();
     let locale = crate::i18n::use_locale();
-    let figure = |label: &'static str, value: String| {
-        view! { <div class="figure"><dt>{label}</dt><dd>{value}</dd></div> }
-    };
     view! {
         <dl class="figures">
             {figure(t.analytics.followers, format::maybe_count(card.followers, locale))}
@@ -54,4 +51,9 @@ pub fn CardFigures(card: CardView) -> impl IntoView {
         </dl>
         {card.as_of.clone().map(|at| view! { <p class="as-of">{t.tiktok.as_of}" "{at}</p> })}
     }
+}
+
+/// One labelled figure of a `<dl class="figures">` (a card's followers, a video's views).
+pub fn figure(label: &'static str, value: String) -> impl IntoView {
+    view! { <div class="figure"><dt>{label}</dt><dd>{value}</dd></div> }
 }

@@ -9,6 +9,7 @@ use crate::components::chart::Chart;
 use crate::components::loading::Loading;
 use crate::components::page::Page;
 use crate::components::range_picker::RangePicker;
+use crate::components::tiktok_card::figure;
 use crate::format;
 use crate::i18n::{use_locale, use_messages};
 use crate::session::RequireUser;
@@ -47,7 +48,6 @@ fn VideoBody(view: VideoDetailView) -> impl IntoView {
         .into_any(),
         None => view! { <p class="empty">{t.analytics.no_history}</p> }.into_any(),
     };
-    let figure = |label: &'static str, value: String| view! { <div class="figure"><dt>{label}</dt><dd>{value}</dd></div> };
     view! {
         <Breadcrumbs card=card.clone() range=range.clone() />
         <Page title=video.title.clone()>
