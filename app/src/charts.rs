@@ -130,7 +130,7 @@ mod tests {
     #[test]
     fn gaps_show_as_dashes_in_the_table() {
         let chart = lines(&days(2), &[("Followers".into(), vec![None, Some(1000)])]);
-        let table = crate::components::chart_table::ChartTable::from_chart(&chart, crate::i18n::Locale::Id);
+        let table = crate::components::chart_table::ChartTable::from_chart(&chart, crate::i18n::Language::Id);
         assert_eq!(table.rows[0].cells, ["–"]);
         assert_eq!(table.rows[1].cells, ["1.000"]);
     }

@@ -10,7 +10,7 @@ pub fn utc_minutes(rfc3339: &str) -> String {
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::i18n::Locale;
+use crate::i18n::Language;
 
 /// What stays as it is in a query value: RFC 3986's unreserved characters.
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
@@ -31,18 +31,18 @@ pub fn path_in_query(path: &str) -> String {
 pub const MISSING: &str = "–";
 
 /// A whole number with the locale's separators; negative numbers with a minus sign.
-pub fn count(n: i64, locale: Locale) -> String {
+pub fn count(n: i64, locale: Language) -> String {
     let digits = locale.format_count(n.unsigned_abs());
     if n < 0 { format!("−{digits}") } else { digits }
 }
 
 /// [`count`], or a dash when unknown.
-pub fn maybe_count(n: Option<i64>, locale: Locale) -> String {
+pub fn maybe_count(n: Option<i64>, locale: Language) -> String {
     n.map_or_else(|| MISSING.to_owned(), |n| count(n, locale))
 }
 
 /// A change with its sign (`+1,234`, `−56`, `0`), or a dash when unknown.
-pub fn change(n: Option<i64>, locale: Locale) -> String {
+pub fn change(n: Option<i64>, locale: Language) -> String {
     match n {
         None => MISSING.to_owned(),
         Some(n) if n > 0 => format!("+{}", count(n, locale)),
@@ -51,7 +51,7 @@ pub fn change(n: Option<i64>, locale: Locale) -> String {
 }
 
 /// A rate (0.0813 is 8.13%) with two decimals and the locale's decimal mark, or a dash.
-pub fn percent(rate: Option<f64>, locale: Locale) -> String {
+pub fn percent(rate: Option<f64>, locale: Language) -> String {
     match rate {
         None => MISSING.to_owned(),
         Some(rate) => {
@@ -59,8 +59,8 @@ pub fn percent(rate: Option<f64>, locale: Locale) -> String {
             // formatter is a sizeable part of a wasm build and nothing else needs it.
             let hundredths = (rate * 10_000.0).round() as i64;
             let mark = match locale {
-                Locale::En => '.',
-                Locale::Id => ',',
+                Language::En => '.',
+                Language::Id => ',',
             };
             let sign = if hundredths < 0 { "-" } else { "" };
             let hundredths = hundredths.unsigned_abs();
@@ -81,17 +81,17 @@ mod tests {
 
     #[test]
     fn figures_in_both_languages() {
-        assert_eq!(count(-1234, Locale::En), "−1,234");
-        assert_eq!(maybe_count(None, Locale::En), "–");
-        assert_eq!(change(Some(1500), Locale::Id), "+1.500");
-        assert_eq!(change(Some(0), Locale::En), "0");
-        assert_eq!(percent(Some(0.0813), Locale::Id), "8,13%");
-        assert_eq!(percent(Some(0.5), Locale::En), "50.00%");
-        assert_eq!(percent(None, Locale::En), "–");
-        assert_eq!(percent(Some(0.000_04), Locale::En), "0.00%", "rounds to hundredths");
-        assert_eq!(percent(Some(0.123_456), Locale::En), "12.35%");
-        assert_eq!(percent(Some(-0.0105), Locale::Id), "-1,05%");
-        assert_eq!(percent(Some(12.0), Locale::En), "1200.00%");
+        assert_eq!(count(-1234, Language::En), "−1,234");
+        assert_eq!(maybe_count(None, Language::En), "–");
+        assert_eq!(change(Some(1500), Language::Id), "+1.500");
+        assert_eq!(change(Some(0), Language::En), "0");
+        assert_eq!(percent(Some(0.0813), Language::Id), "8,13%");
+        assert_eq!(percent(Some(0.5), Language::En), "50.00%");
+        assert_eq!(percent(None, Language::En), "–");
+        assert_eq!(percent(Some(0.000_04), Language::En), "0.00%", "rounds to hundredths");
+        assert_eq!(percent(Some(0.123_456), Language::En), "12.35%");
+        assert_eq!(percent(Some(-0.0105), Language::Id), "-1,05%");
+        assert_eq!(percent(Some(12.0), Language::En), "1200.00%");
     }
 
     #[test]

@@ -28,7 +28,7 @@ use leptos_router::{Lazy, SsrMode};
 
 use crate::components::error_view::ErrorView;
 use crate::components::layout::Layout;
-use crate::i18n::{Locale, provide_locale};
+use crate::i18n::{Language, provide_locale};
 use crate::pages::not_found::NotFoundPage;
 
 /// The theme colour of the browser chrome and the installed app.
@@ -148,25 +148,25 @@ pub fn content_security_policy(nonce: &str, consent_origins: &[String]) -> Strin
 
 /// The language of this request: the signed-in user's choice, else `Accept-Language`. Pages and
 /// the server functions they call (chart labels, table numbers) agree on it.
-pub(crate) fn request_locale() -> Locale {
+pub(crate) fn request_locale() -> Language {
     #[cfg(feature = "ssr")]
     {
         crate::ssr::request_locale()
     }
     #[cfg(not(feature = "ssr"))]
     {
-        Locale::default()
+        Language::default()
     }
 }
 
 /// The language the server chose, as written in `<html lang>`.
 #[cfg(feature = "hydrate")]
-fn document_locale() -> Locale {
+fn document_locale() -> Language {
     web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
         .and_then(|html| html.get_attribute("lang"))
-        .and_then(|lang| Locale::from_tag(&lang))
+        .and_then(|lang| Language::parse(&lang))
         .unwrap_or_default()
 }
 

@@ -99,6 +99,6 @@ page_group! {
         OutboxMessage => pages::outbox::OutboxMessagePage,
         Shop => pages::features::ShopPage,
         Schedule => pages::features::SchedulePage,
-        Privacy => pages::features::PrivacyPage,
+        Privacy => pages::privacy::PrivacyPage,
     }
 }

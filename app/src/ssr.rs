@@ -15,7 +15,7 @@ use leptos::prelude::{expect_context, use_context};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::AppError;
-use crate::i18n::Locale;
+use crate::i18n::Language;
 
 /// Everything a request may need, built once at start-up and shared by every request.
 #[derive(Clone, Debug)]
@@ -91,7 +91,7 @@ fn context_of(parts: &axum::http::request::Parts) -> Result<RequestContext, AppE
 }
 
 /// The language of the running request (see [`locale_of`]); the default outside one.
-pub fn request_locale() -> Locale {
+pub fn request_locale() -> Language {
     with_request(|parts| {
         let session = parts.extensions.get::<RequestContext>().and_then(RequestContext::signed_in);
         locale_of(session.map(Arc::as_ref), &parts.headers)
@@ -167,7 +167,7 @@ pub struct Caller {
     /// When the request arrived: every rule of this call is judged at this instant.
     pub now: DateTime<Utc>,
     /// The language the answer is written in (chart labels, numbers in tables).
-    pub locale: Locale,
+    pub locale: Language,
 }
 
 impl Caller {
@@ -205,6 +205,16 @@ impl Caller {
         &self.session.user
     }
 
+    /// The caller as the domain's operations take it: services, session, request and instant.
+    pub fn actor(&self) -> domain::actor::Actor<'_> {
+        domain::actor::Actor {
+            services: &self.services,
+            session: &self.session,
+            meta: &self.meta,
+            now: self.now,
+        }
+    }
+
     /// The user's time zone (UTC when the stored name is not one).
     pub fn zone(&self) -> chrono_tz::Tz {
         self.user().time_zone.parse().unwrap_or(chrono_tz::UTC)
@@ -227,14 +237,14 @@ impl Caller {
 
 /// The language to answer in: the signed-in user's choice (`session` is the fully signed-in
 /// one), else the browser's `Accept-Language`.
-pub fn locale_of(session: Option<&Resolved>, headers: &axum::http::HeaderMap) -> Locale {
+pub fn locale_of(session: Option<&Resolved>, headers: &axum::http::HeaderMap) -> Language {
     session
-        .and_then(|s| Locale::from_tag(&s.user.locale))
+        .and_then(|s| Language::parse(&s.user.locale))
         .or_else(|| {
             headers
                 .get(axum::http::header::ACCEPT_LANGUAGE)
                 .and_then(|v| v.to_str().ok())
-                .map(Locale::negotiate)
+                .map(Language::negotiate)
         })
         .unwrap_or_default()
 }

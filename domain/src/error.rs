@@ -213,6 +213,18 @@ codes! {
     TikTokGrantRefused => "tiktok_grant_refused",
     /// Only a connected TikTok account can do this.
     TikTokNotActive => "tiktok_not_active",
+    /// A privacy request's deadline may be extended by one or two months only.
+    ExtensionTooLong => "extension_too_long",
+    /// A privacy request's deadline was extended already.
+    AlreadyExtended => "already_extended",
+    /// A reason is required (an extension, a refusal).
+    ReasonRequired => "reason_required",
+    /// Free text is longer than allowed, or holds control characters.
+    TextTooLong => "text_too_long",
+    /// No account has that email address (the operator's forms).
+    NoSuchUser => "no_such_user",
+    /// A privacy request can only be completed or refused.
+    RequestStatusInvalid => "request_status_invalid",
     /// TikTok rate-limited a connect attempt.
     TikTokBusy => "tiktok_busy",
     /// TikTok could not be reached or failed during a connect attempt.
@@ -281,6 +293,20 @@ fn wait_secs(retry_after: Option<std::time::Duration>) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rules and the sentences for them are one list: a code without words in some
+    /// language, or words for a code that no longer exists, fails here.
+    #[test]
+    fn every_code_is_worded_in_every_language() {
+        for language in translations::Language::ALL {
+            let mut worded: Vec<&str> =
+                language.messages().errors.validation_messages.iter().map(|(code, _)| *code).collect();
+            worded.sort_unstable();
+            let mut codes: Vec<&str> = Code::ALL.iter().map(|code| code.as_str()).collect();
+            codes.sort_unstable();
+            assert_eq!(worded, codes, "{}", language.tag());
+        }
+    }
 
     #[test]
     fn record_not_found_maps_to_not_found() {

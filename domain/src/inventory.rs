@@ -153,6 +153,14 @@ pub const INVENTORY: &[TableClass] = &[
         holds: "view, like, comment and share counts of each video over time",
     },
     TableClass {
+        table: "privacy_requests",
+        owner: Some("user_id"),
+        via: None,
+        exported: true,
+        retention: Retention::Account,
+        holds: "the rights the user exercised: what was asked, when, the deadline, the outcome",
+    },
+    TableClass {
         table: "jobs",
         owner: None,
         via: None,

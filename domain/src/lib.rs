@@ -4,8 +4,10 @@
 //! Start with [`config::Config`] (what the operator configured), [`db`] (how to reach the
 //! database) and [`error::Error`] (what can go wrong, in domain terms).
 
+pub mod actor;
 pub mod audit;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod entities;
@@ -15,8 +17,8 @@ pub mod inventory;
 pub mod jobs;
 pub mod key_rotation;
 pub mod keyring;
-pub mod language;
 pub mod mail;
+pub mod privacy;
 pub mod services;
 pub mod system;
 #[cfg(feature = "testing")]

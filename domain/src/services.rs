@@ -1,5 +1,5 @@
 //! `Services`: the handle every domain operation that needs more than a connection takes —
-//! database, configuration, password hasher, mailer, vault and rate limits — built once at
+//! database, configuration, password hasher, mailer, vault, rate limits and clock — built once at
 //! start-up and shared by every request.
 //!
 //! [`Services::start`] is the one start-up path: open the database, migrate it, load (or create)
@@ -39,6 +39,8 @@ pub struct Services {
     pub tiktok: Arc<crate::tiktok::connections::TikTok>,
     /// The name this process signs its job leases and refresh claims with.
     pub instance: Arc<crate::instance::Instance>,
+    /// The time requests, workers and housekeeping go by.
+    pub clock: crate::clock::Clock,
     /// Work that runs after a request has been answered (the account-dependent part of sign-ups
     /// and reset requests, so their timing says nothing); [`Services::settle`] waits for it.
     pub background: TaskTracker,
@@ -152,6 +154,7 @@ impl Services {
             tiktok: Arc::new(crate::tiktok::connections::TikTok::from_config(&config)?),
             instance: Arc::new(crate::instance::Instance::new()),
             background: TaskTracker::new(),
+            clock: crate::clock::Clock::default(),
             db,
             config,
         })

@@ -149,6 +149,18 @@ async fn disconnect_revokes_deletes_tokens_and_schedules_the_purge(db: DatabaseC
     assert!(
         tiktok_token::Entity::find_by_id(account.id).one(&world.services.db).await.expect("db").is_none()
     );
+    // The withdrawal is in the user's requests register, done at once.
+    use domain::entities::privacy_request;
+    use domain::sea_orm::{ColumnTrait, QueryFilter};
+    let withdrawals = privacy_request::Entity::find()
+        .filter(privacy_request::Column::UserId.eq(user.id))
+        .all(&world.services.db)
+        .await
+        .expect("db");
+    assert_eq!(withdrawals.len(), 1);
+    assert_eq!(withdrawals[0].kind, domain::privacy::RequestKind::Withdrawal);
+    assert_eq!(withdrawals[0].status, domain::privacy::RequestStatus::Completed);
+    assert_eq!(withdrawals[0].closed_at, Some(now));
 
     // Reconnecting within 30 days cancels the deletion.
     let back = connect(&world, &user, &SecretString::from("s"), 1, ALL).await;

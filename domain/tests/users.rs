@@ -1,6 +1,7 @@
 //! Account flows end to end against the real database (SQLite and PostgreSQL) and the outbox.
 
 use chrono::{DateTime, Duration, Utc};
+use domain::actor::Actor;
 use domain::audit::EventKind;
 use domain::auth::RequestMeta;
 use domain::auth::session::{self, Stage};
@@ -18,6 +19,14 @@ const PASSWORD: &str = "kopi susu gula aren tiga";
 
 fn meta() -> RequestMeta {
     RequestMeta::new("203.0.113.5".parse().expect("ip"), "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+}
+
+/// The request every test acts through.
+static META: std::sync::LazyLock<RequestMeta> = std::sync::LazyLock::new(meta);
+
+/// `current` acting through a request from the test's address at `now`.
+fn acting<'a>(services: &'a Services, current: &'a session::Resolved, now: DateTime<Utc>) -> Actor<'a> {
+    Actor { services, session: current, meta: &META, now }
 }
 
 fn t0() -> DateTime<Utc> {
@@ -93,10 +102,10 @@ async fn enable_two_factor(
     verify(services, &current.user.email).await;
     let current = &session::Resolved { user: user_by_id(services, current.user.id).await, ..current.clone() };
     let setup =
-        users::begin_totp_setup(services, current, &secret(PASSWORD), &meta(), now).await.expect("setup");
+        users::begin_totp_setup(&acting(services, current, now), &secret(PASSWORD)).await.expect("setup");
     let current = session::Resolved { user: user_by_id(services, current.user.id).await, ..current.clone() };
     let code = totp::code_at(&setup.secret, &current.user.email, secs(now)).expect("code");
-    let on = users::confirm_totp_setup(services, &current, &code, &meta(), now).await.expect("enable");
+    let on = users::confirm_totp_setup(&acting(services, &current, now), &code).await.expect("enable");
     (setup.secret, on)
 }
 
@@ -304,20 +313,20 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
     register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
-    let unverified = users::begin_totp_setup(&services, &current, &secret(PASSWORD), &meta(), t0()).await;
+    let unverified = users::begin_totp_setup(&acting(&services, &current, t0()), &secret(PASSWORD)).await;
     assert!(
         matches!(unverified, Err(Error::Invalid { code: Code::EmailUnverified, .. })),
         "2FA needs a confirmed address: {unverified:?}"
     );
     verify(&services, "ayu@example.id").await;
     let current = session::Resolved { user: user_by_id(&services, current.user.id).await, ..current };
-    let wrong = users::begin_totp_setup(&services, &current, &secret("wrong"), &meta(), t0()).await;
+    let wrong = users::begin_totp_setup(&acting(&services, &current, t0()), &secret("wrong")).await;
     assert!(
         matches!(wrong, Err(Error::Invalid { field: "password", .. })),
         "setup needs the password: {wrong:?}"
     );
     let setup =
-        users::begin_totp_setup(&services, &current, &secret(PASSWORD), &meta(), t0()).await.expect("setup");
+        users::begin_totp_setup(&acting(&services, &current, t0()), &secret(PASSWORD)).await.expect("setup");
     assert!(setup.qr_svg.starts_with("<svg"));
     let ayu = user_by_email(&services, "ayu@example.id").await;
     let current = session::Resolved { user: ayu.clone(), ..current };
@@ -334,19 +343,38 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
     );
 
     let now_secs = secs(t0());
-    let wrong = users::confirm_totp_setup(&services, &current, "000000", &meta(), t0()).await;
+    let wrong = users::confirm_totp_setup(&acting(&services, &current, t0()), "000000").await;
     assert!(matches!(wrong, Err(Error::Invalid { field: "code", .. })));
     let code = totp::code_at(&setup.secret, &ayu.email, now_secs).expect("code");
-    let on = users::confirm_totp_setup(&services, &current, &code, &meta(), t0()).await.expect("enable");
+    let on = users::confirm_totp_setup(&acting(&services, &current, t0()), &code).await.expect("enable");
     let recovery = on.codes;
     assert_eq!(recovery.len(), 10);
     let ayu = user_by_email(&services, "ayu@example.id").await;
-    let shown =
-        users::recovery_codes_to_show(&services, &ayu, t0()).expect("open").expect("kept until saved");
+    let shown = users::recovery_codes_to_show(&acting(
+        &services,
+        &session::Resolved { user: ayu.clone(), ..current.clone() },
+        t0(),
+    ))
+    .expect("open")
+    .expect("kept until saved");
     assert_eq!(shown, recovery.iter().map(|c| c.expose_secret().to_owned()).collect::<Vec<_>>());
-    users::acknowledge_recovery_codes(&services, &ayu, t0()).await.expect("saved");
+    users::acknowledge_recovery_codes(&acting(
+        &services,
+        &session::Resolved { user: ayu.clone(), ..current.clone() },
+        t0(),
+    ))
+    .await
+    .expect("saved");
     let ayu = user_by_email(&services, "ayu@example.id").await;
-    assert!(users::recovery_codes_to_show(&services, &ayu, t0()).expect("open").is_none());
+    assert!(
+        users::recovery_codes_to_show(&acting(
+            &services,
+            &session::Resolved { user: ayu.clone(), ..current.clone() },
+            t0()
+        ))
+        .expect("open")
+        .is_none()
+    );
 
     let pending = match users::login(&services, "ayu@example.id", &secret(PASSWORD), &meta(), t0())
         .await
@@ -387,8 +415,8 @@ async fn two_factor_with_totp_and_recovery_codes(db: DatabaseConnection) {
     let at = later + Duration::seconds(30);
     let full = users::complete_second_factor(&services, &pending, &code, &meta(), at).await.expect("totp");
     let current = resolved_new(&services, &full, at).await;
-    assert!(users::disable_totp(&services, &current, &secret("wrong"), &meta(), later).await.is_err());
-    users::disable_totp(&services, &current, &secret(PASSWORD), &meta(), later).await.expect("disable");
+    assert!(users::disable_totp(&acting(&services, &current, later), &secret("wrong")).await.is_err());
+    users::disable_totp(&acting(&services, &current, later), &secret(PASSWORD)).await.expect("disable");
     signed_in(&services, "ayu@example.id", later).await;
 }
 
@@ -408,22 +436,16 @@ async fn password_change_ends_other_sessions(db: DatabaseConnection) {
     let current =
         session::resolve(&services.db, laptop.expose_secret(), t0()).await.expect("resolve").expect("live");
     let wrong = users::change_password(
-        &services,
-        &current,
+        &acting(&services, &current, t0()),
         &secret("nope"),
         &secret("es teh manis pakai es batu"),
-        &meta(),
-        t0(),
     )
     .await;
     assert!(matches!(wrong, Err(Error::Invalid { field: "current_password", .. })));
     users::change_password(
-        &services,
-        &current,
+        &acting(&services, &current, t0()),
         &secret(PASSWORD),
         &secret("es teh manis pakai es batu"),
-        &meta(),
-        t0(),
     )
     .await
     .expect("change");
@@ -464,10 +486,10 @@ async fn sessions_expire_when_idle_or_old_and_can_be_revoked(db: DatabaseConnect
         session::resolve(&services.db, b.expose_secret(), t0()).await.expect("resolve").expect("live");
     let listed = session::list_active(&services.db, current.user.id, t0()).await.expect("list");
     assert!(listed.iter().any(|s| s.id == other.session.id));
-    users::revoke_session(&services, &current, other.session.id, &meta(), t0()).await.expect("revoke");
+    users::revoke_session(&acting(&services, &current, t0()), other.session.id).await.expect("revoke");
     assert!(session::resolve(&services.db, b.expose_secret(), t0()).await.expect("resolve").is_none());
     assert!(matches!(
-        users::revoke_session(&services, &current, other.session.id, &meta(), t0()).await,
+        users::revoke_session(&acting(&services, &current, t0()), other.session.id).await,
         Err(Error::NotFound)
     ));
     assert!(session::resolve(&services.db, "not-a-token", t0()).await.expect("resolve").is_none());
@@ -480,16 +502,13 @@ async fn email_change_needs_the_new_address_confirmed(db: DatabaseConnection) {
     let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
     let ayu = current.user.clone();
     let wrong = users::request_email_change(
-        &services,
-        &current,
+        &acting(&services, &current, t0()),
         "ayu@new.example.id",
         &secret("nope"),
-        &meta(),
-        t0(),
     )
     .await;
     assert!(matches!(wrong, Err(Error::Invalid { field: "password", .. })));
-    users::request_email_change(&services, &current, "Ayu@New.Example.ID", &secret(PASSWORD), &meta(), t0())
+    users::request_email_change(&acting(&services, &current, t0()), "Ayu@New.Example.ID", &secret(PASSWORD))
         .await
         .expect("request");
     let link = link_to(&services, "ayu@new.example.id", "").await;
@@ -551,7 +570,7 @@ async fn a_reset_ends_a_pending_email_change(db: DatabaseConnection) {
     register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("register");
     // Someone who once had the password asks for the address to become theirs...
     let (_, thief) = session_of(&services, "ayu@example.id", t0()).await;
-    users::request_email_change(&services, &thief, "thief@evil.example", &secret(PASSWORD), &meta(), t0())
+    users::request_email_change(&acting(&services, &thief, t0()), "thief@evil.example", &secret(PASSWORD))
         .await
         .expect("request");
     let change_link = link_to(&services, "thief@evil.example", "").await;
@@ -588,7 +607,7 @@ async fn every_link_ends_when_the_owner_changes_their_proof(db: DatabaseConnecti
     seen.push(second_reset.clone());
     let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
     let changed = secret("es teh manis pakai es batu");
-    users::change_password(&services, &current, &secret(PASSWORD), &changed, &meta(), t0())
+    users::change_password(&acting(&services, &current, t0()), &secret(PASSWORD), &changed)
         .await
         .expect("change");
     let stale = users::reset_password(&services, &second_reset, &other_password, &meta(), t0()).await;
@@ -598,7 +617,7 @@ async fn every_link_ends_when_the_owner_changes_their_proof(db: DatabaseConnecti
     request_reset(&services, "ayu@example.id", t0()).await;
     let third_reset = new_link_to(&services, "ayu@example.id", "Atur ulang", &seen).await;
     let current = session::Resolved { user: user_by_id(&services, current.user.id).await, ..current };
-    users::request_email_change(&services, &current, "ayu@new.example.id", &changed, &meta(), t0())
+    users::request_email_change(&acting(&services, &current, t0()), "ayu@new.example.id", &changed)
         .await
         .expect("request");
     let confirm = link_to(&services, "ayu@new.example.id", "").await;
@@ -613,15 +632,12 @@ async fn a_reset_of_an_unverified_account_clears_the_earlier_holders_setup(db: D
     let (services, _dir) = services(db).await;
     register(&services, registration("ayu@example.id"), &meta(), t0()).await.expect("squatter registers");
     let (_, squatter) = session_of(&services, "ayu@example.id", t0()).await;
-    let refused = users::begin_totp_setup(&services, &squatter, &secret(PASSWORD), &meta(), t0()).await;
+    let refused = users::begin_totp_setup(&acting(&services, &squatter, t0()), &secret(PASSWORD)).await;
     assert!(matches!(refused, Err(Error::Invalid { code: Code::EmailUnverified, .. })), "{refused:?}");
     users::request_email_change(
-        &services,
-        &squatter,
+        &acting(&services, &squatter, t0()),
         "squatter@evil.example",
         &secret(PASSWORD),
-        &meta(),
-        t0(),
     )
     .await
     .expect("request");
@@ -719,9 +735,9 @@ async fn mail_on_request_is_limited(db: DatabaseConnection) {
     let (_, ayu) = session_of(&services, "ayu@example.id", t0()).await;
     // Four more verification mails (the first went at sign-up), then a refusal.
     for _ in 0..4 {
-        users::resend_verification(&services, &ayu.user, t0()).await.expect("resend");
+        users::resend_verification(&acting(&services, &ayu, t0())).await.expect("resend");
     }
-    let refused = users::resend_verification(&services, &ayu.user, t0()).await;
+    let refused = users::resend_verification(&acting(&services, &ayu, t0())).await;
     assert!(matches!(refused, Err(Error::RateLimited { .. })), "{refused:?}");
 
     // Email changes: one live link at a time, five a user in the hour.
@@ -730,18 +746,15 @@ async fn mail_on_request_is_limited(db: DatabaseConnection) {
     let mut links = Vec::new();
     for n in 0..5 {
         let to = format!("budi{n}@new.example.id");
-        users::request_email_change(&services, &budi, &to, &secret(PASSWORD), &meta(), t0())
+        users::request_email_change(&acting(&services, &budi, t0()), &to, &secret(PASSWORD))
             .await
             .expect("request");
         links.push(link_to(&services, &to, "").await);
     }
     let sixth = users::request_email_change(
-        &services,
-        &budi,
+        &acting(&services, &budi, t0()),
         "budi5@new.example.id",
         &secret(PASSWORD),
-        &meta(),
-        t0(),
     )
     .await;
     assert!(matches!(sixth, Err(Error::RateLimited { .. })), "{sixth:?}");
@@ -837,12 +850,11 @@ async fn recovery_codes_are_long(db: DatabaseConnection) {
     let refused = users::complete_second_factor(&services, &pending, short, &meta(), t0()).await;
     assert!(matches!(refused, Err(Error::Invalid { .. })), "{refused:?}");
     // Shown for minutes, not for ever.
-    let ayu = user_by_email(&services, "ayu@example.id").await;
-    assert!(
-        users::recovery_codes_to_show(&services, &ayu, t0() + Duration::minutes(5)).expect("open").is_some()
-    );
+    let ayu = session::Resolved { user: user_by_email(&services, "ayu@example.id").await, ..current };
+    let soon = t0() + Duration::minutes(5);
+    assert!(users::recovery_codes_to_show(&acting(&services, &ayu, soon)).expect("open").is_some());
     let late = t0() + users::RECOVERY_CODES_SHOWN_FOR + Duration::seconds(1);
-    assert!(users::recovery_codes_to_show(&services, &ayu, late).expect("open").is_none());
+    assert!(users::recovery_codes_to_show(&acting(&services, &ayu, late)).expect("open").is_none());
 }
 
 /// Finding 10: a stolen session cannot guess the password at the in-session checks.
@@ -853,7 +865,7 @@ async fn in_session_password_guesses_end_the_session(db: DatabaseConnection) {
     let guess = |n: usize| secret(&format!("guess number {n} of many"));
     let mut answers = Vec::new();
     for n in 0..4 {
-        answers.push(users::change_password(&services, &current, &guess(n), &guess(99), &meta(), t0()).await);
+        answers.push(users::change_password(&acting(&services, &current, t0()), &guess(n), &guess(99)).await);
     }
     assert!(
         answers.iter().all(|a| matches!(a, Err(Error::Invalid { field: "current_password", .. }))),
@@ -861,12 +873,12 @@ async fn in_session_password_guesses_end_the_session(db: DatabaseConnection) {
     );
     assert!(resolved(&services, &token, t0()).await.is_some(), "four wrong tries are forgiven");
     let fifth =
-        users::request_email_change(&services, &current, "x@example.id", &guess(4), &meta(), t0()).await;
+        users::request_email_change(&acting(&services, &current, t0()), "x@example.id", &guess(4)).await;
     assert!(matches!(fifth, Err(Error::Invalid { code: Code::SignedOutAfterGuesses, .. })), "{fifth:?}");
     assert!(resolved(&services, &token, t0()).await.is_none(), "the session ended");
     // Whoever can sign in again with the password starts afresh.
     let (_, current) = session_of(&services, "ayu@example.id", t0()).await;
-    users::change_password(&services, &current, &secret(PASSWORD), &guess(99), &meta(), t0())
+    users::change_password(&acting(&services, &current, t0()), &secret(PASSWORD), &guess(99))
         .await
         .expect("the owner, signed in again, may change it");
 }
@@ -913,13 +925,13 @@ async fn security_changes_replace_the_session(db: DatabaseConnection) {
         users::complete_second_factor(&services, &pending, &code, &meta(), at).await.expect("login").token
     };
     let replaced =
-        users::disable_totp(&services, &current, &secret(PASSWORD), &meta(), t0()).await.expect("off");
+        users::disable_totp(&acting(&services, &current, t0()), &secret(PASSWORD)).await.expect("off");
     assert!(resolved(&services, &on.session.token, t0()).await.is_none());
     assert!(resolved(&services, &other, t0()).await.is_none());
     let current = resolved_new(&services, &replaced, t0()).await;
 
     let (other, _) = session_of(&services, "ayu@example.id", t0()).await;
-    users::request_email_change(&services, &current, "ayu@new.example.id", &secret(PASSWORD), &meta(), t0())
+    users::request_email_change(&acting(&services, &current, t0()), "ayu@new.example.id", &secret(PASSWORD))
         .await
         .expect("request");
     let confirm = link_to(&services, "ayu@new.example.id", "").await;
@@ -944,22 +956,16 @@ async fn a_request_in_flight_during_a_reset_changes_nothing(db: DatabaseConnecti
     users::reset_password(&services, &reset, &owners, &meta(), t0()).await.expect("reset");
     // ...and arrive after the reset: each is refused, none leaves a session, link or password.
     let changed = users::change_password(
-        &services,
-        &thief,
+        &acting(&services, &thief, t0()),
         &secret(PASSWORD),
         &secret("es teh manis pakai es batu"),
-        &meta(),
-        t0(),
     )
     .await;
     assert!(matches!(changed, Err(Error::Unauthorized)), "{changed:?}");
     let link = users::request_email_change(
-        &services,
-        &thief,
+        &acting(&services, &thief, t0()),
         "thief@evil.example",
         &secret(PASSWORD),
-        &meta(),
-        t0(),
     )
     .await;
     assert!(matches!(link, Err(Error::Unauthorized)), "{link:?}");
@@ -979,18 +985,18 @@ async fn a_two_factor_setup_is_seen_and_finished_by_its_session_only(db: Databas
     let (_, owner) = session_of(&services, "ayu@example.id", t0()).await;
     let (_, thief) = session_of(&services, "ayu@example.id", t0()).await;
     let setup =
-        users::begin_totp_setup(&services, &owner, &secret(PASSWORD), &meta(), t0()).await.expect("setup");
+        users::begin_totp_setup(&acting(&services, &owner, t0()), &secret(PASSWORD)).await.expect("setup");
     let thief = session::Resolved { user: user_by_id(&services, thief.user.id).await, ..thief };
     assert!(
         users::totp_setup_in_progress(&services, &thief).expect("open").is_none(),
         "the secret is not shown"
     );
     let code = totp::code_at(&setup.secret, "ayu@example.id", secs(t0())).expect("code");
-    let stolen = users::confirm_totp_setup(&services, &thief, &code, &meta(), t0()).await;
+    let stolen = users::confirm_totp_setup(&acting(&services, &thief, t0()), &code).await;
     assert!(matches!(stolen, Err(Error::Invalid { code: Code::TwoFactorSetupElsewhere, .. })), "{stolen:?}");
     let owner = session::Resolved { user: user_by_id(&services, owner.user.id).await, ..owner };
     assert!(users::totp_setup_in_progress(&services, &owner).expect("open").is_some());
-    users::confirm_totp_setup(&services, &owner, &code, &meta(), t0()).await.expect("the owner finishes it");
+    users::confirm_totp_setup(&acting(&services, &owner, t0()), &code).await.expect("the owner finishes it");
 }
 
 /// Review: a reset lifts the locks others ran the account into, and has a mail budget of its own.

@@ -15,6 +15,7 @@ mod m20261122_000003_create_tiktok_accounts;
 mod m20261201_000004_harden_jobs_and_tokens;
 mod m20261202_000005_claim_owners;
 mod m20261203_000006_secure_accounts;
+mod m20261207_000007_create_privacy_requests;
 
 /// Runs Soco's migrations.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_harden_jobs_and_tokens::Migration),
             Box::new(m20261202_000005_claim_owners::Migration),
             Box::new(m20261203_000006_secure_accounts::Migration),
+            Box::new(m20261207_000007_create_privacy_requests::Migration),
         ]
     }
 }

@@ -105,7 +105,7 @@ pub async fn resolve(
     let meta = RequestMeta::new(ip, user_agent);
 
     // The one reading of the clock this request is judged by (its session, its server functions).
-    let now = chrono::Utc::now();
+    let now = services.clock.now();
     let mut context = RequestContext { meta, session: None, token: None, from_this_machine: local, now };
     let cookie_value = if is_static(request.uri().path()) {
         None

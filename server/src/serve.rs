@@ -72,7 +72,7 @@ fn spawn_housekeeping(services: Services) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            match services.sweep(chrono::Utc::now()).await {
+            match services.sweep(services.clock.now()).await {
                 Ok(swept) if swept == domain::services::Swept::default() => {}
                 Ok(swept) => tracing::info!(?swept, "housekeeping"),
                 Err(err) => tracing::error!(error = %err, "housekeeping failed"),

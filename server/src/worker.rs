@@ -30,7 +30,7 @@ pub async fn run(services: Services) {
     recover(&services).await;
     let mut recovered = Instant::now();
     loop {
-        match domain::tiktok::sync::run_due(&services, &name, chrono::Utc::now).await {
+        match domain::tiktok::sync::run_due(&services, &name, || services.clock.now()).await {
             Ok(0) => {
                 if recovered.elapsed() >= RECOVER_EVERY {
                     recover(&services).await;

@@ -62,7 +62,7 @@ pub async fn list_time_zones() -> Result<Vec<String>, AppError> {
 pub async fn update_profile(display_name: String, locale: String, time_zone: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
     let update = domain::users::ProfileUpdate { display_name, locale, time_zone };
-    domain::users::update_profile(&caller.services, caller.user(), update, &caller.meta, caller.now).await?;
+    domain::users::update_profile(&caller.actor(), update).await?;
     crate::ssr::redirect_local("/account?saved=1");
     Ok(())
 }
@@ -71,15 +71,7 @@ pub async fn update_profile(display_name: String, locale: String, time_zone: Str
 #[server]
 pub async fn request_email_change(email: String, password: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    domain::users::request_email_change(
-        &caller.services,
-        &caller.session,
-        &email,
-        &password.into(),
-        &caller.meta,
-        caller.now,
-    )
-    .await?;
+    domain::users::request_email_change(&caller.actor(), &email, &password.into()).await?;
     crate::ssr::redirect_local("/account?email_sent=1");
     Ok(())
 }
@@ -88,7 +80,7 @@ pub async fn request_email_change(email: String, password: String) -> Result<(),
 #[server]
 pub async fn resend_verification() -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    domain::users::resend_verification(&caller.services, caller.user(), caller.now).await?;
+    domain::users::resend_verification(&caller.actor()).await?;
     crate::ssr::redirect_local("/account?verification_sent=1");
     Ok(())
 }
@@ -97,15 +89,7 @@ pub async fn resend_verification() -> Result<(), AppError> {
 #[server]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    domain::users::change_password(
-        &caller.services,
-        &caller.session,
-        &current_password.into(),
-        &new_password.into(),
-        &caller.meta,
-        caller.now,
-    )
-    .await?;
+    domain::users::change_password(&caller.actor(), &current_password.into(), &new_password.into()).await?;
     crate::ssr::redirect_local("/account/security?password_changed=1");
     Ok(())
 }
@@ -173,7 +157,7 @@ fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
 #[server(input = GetUrl)]
 pub async fn get_security_overview() -> Result<SecurityOverview, AppError> {
     let caller = crate::ssr::Caller::new()?;
-    let overview = domain::users::security_overview(&caller.services, &caller.session, caller.now).await?;
+    let overview = domain::users::security_overview(&caller.actor()).await?;
     Ok(SecurityOverview::new(overview, caller.session.session.id))
 }
 
@@ -229,14 +213,7 @@ impl SecurityOverview {
 #[server]
 pub async fn begin_two_factor(password: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    domain::users::begin_totp_setup(
-        &caller.services,
-        &caller.session,
-        &password.into(),
-        &caller.meta,
-        caller.now,
-    )
-    .await?;
+    domain::users::begin_totp_setup(&caller.actor(), &password.into()).await?;
     crate::ssr::redirect_local("/account/security?setup=1#two-factor");
     Ok(())
 }
@@ -246,9 +223,7 @@ pub async fn begin_two_factor(password: String) -> Result<(), AppError> {
 #[server]
 pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    let on =
-        domain::users::confirm_totp_setup(&caller.services, &caller.session, &code, &caller.meta, caller.now)
-            .await?;
+    let on = domain::users::confirm_totp_setup(&caller.actor(), &code).await?;
     caller.set_session_cookie(&on.session)?;
     crate::ssr::redirect_local("/account/recovery-codes");
     Ok(())
@@ -258,14 +233,7 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
 #[server]
 pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    let replaced = domain::users::disable_totp(
-        &caller.services,
-        &caller.session,
-        &password.into(),
-        &caller.meta,
-        caller.now,
-    )
-    .await?;
+    let replaced = domain::users::disable_totp(&caller.actor(), &password.into()).await?;
     caller.set_session_cookie(&replaced)?;
     crate::ssr::redirect_local("/account/security?two_factor_off=1");
     Ok(())
@@ -275,14 +243,7 @@ pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
 #[server]
 pub async fn regenerate_recovery_codes(password: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    let issued = domain::users::regenerate_recovery_codes(
-        &caller.services,
-        &caller.session,
-        &password.into(),
-        &caller.meta,
-        caller.now,
-    )
-    .await?;
+    let issued = domain::users::regenerate_recovery_codes(&caller.actor(), &password.into()).await?;
     caller.set_session_cookie(&issued.session)?;
     crate::ssr::redirect_local("/account/recovery-codes");
     Ok(())
@@ -292,14 +253,14 @@ pub async fn regenerate_recovery_codes(password: String) -> Result<(), AppError>
 #[server(input = GetUrl)]
 pub async fn get_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
     let caller = crate::ssr::Caller::new()?;
-    Ok(domain::users::recovery_codes_to_show(&caller.services, caller.user(), caller.now)?)
+    Ok(domain::users::recovery_codes_to_show(&caller.actor())?)
 }
 
 /// The user saved their recovery codes: stop showing them.
 #[server]
 pub async fn acknowledge_recovery_codes() -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    domain::users::acknowledge_recovery_codes(&caller.services, caller.user(), caller.now).await?;
+    domain::users::acknowledge_recovery_codes(&caller.actor()).await?;
     crate::ssr::redirect_local("/account/security?two_factor_on=1");
     Ok(())
 }
@@ -308,7 +269,7 @@ pub async fn acknowledge_recovery_codes() -> Result<(), AppError> {
 #[server]
 pub async fn revoke_session(id: i64) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    domain::users::revoke_session(&caller.services, &caller.session, id, &caller.meta, caller.now).await?;
+    domain::users::revoke_session(&caller.actor(), id).await?;
     crate::ssr::redirect_local(&format!("/account/security?ended={id}#sessions"));
     Ok(())
 }
@@ -317,9 +278,7 @@ pub async fn revoke_session(id: i64) -> Result<(), AppError> {
 #[server]
 pub async fn revoke_other_sessions() -> Result<(), AppError> {
     let caller = crate::ssr::Caller::new()?;
-    let ended =
-        domain::users::revoke_other_sessions(&caller.services, &caller.session, &caller.meta, caller.now)
-            .await?;
+    let ended = domain::users::revoke_other_sessions(&caller.actor()).await?;
     crate::ssr::redirect_local(&format!("/account/security?ended_others={ended}#sessions"));
     Ok(())
 }

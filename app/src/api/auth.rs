@@ -4,29 +4,46 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
+/// The sign-up form's fields, under the names the page posts. A ticked box posts a value;
+/// `locale` and `time_zone` come from the browser when it says.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct RegisterForm {
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+    pub adult: Option<String>,
+    pub accept_terms: Option<String>,
+    pub locale: Option<String>,
+    pub time_zone: Option<String>,
+}
+
+impl std::fmt::Debug for RegisterForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisterForm").field("email", &self.email).finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<RegisterForm> for domain::users::Registration {
+    fn from(form: RegisterForm) -> Self {
+        Self {
+            email: form.email,
+            display_name: form.display_name,
+            password: form.password.into(),
+            adult: form.adult.is_some(),
+            accept_terms: form.accept_terms.is_some(),
+            locale: form.locale.unwrap_or_default(),
+            time_zone: form.time_zone.unwrap_or_default(),
+        }
+    }
+}
+
 /// Creates an account (the answer is the same when the address is taken) and goes to the login
 /// page with a note to check the inbox.
 #[server]
-pub async fn register(
-    email: String,
-    display_name: String,
-    password: String,
-    adult: Option<String>,
-    accept_terms: Option<String>,
-    locale: Option<String>,
-    time_zone: Option<String>,
-) -> Result<(), AppError> {
+pub async fn register(#[server(flatten)] form: RegisterForm) -> Result<(), AppError> {
     let visitor = crate::ssr::Visitor::new()?;
-    let input = domain::users::Registration {
-        email,
-        display_name,
-        password: password.into(),
-        adult: adult.is_some(),
-        accept_terms: accept_terms.is_some(),
-        locale: locale.unwrap_or_default(),
-        time_zone: time_zone.unwrap_or_default(),
-    };
-    domain::users::register(&visitor.services, input, visitor.meta(), visitor.now()).await?;
+    domain::users::register(&visitor.services, form.into(), visitor.meta(), visitor.now()).await?;
     crate::ssr::redirect_local("/login?registered=1");
     Ok(())
 }

@@ -67,7 +67,7 @@ impl DatabaseStatus {
 #[cfg(feature = "ssr")]
 impl DatabaseStatus {
     /// The wire form of `status`, its chart labelled and its numbers formatted for `locale`.
-    pub fn new(status: domain::system::DatabaseStatus, locale: crate::i18n::Locale) -> Self {
+    pub fn new(status: domain::system::DatabaseStatus, locale: crate::i18n::Language) -> Self {
         let tables: Vec<TableSize> =
             status.tables.into_iter().map(|t| TableSize { table: t.table, rows: t.rows }).collect();
         let tables_chart = ChartView::new(

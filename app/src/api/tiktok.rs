@@ -327,14 +327,14 @@ mod wire {
 
     use super::*;
     use crate::components::chart::ChartView;
-    use crate::i18n::Locale;
+    use crate::i18n::Language;
     use crate::ssr::Caller;
 
     /// The range, clock and language one answer is written for.
     pub struct Ctx {
         range: DateRange,
         now: DateTime<Utc>,
-        locale: Locale,
+        locale: Language,
     }
 
     impl Ctx {

@@ -29,7 +29,7 @@ pub struct ChartView {
 #[cfg(feature = "ssr")]
 impl ChartView {
     /// The option and table of `chart`, with numbers formatted for `locale`.
-    pub fn new(chart: &charming::Chart, locale: crate::i18n::Locale) -> Self {
+    pub fn new(chart: &charming::Chart, locale: crate::i18n::Language) -> Self {
         Self {
             option: serde_json::to_string(chart).unwrap_or_else(|_| "{}".to_owned()),
             table: ChartTable::from_chart(chart, locale),

@@ -34,13 +34,13 @@ mod reading {
     use serde_json::Value;
 
     use super::{ChartRow, ChartTable};
-    use crate::i18n::Locale;
+    use crate::i18n::Language;
 
     const MISSING: &str = "–";
 
     impl ChartTable {
         /// Extracts the table from a chart, formatting numbers for `locale`.
-        pub fn from_chart(chart: &Chart, locale: Locale) -> Self {
+        pub fn from_chart(chart: &Chart, locale: Language) -> Self {
             let option = serde_json::to_value(chart).unwrap_or(Value::Null);
             let series = as_list(&option["series"]);
             let columns = series
@@ -133,7 +133,7 @@ mod reading {
         }
     }
 
-    fn format_value(value: &Value, locale: Locale) -> String {
+    fn format_value(value: &Value, locale: Language) -> String {
         match value {
             Value::Number(n) => {
                 if let Some(u) = n.as_u64() {
@@ -149,8 +149,8 @@ mod reading {
                     let text = format!("{f:.2}");
                     let text = text.trim_end_matches('0').trim_end_matches('.').to_owned();
                     match locale {
-                        Locale::Id => text.replace('.', ","),
-                        Locale::En => text,
+                        Language::Id => text.replace('.', ","),
+                        Language::En => text,
                     }
                 }
             }
@@ -163,7 +163,7 @@ mod reading {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
-    use crate::i18n::Locale;
+    use crate::i18n::Language;
     use charming::Chart;
     use charming::component::Axis;
     use charming::element::AxisType;
@@ -176,7 +176,7 @@ mod tests {
             .y_axis(Axis::new().type_(AxisType::Value))
             .series(Line::new().name("Views").data(vec![1200, 3400, 5600, 7]))
             .series(Line::new().name("Likes").data(vec![10.5, 20.25, 3000.0]));
-        let table = ChartTable::from_chart(&chart, Locale::En);
+        let table = ChartTable::from_chart(&chart, Language::En);
         assert_eq!(table.columns, ["Views", "Likes"]);
         assert_eq!(table.rows.len(), 3, "values past the last category are not shown");
         assert_eq!(
@@ -184,14 +184,14 @@ mod tests {
             ChartRow { label: "Mon".into(), cells: vec!["1,200".into(), "10.5".into()] }
         );
         assert_eq!(table.rows[2].cells, ["5,600", "3,000"]);
-        let id = ChartTable::from_chart(&chart, Locale::Id);
+        let id = ChartTable::from_chart(&chart, Language::Id);
         assert_eq!(id.rows[1].cells, ["3.400", "20,25"]);
     }
 
     #[test]
     fn named_points_become_rows() {
         let chart = Chart::new().series(Pie::new().name("Orders").data(vec![(40, "Paid"), (7, "Cancelled")]));
-        let table = ChartTable::from_chart(&chart, Locale::En);
+        let table = ChartTable::from_chart(&chart, Language::En);
         assert_eq!(table.columns, ["Orders"]);
         assert_eq!(table.rows[1], ChartRow { label: "Cancelled".into(), cells: vec!["7".into()] });
     }
@@ -205,7 +205,7 @@ mod tests {
                 vec!["2026-11-01".to_string(), "7".into()],
                 vec!["2026-11-02".to_string(), "9".into()],
             ]));
-        let table = ChartTable::from_chart(&chart, Locale::En);
+        let table = ChartTable::from_chart(&chart, Language::En);
         assert_eq!(table.rows.len(), 2);
         assert_eq!(table.rows[0].cells, ["5", "7"]);
         assert_eq!(
@@ -216,6 +216,6 @@ mod tests {
 
     #[test]
     fn empty_chart_gives_empty_table() {
-        assert_eq!(ChartTable::from_chart(&Chart::new(), Locale::En), ChartTable::default());
+        assert_eq!(ChartTable::from_chart(&Chart::new(), Language::En), ChartTable::default());
     }
 }

@@ -7,5 +7,6 @@ pub mod form;
 pub mod layout;
 pub mod loading;
 pub mod page;
+pub mod privacy_requests;
 pub mod range_picker;
 pub mod tiktok_card;

@@ -14,7 +14,7 @@ use crate::components::form::{Field, FormAlert, Notice, action_error};
 use crate::components::loading::Loading;
 use crate::components::page::Page;
 use crate::format::utc_minutes;
-use crate::i18n::{Locale, use_messages};
+use crate::i18n::{Language, use_messages};
 use crate::session::RequireUser;
 
 fn flag(name: &'static str) -> Memo<bool> {
@@ -58,9 +58,9 @@ fn AccountForms(me: Me) -> impl IntoView {
                     <div class="field">
                         <label for="locale">{t.account.language_label}</label>
                         <select id="locale" name="locale">
-                            {Locale::ALL
+                            {Language::ALL
                                 .map(|locale| {
-                                    let chosen = Locale::from_tag(&me.locale) == Some(locale);
+                                    let chosen = Language::parse(&me.locale) == Some(locale);
                                     view! { <option value=locale.tag() selected=chosen>{locale.native_name()}</option> }
                                 })}
                         </select>

@@ -1,4 +1,4 @@
-//! `/shop`, `/schedule`, `/privacy`: sections whose features arrive in later
+//! `/shop`, `/schedule`: sections whose features arrive in later
 //! releases. Each says what it will do and, plainly, that it does not do it yet.
 
 use leptos::prelude::*;
@@ -38,10 +38,4 @@ pub fn ShopPage() -> impl IntoView {
 #[component]
 pub fn SchedulePage() -> impl IntoView {
     view! { <ComingSection title=|t| t.shell.nav_schedule intro=|t| t.coming.schedule_intro status=|t| t.coming.schedule_coming /> }
-}
-
-/// `/privacy`.
-#[component]
-pub fn PrivacyPage() -> impl IntoView {
-    view! { <ComingSection title=|t| t.shell.nav_privacy intro=|t| t.coming.privacy_intro status=|t| t.coming.privacy_coming /> }
 }

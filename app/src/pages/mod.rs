@@ -8,5 +8,6 @@ pub mod legal;
 pub mod not_found;
 pub mod offline;
 pub mod outbox;
+pub mod privacy;
 pub mod settings;
 pub mod tiktok;

@@ -3,6 +3,7 @@
 pub mod account_token;
 pub mod job;
 pub mod login_throttle;
+pub mod privacy_request;
 pub mod recovery_code;
 pub mod security_event;
 pub mod session;

@@ -107,6 +107,12 @@ event_kinds! {
     KeysRotated => "keys_rotated",
     /// The user downloaded an export of their data (which dataset, account and days).
     DataExported => "data_exported",
+    /// The operator recorded a privacy request received by email.
+    PrivacyRequestRecorded => "privacy_request_recorded",
+    /// A privacy request's deadline was extended (the user was emailed why).
+    PrivacyRequestExtended => "privacy_request_extended",
+    /// A privacy request was completed or refused.
+    PrivacyRequestClosed => "privacy_request_closed",
 }
 
 impl std::fmt::Display for EventKind {

@@ -1,19 +1,17 @@
-//! The messages Soco sends, in English and Bahasa Indonesia, each as plain text and HTML built
-//! from the same paragraphs. Every value put into the HTML is escaped.
+//! The messages Soco sends, each as plain text and HTML built from the same paragraphs, in the
+//! recipient's language. The words are the `translations` crate's ([`translations::Mail`]); this
+//! module lays them out. Every value put into the HTML is escaped.
+
+use translations::{Language, Mail, Message, fill};
 
 use super::Email;
-use crate::language::Language;
 
 /// A message before it is laid out: subject, greeting name, paragraphs and an optional button.
 struct Draft<'a> {
     subject: String,
     name: &'a str,
-    paragraphs: Vec<String>,
-    action: Option<(String, &'a str)>,
-}
-
-fn indonesian(lang: &str) -> bool {
-    Language::from_tag(lang) == Language::Id
+    body: String,
+    action: Option<(&'static str, &'a str)>,
 }
 
 /// Escapes text for HTML element content and quoted attribute values (`& < > " '`;
@@ -23,23 +21,21 @@ pub fn escape_html(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn render(to: &str, lang: &str, draft: Draft<'_>) -> Email {
-    let greeting =
-        if indonesian(lang) { format!("Halo {},", draft.name) } else { format!("Hello {},", draft.name) };
+    let language = Language::from_tag(lang);
+    let words = language.mail();
+    let greeting = fill(words.greeting, &[("name", draft.name)]);
     let signature = "— Soco";
-    let ignore = if indonesian(lang) {
-        "Jika Anda tidak merasa melakukan ini, abaikan email ini atau hubungi operator Soco Anda."
-    } else {
-        "If this wasn't you, ignore this email or contact your Soco operator."
-    };
+    let ignore = words.not_you;
 
     let mut text = format!("{greeting}\n\n");
     let mut html = format!(
-        "<!DOCTYPE html><html lang=\"{lang}\"><body style=\"font-family:system-ui,sans-serif;\
+        "<!DOCTYPE html><html lang=\"{tag}\"><body style=\"font-family:system-ui,sans-serif;\
          color:#111827;line-height:1.5;max-width:560px;margin:0 auto;padding:24px\">\
          <p>{}</p>",
-        escape_html(&greeting)
+        escape_html(&greeting),
+        tag = language.tag(),
     );
-    for paragraph in &draft.paragraphs {
+    for paragraph in draft.body.split('\n') {
         text.push_str(paragraph);
         text.push_str("\n\n");
         html.push_str(&format!("<p>{}</p>", escape_html(paragraph)));
@@ -62,116 +58,65 @@ fn render(to: &str, lang: &str, draft: Draft<'_>) -> Email {
     Email { to: to.to_owned(), subject: draft.subject, text, html }
 }
 
-/// "Confirm your email address", with the single-use link.
-pub fn verify_email(to: &str, lang: &str, name: &str, link: &str) -> Email {
-    let draft = if indonesian(lang) {
-        Draft {
-            subject: "Konfirmasi alamat email Anda untuk Soco".into(),
-            name,
-            paragraphs: vec![
-                "Terima kasih telah mendaftar di Soco. Konfirmasikan alamat email Anda agar \
-                              dapat menghubungkan akun TikTok dan toko Anda. Tautan ini berlaku 24 jam dan \
-                              hanya dapat dipakai sekali."
-                    .into(),
-            ],
-            action: Some(("Konfirmasi email".into(), link)),
-        }
-    } else {
-        Draft {
-            subject: "Confirm your email address for Soco".into(),
-            name,
-            paragraphs: vec![
-                "Thanks for signing up for Soco. Confirm your email address so you can connect \
-                              your TikTok accounts and shops. This link works once, for 24 hours."
-                    .into(),
-            ],
-            action: Some(("Confirm email".into(), link)),
-        }
+/// A message with a button to `link`, its placeholders filled with `values`.
+fn with_link(
+    to: &str,
+    lang: &str,
+    name: &str,
+    message: impl Fn(&'static Mail) -> &'static Message,
+    values: &[(&str, &str)],
+    link: &str,
+) -> Email {
+    let message = message(Language::from_tag(lang).mail());
+    let draft = Draft {
+        subject: fill(message.subject, values),
+        name,
+        body: fill(message.body, values),
+        action: Some((message.button, link)),
     };
     render(to, lang, draft)
+}
+
+/// "Confirm your email address", with the single-use link.
+pub fn verify_email(to: &str, lang: &str, name: &str, link: &str) -> Email {
+    with_link(to, lang, name, |mail| &mail.verify_email, &[], link)
 }
 
 /// Sent instead of a second account when someone registers with an address already in use.
 pub fn already_registered(to: &str, lang: &str, name: &str, reset_link: &str) -> Email {
-    let draft = if indonesian(lang) {
-        Draft {
-            subject: "Seseorang mencoba mendaftar dengan email Anda".into(),
-            name,
-            paragraphs: vec![
-                "Seseorang mencoba membuat akun Soco baru dengan alamat email ini, tetapi alamat \
-                              ini sudah memiliki akun. Jika itu Anda dan lupa kata sandi, Anda dapat \
-                              mengatur ulang kata sandi."
-                    .into(),
-            ],
-            action: Some(("Atur ulang kata sandi".into(), reset_link)),
-        }
-    } else {
-        Draft {
-            subject: "Someone tried to sign up with your email".into(),
-            name,
-            paragraphs: vec!["Someone tried to create a new Soco account with this email address, but it \
-                              already has one. If that was you and you forgot your password, you can reset it."
-                .into()],
-            action: Some(("Reset password".into(), reset_link)),
-        }
-    };
-    render(to, lang, draft)
+    with_link(to, lang, name, |mail| &mail.already_registered, &[], reset_link)
 }
 
 /// "Reset your password", with the single-use 30-minute link.
 pub fn reset_password(to: &str, lang: &str, name: &str, link: &str) -> Email {
-    let draft = if indonesian(lang) {
-        Draft {
-            subject: "Atur ulang kata sandi Soco Anda".into(),
-            name,
-            paragraphs: vec![
-                "Kami menerima permintaan untuk mengatur ulang kata sandi Anda. Tautan ini \
-                              berlaku 30 menit dan hanya dapat dipakai sekali. Setelah kata sandi diganti, \
-                              semua sesi Anda akan diakhiri."
-                    .into(),
-            ],
-            action: Some(("Atur ulang kata sandi".into(), link)),
-        }
-    } else {
-        Draft {
-            subject: "Reset your Soco password".into(),
-            name,
-            paragraphs: vec![
-                "We received a request to reset your password. This link works once, for 30 \
-                              minutes. Once your password is changed, every session you have is signed out."
-                    .into(),
-            ],
-            action: Some(("Reset password".into(), link)),
-        }
-    };
-    render(to, lang, draft)
+    with_link(to, lang, name, |mail| &mail.reset_password, &[], link)
 }
 
 /// "Reconnect your TikTok account": the grant for `account` stopped working (revoked at TikTok,
 /// or expired), so syncing has paused until the user connects it again.
 pub fn tiktok_reconnect(to: &str, lang: &str, name: &str, account: &str, link: &str) -> Email {
-    let draft = if indonesian(lang) {
-        Draft {
-            subject: format!("Hubungkan lagi akun TikTok {account}"),
-            name,
-            paragraphs: vec![format!(
-                "TikTok tidak lagi menerima izin Soco untuk akun {account}, jadi sinkronisasi dihentikan. \
-                 Riwayat yang sudah tersimpan tetap aman. Hubungkan lagi akun ini untuk melanjutkan."
-            )],
-            action: Some(("Hubungkan lagi".into(), link)),
-        }
-    } else {
-        Draft {
-            subject: format!("Reconnect your TikTok account {account}"),
-            name,
-            paragraphs: vec![format!(
-                "TikTok no longer accepts Soco's access to {account}, so syncing has paused. The \
-                 history Soco already keeps is safe. Connect the account again to carry on."
-            )],
-            action: Some(("Reconnect".into(), link)),
-        }
-    };
-    render(to, lang, draft)
+    with_link(to, lang, name, |mail| &mail.tiktok_reconnect, &[("account", account)], link)
+}
+
+/// "Confirm your new address", sent to the new address of an email change.
+pub fn confirm_new_email(to: &str, lang: &str, name: &str, link: &str) -> Email {
+    with_link(to, lang, name, |mail| &mail.confirm_new_email, &[], link)
+}
+
+/// "Your privacy request needs more time": the deadline of a `kind` request moved to `day`,
+/// for `reason`.
+pub fn request_extended(
+    to: &str,
+    lang: &str,
+    name: &str,
+    kind: &str,
+    day: &str,
+    reason: &str,
+    link: &str,
+) -> Email {
+    let kind = Language::from_tag(lang).messages().privacy.kind(kind);
+    let values = [("kind", kind), ("day", day), ("reason", reason)];
+    with_link(to, lang, name, |mail| &mail.request_extended, &values, link)
 }
 
 /// Security alerts sent after the fact.
@@ -212,154 +157,25 @@ pub enum Alert {
 
 /// A security alert.
 pub fn alert(to: &str, lang: &str, name: &str, alert: &Alert, security_link: &str) -> Email {
-    let id = indonesian(lang);
-    let (subject, body): (&str, String) = match alert {
+    let words = Language::from_tag(lang).mail();
+    let (notice, values): (_, &[(&str, &str)]) = match alert {
         Alert::NewDevice { user_agent, ip, when } => {
-            if id {
-                (
-                    "Login baru ke akun Soco Anda",
-                    format!(
-                        "Ada login ke akun Anda dari perangkat baru.\nWaktu: {when}\nAlamat IP: {ip}\nPerangkat: {user_agent}"
-                    ),
-                )
-            } else {
-                (
-                    "New sign-in to your Soco account",
-                    format!(
-                        "Your account was signed in to from a new device.\nWhen: {when}\nIP address: {ip}\nDevice: {user_agent}"
-                    ),
-                )
-            }
+            (&words.new_device, &[("when", when), ("ip", ip), ("device", user_agent)])
         }
-        Alert::PasswordChanged => {
-            if id {
-                (
-                    "Kata sandi Soco Anda telah diubah",
-                    "Kata sandi akun Anda baru saja diubah dan semua sesi lain telah diakhiri.".into(),
-                )
-            } else {
-                (
-                    "Your Soco password was changed",
-                    "Your account's password was just changed, and every other session was signed out."
-                        .into(),
-                )
-            }
-        }
-        Alert::TwoFactorEnabled => {
-            if id {
-                (
-                    "Verifikasi dua langkah diaktifkan",
-                    "Verifikasi dua langkah kini aktif untuk akun Anda.".into(),
-                )
-            } else {
-                (
-                    "Two-step verification turned on",
-                    "Two-step verification is now on for your account.".into(),
-                )
-            }
-        }
-        Alert::SecondFactorFailures { ip } => {
-            if id {
-                (
-                    "Kode verifikasi dua langkah yang salah berulang kali",
-                    format!(
-                        "Seseorang memasukkan kata sandi Anda dengan benar, lalu kode verifikasi dua langkah yang salah lima kali (dari {ip}). Langkah itu dikunci sementara.\nJika bukan Anda, ubah kata sandi sekarang."
-                    ),
-                )
-            } else {
-                (
-                    "Repeated wrong two-step verification codes",
-                    format!(
-                        "Someone entered your password correctly, then a wrong two-step verification code five times (from {ip}). That step is locked for a while.\nIf this was not you, change your password now."
-                    ),
-                )
-            }
-        }
-        Alert::TwoFactorDisabled => {
-            if id {
-                (
-                    "Verifikasi dua langkah dinonaktifkan",
-                    "Verifikasi dua langkah telah dimatikan untuk akun Anda.".into(),
-                )
-            } else {
-                (
-                    "Two-step verification turned off",
-                    "Two-step verification was turned off for your account.".into(),
-                )
-            }
-        }
+        Alert::PasswordChanged => (&words.password_changed, &[]),
+        Alert::TwoFactorEnabled => (&words.two_factor_enabled, &[]),
+        Alert::SecondFactorFailures { ip } => (&words.second_factor_failures, &[("ip", ip)]),
+        Alert::TwoFactorDisabled => (&words.two_factor_disabled, &[]),
         Alert::EmailChangeRequested { new_email } => {
-            if id {
-                (
-                    "Permintaan mengubah alamat email Soco Anda",
-                    format!(
-                        "Seseorang yang masuk ke akun Anda meminta alamat email diubah menjadi {new_email}. Perubahan terjadi hanya jika tautan yang dikirim ke alamat itu dibuka.\nJika bukan Anda, ubah kata sandi sekarang: itu membatalkan tautan tersebut dan mengakhiri semua sesi."
-                    ),
-                )
-            } else {
-                (
-                    "A change of your Soco email address was requested",
-                    format!(
-                        "Someone signed in to your account asked to change its email address to {new_email}. Nothing changes unless the link sent there is opened.\nIf this was not you, change your password now: that cancels the link and ends every session."
-                    ),
-                )
-            }
+            (&words.email_change_requested, &[("new_email", new_email)])
         }
-        Alert::EmailChanged { new_email } => {
-            if id {
-                (
-                    "Alamat email Soco Anda diubah",
-                    format!(
-                        "Alamat email akun Anda diubah menjadi {new_email}. Email berikutnya akan dikirim ke sana."
-                    ),
-                )
-            } else {
-                (
-                    "Your Soco email address was changed",
-                    format!(
-                        "Your account's email address was changed to {new_email}. Future mail goes there."
-                    ),
-                )
-            }
-        }
+        Alert::EmailChanged { new_email } => (&words.email_changed, &[("new_email", new_email)]),
     };
-    let label = if id { "Periksa keamanan akun" } else { "Review account security" };
-    render(
-        to,
-        lang,
-        Draft {
-            subject: subject.into(),
-            name,
-            paragraphs: body.split('\n').map(str::to_owned).collect(),
-            action: Some((label.into(), security_link)),
-        },
-    )
-}
-
-/// "Confirm your new address", sent to the new address of an email change.
-pub fn confirm_new_email(to: &str, lang: &str, name: &str, link: &str) -> Email {
-    let draft = if indonesian(lang) {
-        Draft {
-            subject: "Konfirmasi alamat email baru Anda".into(),
-            name,
-            paragraphs: vec![
-                "Konfirmasikan bahwa Anda ingin memakai alamat ini untuk akun Soco Anda. Alamat \
-                              baru berlaku setelah Anda membuka tautan ini (berlaku 24 jam, sekali pakai)."
-                    .into(),
-            ],
-            action: Some(("Konfirmasi alamat baru".into(), link)),
-        }
-    } else {
-        Draft {
-            subject: "Confirm your new email address".into(),
-            name,
-            paragraphs: vec![
-                "Confirm that you want to use this address for your Soco account. The change takes \
-                              effect once you open this link (it works once, for 24 hours)."
-                    .into(),
-            ],
-            action: Some(("Confirm new address".into(), link)),
-        }
+    let draft = Draft {
+        subject: fill(notice.subject, values),
+        name,
+        body: fill(notice.body, values),
+        action: Some((words.review_security, security_link)),
     };
     render(to, lang, draft)
 }
@@ -383,5 +199,21 @@ mod tests {
         assert_eq!(reset_password("a@b.co", "en", "Ayu", "x").subject, "Reset your Soco password");
         let alert = alert("a@b.co", "id", "Ayu", &Alert::PasswordChanged, "x");
         assert!(alert.text.starts_with("Halo Ayu,"));
+        assert!(alert.html.starts_with("<!DOCTYPE html><html lang=\"id\">"));
+    }
+
+    #[test]
+    fn alerts_fill_their_values_once_and_escape_them() {
+        let new_device = Alert::NewDevice {
+            user_agent: "<b>{ip}</b>".into(),
+            ip: "203.0.113.9".into(),
+            when: "2026-12-07 16:00 UTC".into(),
+        };
+        let email = alert("a@b.co", "en", "Ayu", &new_device, "https://s.example/security");
+        assert!(email.text.contains("IP address: 203.0.113.9\n"));
+        assert!(email.text.contains("Device: <b>{ip}</b>"), "a value is never expanded again");
+        assert!(email.html.contains("&lt;b&gt;{ip}&lt;/b&gt;"));
+        let reconnect = tiktok_reconnect("a@b.co", "id", "Ayu", "@ayu", "https://s.example/r");
+        assert_eq!(reconnect.subject, "Hubungkan lagi akun TikTok @ayu");
     }
 }

@@ -36,6 +36,7 @@ use crate::auth::token::{hash_str, hash_token};
 use crate::config::Config;
 use crate::entities::{job, tiktok_account, tiktok_connect_flow, tiktok_token, user};
 use crate::error::{Code, Error, Result, Service};
+use crate::privacy::RequestKind;
 use crate::services::Services;
 use crate::tiktok::display::{DisplayApi, DisplayError, UserField};
 use crate::tiktok::http::{Http, HttpSettings};
@@ -922,6 +923,9 @@ pub async fn disconnect(
     let account = row.update(&txn).await?;
     let detail = format!("{} (revocation {})", account.open_id, revocation.as_str());
     audit::record(&txn, Some(user.id), EventKind::TikTokDisconnected, meta, Some(&detail), now).await?;
+    let handle =
+        account.username.as_deref().map_or_else(|| account.display_name.clone(), |name| format!("@{name}"));
+    crate::privacy::requests::record_done(&txn, user, RequestKind::Withdrawal, &handle, now).await?;
     txn.commit().await?;
     Ok((account, revocation))
 }

@@ -1,6 +1,7 @@
 //! Email addresses: normalising and checking them, requiring a confirmed one, and changing it by
 //! a link sent to the new address (the old one is told).
 
+use crate::actor::Actor;
 use chrono::{DateTime, Utc};
 use email_address::{EmailAddress, Options};
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
@@ -45,14 +46,8 @@ pub fn require_verified(user: &user::Model) -> Result<()> {
 /// when it is opened) and the current address is told. The password is required; a user has one
 /// live change link at a time (a new request ends the earlier), and mail is limited to five an
 /// hour per user and per address.
-pub async fn request_email_change(
-    services: &Services,
-    current: &session::Resolved,
-    new_email: &str,
-    password: &SecretString,
-    meta: &RequestMeta,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub async fn request_email_change(actor: &Actor<'_>, new_email: &str, password: &SecretString) -> Result<()> {
+    let Actor { services, session: current, meta, now } = *actor;
     let user = &current.user;
     let new_email = normalise_email(new_email)?;
     require_password(services, current, password, "password", meta, now).await?;
@@ -123,6 +118,8 @@ pub async fn confirm_email_change(
         session::revoke_all_except(&txn, user.id, None).await?;
     }
     audit::record(&txn, Some(user.id), EventKind::EmailChanged, meta, None, now).await?;
+    let kind = crate::privacy::RequestKind::Rectification;
+    crate::privacy::requests::record_done(&txn, &user, kind, "email", now).await?;
     txn.commit().await?;
     send_alert_to(services, &old_email, &user, Alert::EmailChanged { new_email }, now).await;
     Ok(rotated)

@@ -1,6 +1,7 @@
 //! Passwords: the strength rules, asking again for the current one (a session that guesses
 //! wrong too often is signed out), the emailed reset and the change while signed in.
 
+use crate::actor::Actor;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use secrecy::{ExposeSecret, SecretString};
@@ -225,13 +226,11 @@ pub async fn reset_password(
 /// Changes the password of a signed-in user (the current one is required) and ends every other
 /// session and every link not yet opened.
 pub async fn change_password(
-    services: &Services,
-    current: &session::Resolved,
+    actor: &Actor<'_>,
     old_password: &SecretString,
     new_password: &SecretString,
-    meta: &RequestMeta,
-    now: DateTime<Utc>,
 ) -> Result<()> {
+    let Actor { services, session: current, meta, now } = *actor;
     let user = &current.user;
     require_password(services, current, old_password, "current_password", meta, now).await?;
     check_password("new_password", new_password, &user.email, &user.display_name)?;

@@ -1,15 +1,14 @@
 //! The user's own details (the right to rectification): name, language and time zone.
 
-use chrono::{DateTime, Utc};
+use crate::actor::Actor;
+use crate::privacy::RequestKind;
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 
 use crate::audit::{self, EventKind};
-use crate::auth::RequestMeta;
 use crate::entities::user;
 use crate::error::Code;
-use crate::language::Language;
-use crate::services::Services;
 use crate::{Error, Result};
+use translations::Language;
 
 /// Longest display name, in characters.
 pub const MAX_NAME_LEN: usize = 100;
@@ -55,22 +54,34 @@ pub struct ProfileUpdate {
 }
 
 /// Updates name, language and time zone.
-pub async fn update_profile(
-    services: &Services,
-    user: &user::Model,
-    update: ProfileUpdate,
-    meta: &RequestMeta,
-    now: DateTime<Utc>,
-) -> Result<user::Model> {
+pub async fn update_profile(actor: &Actor<'_>, update: ProfileUpdate) -> Result<user::Model> {
+    let Actor { services, meta, now, .. } = *actor;
+    let user = &actor.session.user;
     let display_name = check_display_name(&update.display_name)?;
     let time_zone = check_time_zone(&update.time_zone)?;
+    let locale = normalise_locale(&update.locale);
+    let changed: Vec<&str> = [
+        ("name", user.display_name != display_name),
+        ("language", user.locale != locale),
+        ("time_zone", user.time_zone != time_zone),
+    ]
+    .into_iter()
+    .filter_map(|(field, differs)| differs.then_some(field))
+    .collect();
+    if changed.is_empty() {
+        return Ok(user.clone());
+    }
     let mut active = user.clone().into_active_model();
     active.display_name = Set(display_name);
-    active.locale = Set(normalise_locale(&update.locale).to_owned());
+    active.locale = Set(locale.to_owned());
     active.time_zone = Set(time_zone);
     active.updated_at = Set(now);
-    let updated = active.update(&services.db).await?;
-    audit::record(&services.db, Some(user.id), EventKind::ProfileUpdated, meta, None, now).await?;
+    let txn = crate::db::begin_write(&services.db).await?;
+    let updated = active.update(&txn).await?;
+    audit::record(&txn, Some(user.id), EventKind::ProfileUpdated, meta, None, now).await?;
+    crate::privacy::requests::record_done(&txn, user, RequestKind::Rectification, &changed.join(","), now)
+        .await?;
+    txn.commit().await?;
     Ok(updated)
 }
 

@@ -1,6 +1,7 @@
 //! Signing up: the 18+ and terms checks, the account and its first operator, and confirming the
 //! address by the emailed link.
 
+use crate::actor::Actor;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
@@ -200,7 +201,9 @@ pub async fn verify_email(
 }
 
 /// Sends a new verification link to a signed-in, unverified user (limited like all mail).
-pub async fn resend_verification(services: &Services, user: &user::Model, now: DateTime<Utc>) -> Result<()> {
+pub async fn resend_verification(actor: &Actor<'_>) -> Result<()> {
+    let Actor { services, now, .. } = *actor;
+    let user = &actor.session.user;
     if user.email_verified_at.is_some() {
         return Ok(());
     }

@@ -1,13 +1,11 @@
 //! The user's sessions and security activity: what the security page shows, and ending one
 //! session or all the others.
 
-use chrono::{DateTime, Utc};
+use crate::actor::Actor;
 
 use super::two_factor::{TotpSetup, recovery_codes_left, totp_setup_in_progress};
 use crate::audit::{self, EventKind};
-use crate::auth::RequestMeta;
 use crate::auth::session::{self};
-use crate::services::Services;
 use crate::{Error, Result};
 
 /// What the Security page shows the signed-in user.
@@ -29,11 +27,8 @@ pub struct SecurityOverview {
 const EVENTS_SHOWN: u64 = 50;
 
 /// The Security page of `current`'s user at `now`.
-pub async fn security_overview(
-    services: &Services,
-    current: &session::Resolved,
-    now: DateTime<Utc>,
-) -> Result<SecurityOverview> {
+pub async fn security_overview(actor: &Actor<'_>) -> Result<SecurityOverview> {
+    let Actor { services, session: current, now, .. } = *actor;
     let user = &current.user;
     Ok(SecurityOverview {
         two_factor: user.totp_enabled_at.is_some(),
@@ -45,13 +40,8 @@ pub async fn security_overview(
 }
 
 /// Ends one of the user's sessions from the sessions page.
-pub async fn revoke_session(
-    services: &Services,
-    current: &session::Resolved,
-    session_id: i64,
-    meta: &RequestMeta,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub async fn revoke_session(actor: &Actor<'_>, session_id: i64) -> Result<()> {
+    let Actor { services, session: current, meta, now } = *actor;
     if !session::revoke(&services.db, current.user.id, session_id).await? {
         return Err(Error::NotFound);
     }
@@ -60,12 +50,8 @@ pub async fn revoke_session(
 }
 
 /// Ends every session of the user but the current one; returns how many.
-pub async fn revoke_other_sessions(
-    services: &Services,
-    current: &session::Resolved,
-    meta: &RequestMeta,
-    now: DateTime<Utc>,
-) -> Result<u64> {
+pub async fn revoke_other_sessions(actor: &Actor<'_>) -> Result<u64> {
+    let Actor { services, session: current, meta, now } = *actor;
     let ended = session::revoke_all_except(&services.db, current.user.id, Some(current.session.id)).await?;
     if ended > 0 {
         let detail = format!("{ended} sessions");

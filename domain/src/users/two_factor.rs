@@ -1,6 +1,7 @@
 //! Two-step verification: the TOTP secret (sealed in the vault), setting it up and confirming
 //! it, checking a code once per step, recovery codes shown once, and turning it off.
 
+use crate::actor::Actor;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
@@ -137,13 +138,8 @@ pub struct TotpSetup {
 /// who does not own the address must not gain a factor its owner cannot remove by a reset) and
 /// the password is required (a browser left signed in must not enrol someone else's
 /// authenticator). A new secret is sealed and stored, not yet enabled, for this session only.
-pub async fn begin_totp_setup(
-    services: &Services,
-    current: &session::Resolved,
-    password: &SecretString,
-    meta: &RequestMeta,
-    now: DateTime<Utc>,
-) -> Result<TotpSetup> {
+pub async fn begin_totp_setup(actor: &Actor<'_>, password: &SecretString) -> Result<TotpSetup> {
+    let Actor { services, session: current, meta, now } = *actor;
     let user = &current.user;
     if user.totp_enabled_at.is_some() {
         return Err(Error::invalid("code", Code::TwoFactorAlreadyOn));
@@ -182,13 +178,8 @@ pub struct RecoveryCodesIssued {
 /// Turns 2FA on once the user proves their app works (the code's step is the first accepted),
 /// from the session that started the setup only. Every other session ends and this one is
 /// replaced.
-pub async fn confirm_totp_setup(
-    services: &Services,
-    current: &session::Resolved,
-    code: &str,
-    meta: &RequestMeta,
-    now: DateTime<Utc>,
-) -> Result<RecoveryCodesIssued> {
+pub async fn confirm_totp_setup(actor: &Actor<'_>, code: &str) -> Result<RecoveryCodesIssued> {
+    let Actor { services, session: current, meta, now } = *actor;
     let user = &current.user;
     if user.totp_enabled_at.is_some() {
         return Err(Error::invalid("code", Code::TwoFactorAlreadyOn));
@@ -255,12 +246,10 @@ async fn begin_two_factor_change(
 /// Replaces the recovery codes (the password is required); returns the new ones and the session
 /// that replaces the caller's (every other one ends, so no other browser sees the new codes).
 pub async fn regenerate_recovery_codes(
-    services: &Services,
-    current: &session::Resolved,
+    actor: &Actor<'_>,
     password: &SecretString,
-    meta: &RequestMeta,
-    now: DateTime<Utc>,
 ) -> Result<RecoveryCodesIssued> {
+    let Actor { services, session: current, meta, now } = *actor;
     let user = &current.user;
     let txn = begin_two_factor_change(services, current, password, meta, now).await?;
     let codes = replace_recovery_codes(&txn, user.id).await?;
@@ -287,11 +276,9 @@ fn seal_codes(services: &Services, user_id: i64, codes: &[SecretString]) -> Resu
 
 /// The recovery codes made last, for [`RECOVERY_CODES_SHOWN_FOR`] after they were made, until the
 /// user confirms they saved them.
-pub fn recovery_codes_to_show(
-    services: &Services,
-    user: &user::Model,
-    now: DateTime<Utc>,
-) -> Result<Option<Vec<String>>> {
+pub fn recovery_codes_to_show(actor: &Actor<'_>) -> Result<Option<Vec<String>>> {
+    let Actor { services, now, .. } = *actor;
+    let user = &actor.session.user;
     let (Some(bytes), Some(key_id)) = (&user.recovery_codes_shown, &user.recovery_codes_key_id) else {
         return Ok(None);
     };
@@ -307,11 +294,9 @@ pub fn recovery_codes_to_show(
 }
 
 /// Forgets the shown recovery codes once the user has saved them (their hashes stay).
-pub async fn acknowledge_recovery_codes(
-    services: &Services,
-    user: &user::Model,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub async fn acknowledge_recovery_codes(actor: &Actor<'_>) -> Result<()> {
+    let Actor { services, now, .. } = *actor;
+    let user = &actor.session.user;
     let mut active = user.clone().into_active_model();
     active.recovery_codes_shown = Set(None);
     active.recovery_codes_key_id = Set(None);
@@ -345,13 +330,8 @@ pub async fn recovery_codes_left(db: &impl ConnectionTrait, user_id: i64) -> Res
 
 /// Turns 2FA off; the password is required. Every other session ends and this one is replaced
 /// (the new one is returned for the caller to set).
-pub async fn disable_totp(
-    services: &Services,
-    current: &session::Resolved,
-    password: &SecretString,
-    meta: &RequestMeta,
-    now: DateTime<Utc>,
-) -> Result<NewSession> {
+pub async fn disable_totp(actor: &Actor<'_>, password: &SecretString) -> Result<NewSession> {
+    let Actor { services, session: current, meta, now } = *actor;
     let user = &current.user;
     let txn = begin_two_factor_change(services, current, password, meta, now).await?;
     let mut active = user.clone().into_active_model();

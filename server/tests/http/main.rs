@@ -6,6 +6,7 @@
 mod support;
 
 mod limits;
+mod privacy;
 mod settings;
 mod shell;
 mod sign_in;

@@ -44,6 +44,28 @@ async fn login_sets_a_safe_cookie_that_changes_each_login_and_dies_at_logout() {
     assert_eq!(app.get_as(&second_cookie, "/account").await.status, StatusCode::OK, "other sessions live on");
 }
 
+/// A session ends when it has gone unused for its idle time or lived its whole lifetime, judged
+/// by Soco's clock; using it within the idle time keeps it alive.
+async fn sessions_end_when_idle_or_too_old_by_soco_clock() {
+    use domain::auth::session::{ABSOLUTE_LIFETIME, IDLE_TIMEOUT};
+    let app = TestApp::new().await;
+    let idle = app.signed_in("ayu@example.id").await;
+    let used = app.signed_in("ayu@example.id").await;
+    let step = IDLE_TIMEOUT - chrono::Duration::hours(1);
+    app.clock().advance(step);
+    assert_eq!(app.get_as(&used, "/account").await.status, StatusCode::OK, "within the idle time");
+    app.clock().advance(chrono::Duration::hours(2));
+    assert_eq!(app.get_as(&idle, "/account").await.status, StatusCode::FOUND, "idle past its time");
+    assert_eq!(app.get_as(&used, "/account").await.status, StatusCode::OK, "used an hour ago");
+    while app.clock().now() < chrono::Utc::now() + ABSOLUTE_LIFETIME {
+        assert_eq!(app.get_as(&used, "/account").await.status, StatusCode::OK, "kept alive by use");
+        app.clock().advance(step);
+    }
+    let old = app.get_as(&used, "/account").await;
+    assert_eq!(old.status, StatusCode::FOUND, "past its lifetime, however often used");
+    assert!(header(&old, header::LOCATION).starts_with("/login"), "{:?}", old.headers);
+}
+
 async fn under_https_the_cookie_is_secure_and_host_prefixed_and_hsts_is_sent() {
     let app = TestApp::with_vars(&[("SOCO_PUBLIC_URL", "https://soco.example.id")]).await;
     app.signed_in("ayu@example.id").await;
@@ -148,6 +170,7 @@ async fn login_redirects_never_leave_soco_nor_panic() {
 on_both_databases!(
     a_cross_site_post_to_a_server_function_is_refused,
     login_sets_a_safe_cookie_that_changes_each_login_and_dies_at_logout,
+    sessions_end_when_idle_or_too_old_by_soco_clock,
     under_https_the_cookie_is_secure_and_host_prefixed_and_hsts_is_sent,
     known_and_unknown_emails_get_byte_identical_answers,
     the_outbox_is_an_opt_in_for_programs_on_this_machine_only,

@@ -18,7 +18,7 @@ impl TestApp {
             locale: "en".into(),
             time_zone: "UTC".into(),
         };
-        domain::users::register(&self.services, registration, &meta, chrono::Utc::now())
+        domain::users::register(&self.services, registration, &meta, self.clock().now())
             .await
             .expect("register");
         self.services.settle().await;
@@ -27,7 +27,7 @@ impl TestApp {
             email,
             &PASSWORD.to_owned().into(),
             &meta,
-            chrono::Utc::now(),
+            self.clock().now(),
         )
         .await
         .expect("login")

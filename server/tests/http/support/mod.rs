@@ -1,5 +1,5 @@
 //! The HTTP tests' harness: a [`TestApp`] (the real router, in-process, on a throwaway SQLite
-//! or PostgreSQL database, with the sandbox mounted), its requests and replies, and
+//! or PostgreSQL database, with the sandbox mounted and Soco's clock in the test's hands), its requests and replies, and
 //! `on_both_databases!`, which runs each test body on both databases. Builders of what tests
 //! start from (a signed-in user, a TikTok account with history) are in [`build`].
 
@@ -85,6 +85,12 @@ pub(crate) struct Reply {
 impl TestApp {
     pub(crate) async fn new() -> Self {
         Self::with_vars(&[]).await
+    }
+
+    /// Soco's clock: what requests, workers and housekeeping take as now. Move it forward
+    /// with `advance` for time to pass on Soco's side.
+    pub(crate) fn clock(&self) -> &domain::clock::Clock {
+        &self.services.clock
     }
 
     pub(crate) async fn with_vars(vars: &[(&str, &str)]) -> Self {

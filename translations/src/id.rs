@@ -1,6 +1,6 @@
 //! Bahasa Indonesia.
 
-use super::*;
+use crate::*;
 
 /// Bahasa Indonesia.
 pub static ID: Messages = Messages {
@@ -85,6 +85,12 @@ pub static ID: Messages = Messages {
             ("tiktok_not_active", "Hanya akun yang terhubung yang bisa disinkronkan. Hubungkan lagi dulu."),
             ("tiktok_busy", "TikTok sedang sibuk. Coba lagi sebentar lagi."),
             ("tiktok_unavailable", "TikTok tidak dapat dihubungi. Coba lagi nanti."),
+            ("extension_too_long", "Perpanjang satu atau dua bulan."),
+            ("already_extended", "Permintaan ini sudah diperpanjang; tidak dapat diperpanjang lagi."),
+            ("reason_required", "Berikan alasan."),
+            ("text_too_long", "Gunakan paling banyak 2.000 karakter, tanpa karakter kontrol."),
+            ("no_such_user", "Tidak ada akun dengan alamat email itu."),
+            ("request_status_invalid", "Permintaan hanya dapat diselesaikan atau ditolak."),
         ],
         invalid_value: "Nilai ini tidak valid.",
         rate_limited_wait: "Terlalu banyak percobaan. Coba lagi dalam {n} detik.",
@@ -329,14 +335,92 @@ pub static ID: Messages = Messages {
         schedule_intro: "Rencanakan unggahan dan biarkan Soco menerbitkannya ke TikTok pada waktu \
             yang Anda pilih.",
         schedule_coming: "Penjadwalan belum tersedia. Tidak ada unggahan dalam antrean.",
-        privacy_intro: "Setiap hak dalam kebijakan privasi Soco akan menjadi tombol di sini: lihat \
-            dan ekspor data Anda, perbaiki, batasi atau keberatan atas pemrosesan, putuskan \
-            koneksi, dan hapus.",
-        privacy_coming: "Tombol-tombol pusat privasi belum tersedia. Yang disimpan Soco saat ini: akun \
-            Soco Anda, sesi dan log keamanannya, dan untuk setiap akun TikTok yang Anda hubungkan: \
-            profil, video, riwayatnya, dan tokennya yang terenkripsi. Riwayat setiap akun dapat diunduh \
-            di halaman Akun, dan memutuskan akun langsung menghapus tokennya serta riwayatnya 30 hari \
-            kemudian. Soco memasang satu cookie, yaitu sesi masuk, dan tidak ada yang lain.",
+    },
+    privacy: Privacy {
+        intro: "Setiap hak yang diberikan kebijakan privasi Soco kepada Anda, dan tempat memakainya. Apa \
+            pun yang Anda minta, di Soco atau lewat email kepada operator, dicatat di bawah beserta tanggal \
+            batas jawabannya: paling lama 30 hari.",
+        rights_heading: "Hak Anda",
+        access_heading: "Lihat data Anda",
+        access_text: "Data akun Anda ada di halaman Akun, sesi dan log keamanan di halaman Keamanan, dan \
+            profil, video, serta riwayat setiap akun TikTok di halaman Akun TikTok.",
+        export_heading: "Bawa data Anda",
+        export_text: "Riwayat setiap akun TikTok dapat diunduh sebagai CSV atau JSON dari halamannya. \
+            Untuk satu unduhan berisi semua yang disimpan Soco tentang Anda, hubungi operator.",
+        rectify_heading: "Perbaiki data Anda",
+        rectify_text: "Ubah nama, alamat email, bahasa, dan zona waktu di halaman Akun. Data dari TikTok \
+            (nama pengguna, nama, bio, dan video) milik TikTok: ubah di aplikasi TikTok dan Soco membacanya \
+            lagi pada sinkronisasi berikutnya.",
+        erase_heading: "Hapus akun Anda",
+        erase_text: "Untuk menghapus akun Soco Anda beserta semua isinya, hubungi operator. Token TikTok \
+            Anda langsung dihapus saat Anda memutuskan koneksi akun.",
+        restrict_heading: "Batasi pemrosesan",
+        restrict_text: "Untuk tetap menyimpan data Anda tetapi menghentikan sinkronisasi dan pemrosesannya, \
+            hubungi operator.",
+        object_heading: "Ajukan keberatan",
+        object_text: "Untuk menolak kegiatan yang tidak mutlak diperlukan untuk menjalankan akun Anda, \
+            hubungi operator. Soco tidak mengirim email pemasaran dan tidak memakai analitik pihak ketiga.",
+        withdraw_heading: "Tarik persetujuan",
+        withdraw_text: "Putuskan koneksi akun TikTok di halaman Akun TikTok: Soco mencabut aksesnya di \
+            TikTok, langsung menghapus tokennya, dan menghapus riwayatnya 30 hari kemudian.",
+        ask_operator: "Tulis kepada operator instalasi ini; mereka mencatat permintaan Anda di sini.",
+        link_account: "Akun",
+        link_security: "Keamanan",
+        link_accounts: "Akun TikTok",
+        link_policy: "Kebijakan privasi",
+        requests_heading: "Permintaan Anda",
+        requests_lead: "Setiap hak yang Anda gunakan, kapan diterima, tanggal batas jawabannya, dan \
+            hasilnya.",
+        requests_empty: "Belum ada permintaan.",
+        col_kind: "Hak",
+        col_channel: "Diterima melalui",
+        col_received: "Diterima",
+        col_due: "Batas waktu",
+        col_status: "Status",
+        col_outcome: "Hasil",
+        status_open: "Terbuka",
+        status_completed: "Selesai",
+        status_refused: "Ditolak",
+        channel_platform: "Soco",
+        channel_email: "Email",
+        request_kinds: &[
+            ("access", "Akses"),
+            ("export", "Ekspor"),
+            ("rectification", "Perbaikan"),
+            ("erasure", "Penghapusan"),
+            ("restriction", "Pembatasan"),
+            ("objection", "Keberatan"),
+            ("withdrawal", "Penarikan persetujuan"),
+        ],
+        fields: &[
+            ("email", "alamat email"),
+            ("name", "nama"),
+            ("language", "bahasa"),
+            ("time_zone", "zona waktu"),
+        ],
+        extended_note: "Diperpanjang sampai {day}: {reason}",
+        queue_heading: "Permintaan privasi",
+        queue_lead: "Permintaan terbuka semua pengguna, batas waktu paling awal lebih dulu.",
+        queue_empty: "Tidak ada permintaan terbuka.",
+        col_requester: "Pengguna",
+        col_days_left: "Sisa waktu",
+        days_left: "{n} hari lagi",
+        due_today: "Jatuh tempo hari ini",
+        overdue: "Terlambat {n} hari",
+        record_heading: "Catat permintaan yang diterima lewat email",
+        record_email: "Alamat email pengguna",
+        record_kind: "Hak",
+        record_detail: "Apa yang diminta (opsional)",
+        record_submit: "Catat permintaan",
+        outcome_label: "Apa yang dilakukan, atau alasan penolakan",
+        complete_submit: "Selesaikan",
+        refuse_submit: "Tolak",
+        extend_months: "Perpanjang",
+        extend_reason: "Alasan (dikirim kepada pengguna)",
+        extend_submit: "Perpanjang",
+        recorded: "Permintaan dicatat.",
+        closed: "Permintaan ditutup.",
+        extended: "Batas waktu diperpanjang; pengguna telah diberi tahu lewat email.",
     },
     outbox: Outbox {
         title: "Kotak keluar",
@@ -345,5 +429,141 @@ pub static ID: Messages = Messages {
         to_label: "Kepada",
         subject_label: "Subjek",
     },
-    legal: Legal { terms_title: "Ketentuan penggunaan", privacy_policy_title: "Kebijakan privasi" },
+    legal: Legal {
+        terms_title: "Ketentuan penggunaan",
+        privacy_policy_title: "Kebijakan privasi",
+        terms: &[
+            (
+                "Siapa yang boleh memakai Soco",
+                "Soco untuk orang dewasa: Anda harus berusia 18 tahun atau lebih untuk membuat akun. Orang atau organisasi yang menjalankan instalasi ini (operator) menentukan siapa yang boleh mendaftar.",
+            ),
+            (
+                "Akun Anda",
+                "Jaga kerahasiaan kata sandi Anda dan aktifkan verifikasi dua langkah. Anda bertanggung jawab atas apa yang dilakukan dengan akun Anda. Segera beri tahu operator jika Anda menduga orang lain telah memakainya.",
+            ),
+            (
+                "Data Anda dan data TikTok",
+                "Data yang Anda hubungkan dari TikTok tetap milik Anda dan TikTok. Soco membacanya melalui API resmi TikTok dengan izin yang Anda berikan, hanya untuk menampilkannya kepada Anda. Anda dapat memutuskan koneksi kapan saja.",
+            ),
+            (
+                "Penggunaan yang wajar",
+                "Jangan memakai Soco untuk melanggar ketentuan TikTok, menyerang instalasi ini atau pihak lain, atau memproses data orang lain tanpa dasar hukum.",
+            ),
+            (
+                "Tanpa jaminan",
+                "Soco disediakan apa adanya. Angka berasal dari TikTok dan bisa terlambat atau tidak lengkap; periksa dahulu sebelum Anda mengandalkannya untuk urusan keuangan.",
+            ),
+            (
+                "Perubahan",
+                "Jika ketentuan ini berubah, Anda akan diminta menyetujui versi baru sebelum melanjutkan.",
+            ),
+        ],
+        privacy_policy: &[
+            (
+                "Apa yang disimpan Soco",
+                "Akun Anda: alamat email, nama, bahasa, zona waktu, hash kata sandi (argon2id, bukan kata sandinya), kapan Anda menyatakan berusia 18 tahun atau lebih dan menyetujui ketentuan ini. Catatan keamanan: sesi dan peristiwa keamanan beserta alamat IP dan perambannya. Nantinya, data yang Anda hubungkan dari TikTok: statistik akun, video dan metriknya, serta angka toko. Soco tidak pernah menyimpan nama, alamat, atau nomor telepon pembeli Anda.",
+            ),
+            (
+                "Untuk apa",
+                "Untuk menjalankan akun Anda dan menjaganya tetap aman, serta menampilkan riwayat TikTok dan angka toko Anda sendiri. Tidak ada yang dijual, dibagikan kepada pengiklan, atau dipakai untuk memprofilkan Anda.",
+            ),
+            (
+                "Cookie",
+                "Satu cookie yang benar-benar diperlukan menjaga Anda tetap masuk. Tidak ada cookie analitik, iklan, atau pelacakan, sehingga tidak ada banner cookie.",
+            ),
+            (
+                "Keamanan",
+                "Kata sandi di-hash dengan argon2id; token TikTok dan rahasia verifikasi dua langkah dienkripsi dengan AES-256-GCM; sesi hanya disimpan sebagai hash; setiap peristiwa keamanan dicatat dan ditampilkan kepada Anda di halaman Keamanan.",
+            ),
+            (
+                "Berapa lama",
+                "Log penggunaan dan keamanan: 90 hari. Data toko: 2 tahun. Token TikTok: langsung dihapus saat Anda memutuskan koneksi. Data akun yang dihapus: hilang dalam 30 hari.",
+            ),
+            (
+                "Hak Anda",
+                "Anda dapat melihat, memperbaiki, mengekspor (JSON, CSV), dan menghapus data Anda, membatasi atau menolak pemrosesannya, serta menarik persetujuan dengan memutuskan koneksi. Permintaan dijawab dalam 30 hari. Saat ini Anda dapat memperbaiki data di halaman Akun; pusat privasi yang menjadikan setiap hak lain sebuah tombol hadir pada rilis berikutnya — sampai saat itu, hubungi operator.",
+            ),
+            (
+                "Siapa yang bertanggung jawab",
+                "Operator instalasi ini adalah pengendali data Anda. Soco adalah perangkat lunak yang mereka jalankan di server mereka sendiri.",
+            ),
+        ],
+    },
+};
+
+/// Bahasa Indonesia mail.
+pub static ID_MAIL: Mail = Mail {
+    greeting: "Halo {name},",
+    not_you: "Jika Anda tidak merasa melakukan ini, abaikan email ini atau hubungi operator Soco Anda.",
+    verify_email: Message {
+        subject: "Konfirmasi alamat email Anda untuk Soco",
+        body: "Terima kasih telah mendaftar di Soco. Konfirmasikan alamat email Anda agar dapat \
+            menghubungkan akun TikTok dan toko Anda. Tautan ini berlaku 24 jam dan hanya dapat dipakai \
+            sekali.",
+        button: "Konfirmasi email",
+    },
+    already_registered: Message {
+        subject: "Seseorang mencoba mendaftar dengan email Anda",
+        body: "Seseorang mencoba membuat akun Soco baru dengan alamat email ini, tetapi alamat ini sudah \
+            memiliki akun. Jika itu Anda dan lupa kata sandi, Anda dapat mengatur ulang kata sandi.",
+        button: "Atur ulang kata sandi",
+    },
+    reset_password: Message {
+        subject: "Atur ulang kata sandi Soco Anda",
+        body: "Kami menerima permintaan untuk mengatur ulang kata sandi Anda. Tautan ini berlaku 30 menit \
+            dan hanya dapat dipakai sekali. Setelah kata sandi diganti, semua sesi Anda akan diakhiri.",
+        button: "Atur ulang kata sandi",
+    },
+    tiktok_reconnect: Message {
+        subject: "Hubungkan lagi akun TikTok {account}",
+        body: "TikTok tidak lagi menerima izin Soco untuk akun {account}, jadi sinkronisasi dihentikan. \
+            Riwayat yang sudah tersimpan tetap aman. Hubungkan lagi akun ini untuk melanjutkan.",
+        button: "Hubungkan lagi",
+    },
+    confirm_new_email: Message {
+        subject: "Konfirmasi alamat email baru Anda",
+        body: "Konfirmasikan bahwa Anda ingin memakai alamat ini untuk akun Soco Anda. Alamat baru \
+            berlaku setelah Anda membuka tautan ini (berlaku 24 jam, sekali pakai).",
+        button: "Konfirmasi alamat baru",
+    },
+    request_extended: Message {
+        subject: "Permintaan privasi Anda memerlukan waktu lebih lama",
+        body: "Permintaan {kind} Anda memerlukan waktu lebih dari 30 hari seperti biasanya. Permintaan itu \
+            akan dijawab paling lambat {day}.\nAlasannya: {reason}",
+        button: "Lihat permintaan Anda",
+    },
+    review_security: "Periksa keamanan akun",
+    new_device: Notice {
+        subject: "Login baru ke akun Soco Anda",
+        body: "Ada login ke akun Anda dari perangkat baru.\nWaktu: {when}\nAlamat IP: {ip}\nPerangkat: \
+            {device}",
+    },
+    password_changed: Notice {
+        subject: "Kata sandi Soco Anda telah diubah",
+        body: "Kata sandi akun Anda baru saja diubah dan semua sesi lain telah diakhiri.",
+    },
+    two_factor_enabled: Notice {
+        subject: "Verifikasi dua langkah diaktifkan",
+        body: "Verifikasi dua langkah kini aktif untuk akun Anda.",
+    },
+    second_factor_failures: Notice {
+        subject: "Kode verifikasi dua langkah yang salah berulang kali",
+        body: "Seseorang memasukkan kata sandi Anda dengan benar, lalu kode verifikasi dua langkah yang \
+            salah lima kali (dari {ip}). Langkah itu dikunci sementara.\nJika bukan Anda, ubah kata sandi \
+            sekarang.",
+    },
+    two_factor_disabled: Notice {
+        subject: "Verifikasi dua langkah dinonaktifkan",
+        body: "Verifikasi dua langkah telah dimatikan untuk akun Anda.",
+    },
+    email_change_requested: Notice {
+        subject: "Permintaan mengubah alamat email Soco Anda",
+        body: "Seseorang yang masuk ke akun Anda meminta alamat email diubah menjadi {new_email}. \
+            Perubahan terjadi hanya jika tautan yang dikirim ke alamat itu dibuka.\nJika bukan Anda, ubah \
+            kata sandi sekarang: itu membatalkan tautan tersebut dan mengakhiri semua sesi.",
+    },
+    email_changed: Notice {
+        subject: "Alamat email Soco Anda diubah",
+        body: "Alamat email akun Anda diubah menjadi {new_email}. Email berikutnya akan dikirim ke sana.",
+    },
 };

@@ -1,6 +1,6 @@
 //! English.
 
-use super::*;
+use crate::*;
 
 /// English.
 pub static EN: Messages = Messages {
@@ -82,6 +82,12 @@ pub static EN: Messages = Messages {
             ("tiktok_not_active", "Only a connected account can sync. Reconnect it first."),
             ("tiktok_busy", "TikTok is busy right now. Try again in a minute."),
             ("tiktok_unavailable", "TikTok could not be reached. Try again later."),
+            ("extension_too_long", "Extend by one or two months."),
+            ("already_extended", "This request was extended already; it cannot be extended again."),
+            ("reason_required", "Give a reason."),
+            ("text_too_long", "Use at most 2,000 characters, without control characters."),
+            ("no_such_user", "No account has that email address."),
+            ("request_status_invalid", "A request can only be completed or refused."),
         ],
         invalid_value: "This value is not valid.",
         rate_limited_wait: "Too many attempts. Try again in {n} seconds.",
@@ -323,13 +329,92 @@ pub static EN: Messages = Messages {
         shop_coming: "Connecting a TikTok Shop is not available yet. No shop data is stored.",
         schedule_intro: "Plan posts and let Soco publish them to TikTok at the time you choose.",
         schedule_coming: "Scheduling is not available yet. No posts are queued.",
-        privacy_intro: "Every right in Soco's privacy policy will be a button here: see and export \
-            your data, correct it, restrict or object to processing, disconnect and erase.",
-        privacy_coming: "The privacy centre's buttons are not available yet. What Soco keeps today: \
-            your Soco account, its sessions and security log, and for each TikTok account you connect \
-            its profile, videos, their history and its encrypted tokens. Each account's history can be \
-            downloaded on the Accounts page, and disconnecting an account deletes its tokens at once and \
-            its history 30 days later. Soco sets one cookie, the sign-in session, and no other.",
+    },
+    privacy: Privacy {
+        intro: "Every right Soco's privacy policy gives you, and where to use it. Whatever you ask, in \
+            Soco or by email to the operator, is tracked below with the date it must be answered by: 30 \
+            days at most.",
+        rights_heading: "Your rights",
+        access_heading: "See your data",
+        access_text: "Your account details are on your Account page, your sessions and security log on \
+            your Security page, and each TikTok account's profile, videos and history on the Accounts \
+            page.",
+        export_heading: "Take your data with you",
+        export_text: "Each TikTok account's history downloads as CSV or JSON from its page. For one \
+            download of everything Soco holds about you, ask the operator.",
+        rectify_heading: "Correct your data",
+        rectify_text: "Change your name, email address, language and time zone on your Account page. \
+            What comes from TikTok (your handle, name, bio and videos) is TikTok's: change it in the TikTok \
+            app and Soco reads it again at the next sync.",
+        erase_heading: "Delete your account",
+        erase_text: "To have your Soco account and everything in it deleted, ask the operator. Your \
+            TikTok tokens are deleted at once when you disconnect an account.",
+        restrict_heading: "Restrict processing",
+        restrict_text: "To keep your data but have Soco stop syncing and processing it, ask the operator.",
+        object_heading: "Object",
+        object_text: "To opt out of an activity that is not strictly needed to run your account, ask the \
+            operator. Soco sends no marketing mail and uses no third-party analytics.",
+        withdraw_heading: "Withdraw consent",
+        withdraw_text: "Disconnect a TikTok account on the Accounts page: Soco revokes its access at \
+            TikTok, deletes its tokens at once and its history 30 days later.",
+        ask_operator: "Write to the operator of this installation; they record your request here.",
+        link_account: "Account",
+        link_security: "Security",
+        link_accounts: "Accounts",
+        link_policy: "Privacy policy",
+        requests_heading: "Your requests",
+        requests_lead: "Each right you exercised, when it was received, the date it must be answered by, \
+            and how it ended.",
+        requests_empty: "No requests yet.",
+        col_kind: "Right",
+        col_channel: "Received through",
+        col_received: "Received",
+        col_due: "Due by",
+        col_status: "Status",
+        col_outcome: "Outcome",
+        status_open: "Open",
+        status_completed: "Completed",
+        status_refused: "Refused",
+        channel_platform: "Soco",
+        channel_email: "Email",
+        request_kinds: &[
+            ("access", "Access"),
+            ("export", "Export"),
+            ("rectification", "Correction"),
+            ("erasure", "Erasure"),
+            ("restriction", "Restriction"),
+            ("objection", "Objection"),
+            ("withdrawal", "Withdrawal of consent"),
+        ],
+        fields: &[
+            ("email", "email address"),
+            ("name", "name"),
+            ("language", "language"),
+            ("time_zone", "time zone"),
+        ],
+        extended_note: "Extended to {day}: {reason}",
+        queue_heading: "Privacy requests",
+        queue_lead: "Open requests of every user, the earliest deadline first.",
+        queue_empty: "No open requests.",
+        col_requester: "User",
+        col_days_left: "Time left",
+        days_left: "{n} days left",
+        due_today: "Due today",
+        overdue: "{n} days overdue",
+        record_heading: "Record a request received by email",
+        record_email: "The user's email address",
+        record_kind: "Right",
+        record_detail: "What they asked (optional)",
+        record_submit: "Record request",
+        outcome_label: "What was done, or why it is refused",
+        complete_submit: "Complete",
+        refuse_submit: "Refuse",
+        extend_months: "Extend by",
+        extend_reason: "Reason (sent to the user)",
+        extend_submit: "Extend",
+        recorded: "Request recorded.",
+        closed: "Request closed.",
+        extended: "Deadline extended; the user was emailed.",
     },
     outbox: Outbox {
         title: "Outbox",
@@ -338,5 +423,139 @@ pub static EN: Messages = Messages {
         to_label: "To",
         subject_label: "Subject",
     },
-    legal: Legal { terms_title: "Terms of use", privacy_policy_title: "Privacy policy" },
+    legal: Legal {
+        terms_title: "Terms of use",
+        privacy_policy_title: "Privacy policy",
+        terms: &[
+            (
+                "Who may use Soco",
+                "Soco is for adults: you must be 18 or older to create an account. The person or organisation that runs this installation (the operator) decides who may register.",
+            ),
+            (
+                "Your account",
+                "Keep your password to yourself and turn on two-step verification. You are responsible for what is done with your account. Tell the operator at once if you think someone else has used it.",
+            ),
+            (
+                "Your data and TikTok's",
+                "What you connect from TikTok remains yours and TikTok's. Soco reads it through TikTok's official APIs with the permissions you grant, and only to show it to you. You can disconnect at any time.",
+            ),
+            (
+                "Fair use",
+                "Do not use Soco to break TikTok's terms, to attack this installation or others, or to process other people's data without a lawful basis.",
+            ),
+            (
+                "No warranty",
+                "Soco is provided as it is. Figures come from TikTok and may be late or incomplete; check them before you rely on them for money matters.",
+            ),
+            (
+                "Changes",
+                "If these terms change, you will be asked to accept the new version before you continue.",
+            ),
+        ],
+        privacy_policy: &[
+            (
+                "What Soco stores",
+                "Your account: email address, name, language, time zone, a password hash (argon2id, never the password), when you confirmed being 18 or older and accepted these terms. Security records: sessions and security events with their IP address and browser. Later, what you connect from TikTok: account statistics, videos and their metrics, and shop figures. Soco never stores your buyers' names, addresses or phone numbers.",
+            ),
+            (
+                "Why",
+                "To run your account and keep it secure, and to show you your own TikTok history and shop figures. Nothing is sold, shared with advertisers, or used to profile you.",
+            ),
+            (
+                "Cookies",
+                "One strictly necessary cookie keeps you signed in. There are no analytics, advertising or tracking cookies, so there is no cookie banner.",
+            ),
+            (
+                "Security",
+                "Passwords are hashed with argon2id; TikTok tokens and two-step verification secrets are encrypted with AES-256-GCM; sessions are stored only as hashes; every security event is recorded and shown to you on your Security page.",
+            ),
+            (
+                "How long",
+                "Usage and security logs: 90 days. Shop data: 2 years. TikTok tokens: deleted at once when you disconnect. A deleted account's data: gone within 30 days.",
+            ),
+            (
+                "Your rights",
+                "You can see, correct, export (JSON, CSV) and erase your data, restrict or object to its processing, and withdraw consent by disconnecting. Requests are answered within 30 days. Today you can correct your details on your Account page; the privacy centre that makes every other right a button comes in a later release — until then, ask the operator.",
+            ),
+            (
+                "Who is responsible",
+                "The operator of this installation is the controller of your data. Soco is software they run on their own server.",
+            ),
+        ],
+    },
+};
+
+/// English mail.
+pub static EN_MAIL: Mail = Mail {
+    greeting: "Hello {name},",
+    not_you: "If this wasn't you, ignore this email or contact your Soco operator.",
+    verify_email: Message {
+        subject: "Confirm your email address for Soco",
+        body: "Thanks for signing up for Soco. Confirm your email address so you can connect your TikTok \
+            accounts and shops. This link works once, for 24 hours.",
+        button: "Confirm email",
+    },
+    already_registered: Message {
+        subject: "Someone tried to sign up with your email",
+        body: "Someone tried to create a new Soco account with this email address, but it already has \
+            one. If that was you and you forgot your password, you can reset it.",
+        button: "Reset password",
+    },
+    reset_password: Message {
+        subject: "Reset your Soco password",
+        body: "We received a request to reset your password. This link works once, for 30 minutes. Once \
+            your password is changed, every session you have is signed out.",
+        button: "Reset password",
+    },
+    tiktok_reconnect: Message {
+        subject: "Reconnect your TikTok account {account}",
+        body: "TikTok no longer accepts Soco's access to {account}, so syncing has paused. The history \
+            Soco already keeps is safe. Connect the account again to carry on.",
+        button: "Reconnect",
+    },
+    confirm_new_email: Message {
+        subject: "Confirm your new email address",
+        body: "Confirm that you want to use this address for your Soco account. The change takes effect \
+            once you open this link (it works once, for 24 hours).",
+        button: "Confirm new address",
+    },
+    request_extended: Message {
+        subject: "Your privacy request needs more time",
+        body: "Your {kind} request needs more time than the usual 30 days. It will be answered by {day}.\nThe \
+            reason: {reason}",
+        button: "See your requests",
+    },
+    review_security: "Review account security",
+    new_device: Notice {
+        subject: "New sign-in to your Soco account",
+        body: "Your account was signed in to from a new device.\nWhen: {when}\nIP address: {ip}\nDevice: \
+            {device}",
+    },
+    password_changed: Notice {
+        subject: "Your Soco password was changed",
+        body: "Your account's password was just changed, and every other session was signed out.",
+    },
+    two_factor_enabled: Notice {
+        subject: "Two-step verification turned on",
+        body: "Two-step verification is now on for your account.",
+    },
+    second_factor_failures: Notice {
+        subject: "Repeated wrong two-step verification codes",
+        body: "Someone entered your password correctly, then a wrong two-step verification code five times \
+            (from {ip}). That step is locked for a while.\nIf this was not you, change your password now.",
+    },
+    two_factor_disabled: Notice {
+        subject: "Two-step verification turned off",
+        body: "Two-step verification was turned off for your account.",
+    },
+    email_change_requested: Notice {
+        subject: "A change of your Soco email address was requested",
+        body: "Someone signed in to your account asked to change its email address to {new_email}. Nothing \
+            changes unless the link sent there is opened.\nIf this was not you, change your password now: \
+            that cancels the link and ends every session.",
+    },
+    email_changed: Notice {
+        subject: "Your Soco email address was changed",
+        body: "Your account's email address was changed to {new_email}. Future mail goes there.",
+    },
 };
