@@ -198,9 +198,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("schedule") view={Lazy::<routes::Schedule>::new()} ssr=SsrMode::Async />
                         <Route path=path!("privacy") view={Lazy::<routes::Privacy>::new()} ssr=SsrMode::Async />
                         <Route path=path!("settings") view={Lazy::<routes::Preferences>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("settings/privacy-requests") view={Lazy::<routes::PrivacyRequests>::new()} ssr=SsrMode::Async />
                         <Route path=path!("offline") view={Lazy::<routes::Offline>::new()} ssr=SsrMode::Async />
                         <Route path=path!("login") view={Lazy::<routes::Login>::new()} ssr=SsrMode::Async />
                         <Route path=path!("login/two-factor") view={Lazy::<routes::TwoFactor>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("login/deletion") view={Lazy::<routes::ErasurePending>::new()} ssr=SsrMode::Async />
                         <Route path=path!("register") view={Lazy::<routes::Register>::new()} ssr=SsrMode::Async />
                         <Route path=path!("forgot-password") view={Lazy::<routes::ForgotPassword>::new()} ssr=SsrMode::Async />
                         <Route path=path!("reset-password") view={Lazy::<routes::ResetPassword>::new()} ssr=SsrMode::Async />

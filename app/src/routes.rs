@@ -1,5 +1,5 @@
 //! Every page as a lazily loaded route. The browser build splits the pages into a few groups of
-//! pages a visitor tends to use together (signing in, TikTok analytics, the account's settings);
+//! pages a visitor tends to use together (signing in, TikTok analytics, the account's settings, the privacy centre);
 //! each group's code (views, server-function calls, data types) is a wasm module of its own,
 //! fetched when one of its pages is first shown. A first visit loads the shell, the router and
 //! one group, not every page; the server names the group's modules in the page's `<head>` so the
@@ -60,6 +60,7 @@ page_group! {
     Public, public_page, __preload_public_page {
         Login => pages::auth::LoginPage,
         TwoFactor => pages::auth::TwoFactorPage,
+        ErasurePending => pages::privacy::ErasurePendingPage,
         Register => pages::auth::RegisterPage,
         ForgotPassword => pages::auth::ForgotPasswordPage,
         ResetPassword => pages::auth::ResetPasswordPage,
@@ -99,6 +100,13 @@ page_group! {
         OutboxMessage => pages::outbox::OutboxMessagePage,
         Shop => pages::features::ShopPage,
         Schedule => pages::features::SchedulePage,
+    }
+}
+
+page_group! {
+    /// The privacy centre, and the operator's queue of privacy requests.
+    PrivacyCentre, privacy_page, __preload_privacy_page {
         Privacy => pages::privacy::PrivacyPage,
+        PrivacyRequests => pages::privacy::PrivacyRequestsPage,
     }
 }

@@ -145,6 +145,16 @@ impl Visitor {
             .ok_or(AppError::Unauthorized)
     }
 
+    /// The session signed in to an account scheduled for deletion (it may only cancel that),
+    /// or `Unauthorized`.
+    pub fn pending_erasure(&self) -> Result<&Resolved, AppError> {
+        self.context
+            .session
+            .as_deref()
+            .filter(|s| s.stage == Stage::ErasurePending)
+            .ok_or(AppError::Unauthorized)
+    }
+
     /// Sends the cookie of a new session.
     pub fn set_session_cookie(&self, session: &NewSession) -> Result<(), AppError> {
         set_session_cookie(&self.services, session, self.now())

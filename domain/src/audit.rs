@@ -11,6 +11,9 @@ use crate::auth::RequestMeta;
 use crate::entities::security_event;
 pub use crate::entities::security_event::EventKind;
 
+/// The longest detail kept, in characters (an erasure receipt is the longest).
+pub const DETAIL_MAX: usize = 2000;
+
 /// Records one event.
 pub async fn record(
     db: &impl ConnectionTrait,
@@ -25,7 +28,7 @@ pub async fn record(
         kind: Set(kind),
         ip: Set(meta.ip.to_string()),
         user_agent: Set(meta.user_agent.clone()),
-        detail: Set(detail.map(|d| d.chars().take(255).collect())),
+        detail: Set(detail.map(|d| d.chars().take(DETAIL_MAX).collect())),
         created_at: Set(now),
         ..Default::default()
     }

@@ -25,7 +25,10 @@ impl Clock {
     }
 
     /// Moves this clock (and every clone of it) forward by `by`: tests that need time to pass.
+    /// Only builds with the `testing` feature have it, so nothing in a server can move time.
+    #[cfg(any(test, feature = "testing"))]
     pub fn advance(&self, by: Duration) {
+        assert!(by >= Duration::zero(), "Soco's clock only moves forward");
         self.ahead_ms.fetch_add(by.num_milliseconds(), Ordering::Relaxed);
     }
 }

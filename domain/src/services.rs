@@ -61,6 +61,8 @@ pub struct Swept {
     pub connect_flows: u64,
     /// Disconnected TikTok accounts whose 30 days were over, with their data.
     pub purged_accounts: u64,
+    /// Accounts whose deletion grace period ended, erased with everything of theirs.
+    pub erased_users: u64,
     /// Outbox messages past their retention (`mail::outbox::RETENTION_DAYS`).
     pub outbox: u64,
 }
@@ -134,6 +136,7 @@ impl Services {
             events: crate::audit::delete_expired(&self.db, now).await?,
             connect_flows: crate::tiktok::connections::delete_expired_flows(&self.db, now).await?,
             purged_accounts: crate::tiktok::connections::purge_disconnected(&self.db, now).await?,
+            erased_users: crate::privacy::erasure::erase_due(self, now).await?,
             outbox: match self.mailer.outbox_dir() {
                 Some(dir) => crate::mail::outbox::sweep(dir, now).await?,
                 None => 0,

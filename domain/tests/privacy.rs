@@ -10,7 +10,7 @@ use domain::auth::RequestMeta;
 use domain::auth::session;
 use domain::entities::security_event;
 use domain::error::Code;
-use domain::privacy::{RequestKind, RequestStatus, deadline, requests};
+use domain::privacy::{RequestKind, RequestStatus, deadline, erasure, requests};
 use domain::sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use domain::services::Services;
 use domain::testing::{outbox, services};
@@ -193,7 +193,252 @@ async fn emailed_requests_are_queued_extended_once_and_closed_by_the_operator(db
     }
 }
 
+/// One row of `user` in every table the inventory says holds users' rows, besides those
+/// registering and signing in made; returns nothing, the test then checks each table.
+async fn fill_every_table(services: &Services, user: &domain::entities::user::Model) {
+    use domain::entities::{
+        recovery_code, tiktok_account, tiktok_account_total, tiktok_connect_flow, tiktok_profile_snapshot,
+        tiktok_token, tiktok_video, tiktok_video_snapshot,
+    };
+    use domain::sea_orm::{ActiveModelTrait, Set};
+    let db = &services.db;
+    recovery_code::ActiveModel {
+        user_id: Set(user.id),
+        code_hash: Set(format!("{:064}", user.id)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("recovery code");
+    tiktok_connect_flow::ActiveModel {
+        user_id: Set(user.id),
+        session_hash: Set("s".repeat(64)),
+        state_hash: Set(format!("{:064}", user.id)),
+        key_id: Set("k1".into()),
+        pkce_verifier: Set(vec![1, 2, 3]),
+        created_at: Set(t0()),
+        expires_at: Set(t0() + Duration::minutes(10)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("connect flow");
+    let account = tiktok_account::ActiveModel {
+        user_id: Set(user.id),
+        open_id: Set(format!("open-{}", user.id)),
+        username: Set(Some("dapursari.id".into())),
+        display_name: Set("Dapur\u{7} Sari".into()),
+        scopes: Set(vec![domain::tiktok::Scope::UserInfoBasic].into()),
+        status: Set(domain::tiktok::connections::AccountStatus::Active),
+        connected_at: Set(t0()),
+        backfill_done: Set(true),
+        created_at: Set(t0()),
+        updated_at: Set(t0()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("account");
+    tiktok_token::ActiveModel {
+        account_id: Set(account.id),
+        key_id: Set("k1".into()),
+        access_token: Set(vec![0; 40]),
+        access_expires_at: Set(t0() + Duration::days(1)),
+        refresh_token: Set(vec![0; 40]),
+        refresh_expires_at: Set(t0() + Duration::days(365)),
+        updated_at: Set(t0()),
+        generation: Set(1),
+        refresh_claimed_until: Set(None),
+        refresh_claimed_by: Set(None),
+    }
+    .insert(db)
+    .await
+    .expect("token");
+    tiktok_account_total::ActiveModel {
+        account_id: Set(account.id),
+        taken_at: Set(t0()),
+        videos: Set(1),
+        view_count: Set(10),
+        like_count: Set(1),
+        comment_count: Set(0),
+        share_count: Set(0),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("totals");
+    tiktok_profile_snapshot::ActiveModel {
+        account_id: Set(account.id),
+        taken_at: Set(t0()),
+        follower_count: Set(Some(5)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("profile snapshot");
+    let video = tiktok_video::ActiveModel {
+        account_id: Set(account.id),
+        video_id: Set("7001".into()),
+        posted_at: Set(t0()),
+        title: Set("Nasi goreng".into()),
+        description: Set("#resep".into()),
+        duration: Set(30),
+        view_count: Set(10),
+        like_count: Set(1),
+        comment_count: Set(0),
+        share_count: Set(0),
+        first_seen_at: Set(t0()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("video");
+    tiktok_video_snapshot::ActiveModel {
+        video_row_id: Set(video.id),
+        taken_at: Set(t0()),
+        view_count: Set(10),
+        like_count: Set(1),
+        comment_count: Set(0),
+        share_count: Set(0),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("video snapshot");
+    requests::record_done(db, user, RequestKind::Rectification, "name", t0()).await.expect("request");
+}
+
+async fn rows_of(services: &Services, user_id: i64) -> Vec<(&'static str, u64)> {
+    let mut rows = Vec::new();
+    for class in erasure::deletion_order() {
+        rows.push((class.table, erasure::count_rows(&services.db, class, user_id).await.expect("count")));
+    }
+    rows
+}
+
+/// [`rows_of`] for the tables kept as long as the account (housekeeping also ends expired
+/// sessions and links, whoever's they are).
+async fn durable_rows_of(services: &Services, user_id: i64) -> Vec<(&'static str, u64)> {
+    let mut rows = Vec::new();
+    for class in erasure::deletion_order() {
+        if class.retention == domain::inventory::Retention::Account {
+            rows.push((class.table, erasure::count_rows(&services.db, class, user_id).await.expect("count")));
+        }
+    }
+    rows
+}
+
+async fn a_deleted_account_keeps_nothing_after_its_grace_period(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    let operator = member(&services, "op@example.id", "UTC").await;
+    let ayu = member(&services, "ayu@example.id", "Asia/Jakarta").await;
+    fill_every_table(&services, &ayu.user).await;
+    fill_every_table(&services, &operator.user).await;
+    for (table, n) in rows_of(&services, ayu.user.id).await {
+        assert!(n >= 1, "the test gives the user a row in {table}: add one to fill_every_table");
+    }
+    let operators_rows = durable_rows_of(&services, operator.user.id).await;
+
+    let wrong =
+        users::request_deletion(&acting(&services, &ayu, t0()), &SecretString::from("nope"), "").await;
+    assert!(matches!(wrong, Err(Error::Invalid { field: "password", .. })), "{wrong:?}");
+    let at = users::request_deletion(&acting(&services, &ayu, t0()), &SecretString::from(PASSWORD), "")
+        .await
+        .expect("scheduled");
+    assert_eq!(at, t0() + Duration::days(7), "the default grace period");
+
+    // At once: every session ends, the TikTok grant is withdrawn and its tokens deleted.
+    let now_rows = rows_of(&services, ayu.user.id).await;
+    let count = |table: &str| now_rows.iter().find(|(t, _)| *t == table).map(|(_, n)| *n);
+    assert_eq!(count("sessions"), Some(0));
+    assert_eq!(count("tiktok_tokens"), Some(0));
+    // Signing in now grants nothing but cancelling.
+    match users::login(&services, "ayu@example.id", &SecretString::from(PASSWORD), &META, t0())
+        .await
+        .expect("login")
+    {
+        LoginOutcome::SignedIn(session) => assert_eq!(session.stage, session::Stage::ErasurePending),
+        LoginOutcome::SecondFactorNeeded(_) => panic!("no 2FA"),
+    }
+
+    // Housekeeping keeps it until the grace period is over, then deletes every row of it.
+    assert_eq!(services.sweep(at - Duration::minutes(1)).await.expect("sweep").erased_users, 0);
+    assert!(rows_of(&services, ayu.user.id).await.iter().any(|(_, n)| *n > 0));
+    // (Erased through `erase_due`, the part of housekeeping that does it: a whole sweep at this
+    // test's instant would also clear the outbox, whose files carry today's date.)
+    assert_eq!(erasure::erase_due(&services, at).await.expect("erase"), 1);
+    for (table, n) in rows_of(&services, ayu.user.id).await {
+        assert_eq!(n, 0, "{table} still holds rows of the erased user");
+    }
+    assert_eq!(durable_rows_of(&services, operator.user.id).await, operators_rows, "nobody else loses a row");
+    assert_eq!(erasure::erase_due(&services, at + Duration::days(1)).await.expect("erase"), 0, "once");
+
+    // The receipt: counts per table, no personal data, in the audit log and in the mail.
+    let receipts = security_event::Entity::find()
+        .filter(security_event::Column::Kind.eq(EventKind::AccountErased))
+        .all(&services.db)
+        .await
+        .expect("db");
+    assert_eq!(receipts.len(), 1);
+    assert_eq!(receipts[0].user_id, None);
+    let detail = receipts[0].detail.clone().expect("receipt");
+    let receipt: serde_json::Value = serde_json::from_str(&detail).expect("json");
+    assert!(receipt["rows"]["tiktok_video_snapshots"].as_u64() >= Some(1), "{detail}");
+    assert_eq!(receipt["rows"]["users"], 1);
+    for personal in ["ayu", "Ayu", "203.0.113.5", "dapursari"] {
+        assert!(!detail.contains(personal), "{personal} in {detail}");
+    }
+    let mut mailed = None;
+    for _ in 0..400 {
+        mailed = outbox(&services, 1).await.into_iter().find(|m| m.subject == "Akun Soco Anda telah dihapus");
+        if mailed.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(mailed.expect("the receipt is mailed").to, "ayu@example.id");
+}
+
+async fn signing_in_within_the_grace_period_can_cancel_the_deletion(db: DatabaseConnection) {
+    let (services, _dir) = services(db).await;
+    let _operator = member(&services, "op@example.id", "UTC").await;
+    let ayu = member(&services, "ayu@example.id", "Asia/Jakarta").await;
+    let at = users::request_deletion(&acting(&services, &ayu, t0()), &SecretString::from(PASSWORD), "")
+        .await
+        .expect("scheduled");
+    let later = t0() + Duration::days(2);
+    let token = match users::login(&services, "ayu@example.id", &SecretString::from(PASSWORD), &META, later)
+        .await
+        .expect("login")
+    {
+        LoginOutcome::SignedIn(session) => session.token,
+        LoginOutcome::SecondFactorNeeded(_) => panic!("no 2FA"),
+    };
+    let pending = session::resolve(&services.db, secrecy::ExposeSecret::expose_secret(&token), later)
+        .await
+        .expect("db")
+        .expect("live");
+    assert_eq!(users::pending_deletion(&pending).expect("pending"), at);
+    assert!(
+        matches!(users::pending_deletion(&ayu), Err(Error::Forbidden)),
+        "a full session is not a pending one"
+    );
+    let kept = users::cancel_deletion(&services, &pending, &META, later).await.expect("cancelled");
+    assert_eq!(kept.stage, session::Stage::Active);
+    assert!(
+        users::cancel_deletion(&services, &pending, &META, later).await.is_err(),
+        "the pending session is spent"
+    );
+    assert_eq!(services.sweep(at + Duration::days(1)).await.expect("sweep").erased_users, 0);
+    let mine = requests::mine(&acting(&services, &ayu, later)).await.expect("mine");
+    let erasure = mine.iter().find(|r| r.kind == RequestKind::Erasure).expect("recorded");
+    assert_eq!((erasure.status, erasure.closed_at), (RequestStatus::Cancelled, Some(later)));
+    assert_eq!(events(&services, ayu.user.id, EventKind::ErasureCancelled).await, 1);
+}
+
 db_tests!(
     corrections_are_recorded_as_done_and_only_when_something_changed,
     emailed_requests_are_queued_extended_once_and_closed_by_the_operator,
+    a_deleted_account_keeps_nothing_after_its_grace_period,
+    signing_in_within_the_grace_period_can_cancel_the_deletion,
 );

@@ -49,7 +49,7 @@ test("the service worker registers and precaches the build", async ({ page, java
   expect(cached.some((path) => /^\/pkg\/soco\..+\.wasm$/.test(path))).toBe(true);
   // The lazy routes' loader and every page group's modules: after one visit, every page works offline.
   expect(cached.some((path) => /^\/pkg\/__wasm_split\..+\.js$/.test(path))).toBe(true);
-  for (const group of ["public_page", "home_page", "analytics_page", "settings_page"]) {
+  for (const group of ["public_page", "home_page", "analytics_page", "settings_page", "privacy_page"]) {
     expect(cached.some((path) => new RegExp(`^/pkg/split_${group}_\\d+\\..+\\.wasm$`).test(path)), group).toBe(true);
   }
   // The charts bundle is fetched by pages with a chart, not by every visitor.

@@ -16,6 +16,7 @@ mod m20261201_000004_harden_jobs_and_tokens;
 mod m20261202_000005_claim_owners;
 mod m20261203_000006_secure_accounts;
 mod m20261207_000007_create_privacy_requests;
+mod m20261207_000008_schedule_erasure;
 
 /// Runs Soco's migrations.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000005_claim_owners::Migration),
             Box::new(m20261203_000006_secure_accounts::Migration),
             Box::new(m20261207_000007_create_privacy_requests::Migration),
+            Box::new(m20261207_000008_schedule_erasure::Migration),
         ]
     }
 }

@@ -347,8 +347,16 @@ pub static EN: Messages = Messages {
             What comes from TikTok (your handle, name, bio and videos) is TikTok's: change it in the TikTok \
             app and Soco reads it again at the next sync.",
         erase_heading: "Delete your account",
-        erase_text: "To have your Soco account and everything in it deleted, ask the operator. Your \
-            TikTok tokens are deleted at once when you disconnect an account.",
+        erase_text: "Deletes your Soco account and everything in it. At once, your TikTok accounts are disconnected (their tokens deleted) and every session ends; after a grace period (the date is in the email Soco sends, within 30 days) everything is deleted for good. Signing in before then lets you cancel.",
+        erase_password: "Your password",
+        erase_code: "Two-step verification code (only when it is on)",
+        erase_submit: "Delete my account",
+        pending_title: "Your account is scheduled for deletion",
+        pending_text: "Everything in this account will be deleted on {day}. Until then you can keep it.",
+        pending_tiktok: "Your TikTok accounts were disconnected when you asked: if you keep your account, connect them again on the Accounts page (their history is kept for 30 days after a disconnect).",
+        cancel_submit: "Keep my account",
+        deletion_scheduled_notice: "Your account is scheduled for deletion and every session has ended. Soco emailed you the date; sign in before then to cancel.",
+        deletion_cancelled_notice: "Your account is kept and its deletion cancelled.",
         restrict_heading: "Restrict processing",
         restrict_text: "To keep your data but have Soco stop syncing and processing it, ask the operator.",
         object_heading: "Object",
@@ -375,6 +383,7 @@ pub static EN: Messages = Messages {
         status_open: "Open",
         status_completed: "Completed",
         status_refused: "Refused",
+        status_cancelled: "Cancelled",
         channel_platform: "Soco",
         channel_email: "Email",
         request_kinds: &[
@@ -396,6 +405,9 @@ pub static EN: Messages = Messages {
         queue_heading: "Privacy requests",
         queue_lead: "Open requests of every user, the earliest deadline first.",
         queue_empty: "No open requests.",
+        queue_open: "Open the queue of privacy requests",
+        queue_open_heading: "Open requests",
+        queue_operator_only: "Only the operator of this installation sees the queue of privacy requests.",
         col_requester: "User",
         col_days_left: "Time left",
         days_left: "{n} days left",
@@ -475,7 +487,7 @@ pub static EN: Messages = Messages {
             ),
             (
                 "Your rights",
-                "You can see, correct, export (JSON, CSV) and erase your data, restrict or object to its processing, and withdraw consent by disconnecting. Requests are answered within 30 days. Today you can correct your details on your Account page; the privacy centre that makes every other right a button comes in a later release — until then, ask the operator.",
+                "You can see, correct, export (JSON, CSV) and erase your data, restrict or object to its processing, and withdraw consent by disconnecting. Requests are answered within 30 days, and each one is tracked, with its deadline, on your Privacy page. There you can delete your account (after a grace period in which signing in lets you keep it); your details are corrected on your Account page; for the other rights, ask the operator, who records your request there.",
             ),
             (
                 "Who is responsible",
@@ -524,6 +536,19 @@ pub static EN_MAIL: Mail = Mail {
         body: "Your {kind} request needs more time than the usual 30 days. It will be answered by {day}.\nThe \
             reason: {reason}",
         button: "See your requests",
+    },
+    erasure_scheduled: Message {
+        subject: "Your Soco account will be deleted",
+        body: "You asked for your Soco account to be deleted. Your TikTok accounts were disconnected and \
+            their tokens deleted, and every session was signed out. On {day}, your account and \
+            everything in it will be deleted for good.\nChanged your mind? Sign in before then and \
+            cancel the deletion.",
+        button: "Sign in to cancel",
+    },
+    account_erased: Notice {
+        subject: "Your Soco account was deleted",
+        body: "Your Soco account and everything in it were deleted: {rows} records in all. Soco keeps \
+            only a receipt without personal data (reference {receipt}).\nThank you for using Soco.",
     },
     review_security: "Review account security",
     new_device: Notice {

@@ -352,8 +352,16 @@ pub static ID: Messages = Messages {
             (nama pengguna, nama, bio, dan video) milik TikTok: ubah di aplikasi TikTok dan Soco membacanya \
             lagi pada sinkronisasi berikutnya.",
         erase_heading: "Hapus akun Anda",
-        erase_text: "Untuk menghapus akun Soco Anda beserta semua isinya, hubungi operator. Token TikTok \
-            Anda langsung dihapus saat Anda memutuskan koneksi akun.",
+        erase_text: "Menghapus akun Soco Anda beserta seluruh isinya. Seketika, akun TikTok Anda diputuskan (tokennya dihapus) dan semua sesi berakhir; setelah masa tenggang (tanggalnya ada di email yang dikirim Soco, paling lama 30 hari) semuanya dihapus untuk selamanya. Masuk sebelum waktu itu untuk membatalkan.",
+        erase_password: "Kata sandi Anda",
+        erase_code: "Kode verifikasi dua langkah (hanya jika aktif)",
+        erase_submit: "Hapus akun saya",
+        pending_title: "Akun Anda dijadwalkan untuk dihapus",
+        pending_text: "Semua isi akun ini akan dihapus pada {day}. Sampai saat itu Anda masih dapat mempertahankannya.",
+        pending_tiktok: "Akun TikTok Anda diputuskan saat Anda meminta penghapusan: jika Anda mempertahankan akun, hubungkan lagi di halaman Akun TikTok (riwayatnya disimpan 30 hari setelah pemutusan).",
+        cancel_submit: "Pertahankan akun saya",
+        deletion_scheduled_notice: "Akun Anda dijadwalkan untuk dihapus dan semua sesi telah berakhir. Soco mengirimkan tanggalnya lewat email; masuk sebelum waktu itu untuk membatalkan.",
+        deletion_cancelled_notice: "Akun Anda dipertahankan dan penghapusannya dibatalkan.",
         restrict_heading: "Batasi pemrosesan",
         restrict_text: "Untuk tetap menyimpan data Anda tetapi menghentikan sinkronisasi dan pemrosesannya, \
             hubungi operator.",
@@ -381,6 +389,7 @@ pub static ID: Messages = Messages {
         status_open: "Terbuka",
         status_completed: "Selesai",
         status_refused: "Ditolak",
+        status_cancelled: "Dibatalkan",
         channel_platform: "Soco",
         channel_email: "Email",
         request_kinds: &[
@@ -402,6 +411,9 @@ pub static ID: Messages = Messages {
         queue_heading: "Permintaan privasi",
         queue_lead: "Permintaan terbuka semua pengguna, batas waktu paling awal lebih dulu.",
         queue_empty: "Tidak ada permintaan terbuka.",
+        queue_open: "Buka antrean permintaan privasi",
+        queue_open_heading: "Permintaan terbuka",
+        queue_operator_only: "Hanya operator instalasi ini yang melihat antrean permintaan privasi.",
         col_requester: "Pengguna",
         col_days_left: "Sisa waktu",
         days_left: "{n} hari lagi",
@@ -481,7 +493,7 @@ pub static ID: Messages = Messages {
             ),
             (
                 "Hak Anda",
-                "Anda dapat melihat, memperbaiki, mengekspor (JSON, CSV), dan menghapus data Anda, membatasi atau menolak pemrosesannya, serta menarik persetujuan dengan memutuskan koneksi. Permintaan dijawab dalam 30 hari. Saat ini Anda dapat memperbaiki data di halaman Akun; pusat privasi yang menjadikan setiap hak lain sebuah tombol hadir pada rilis berikutnya — sampai saat itu, hubungi operator.",
+                "Anda dapat melihat, memperbaiki, mengekspor (JSON, CSV), dan menghapus data Anda, membatasi atau menolak pemrosesannya, serta menarik persetujuan dengan memutuskan koneksi. Permintaan dijawab dalam 30 hari, dan setiap permintaan dicatat beserta batas waktunya di halaman Privasi. Di sana Anda dapat menghapus akun (setelah masa tenggang; masuk selama masa itu untuk mempertahankannya); data Anda diperbaiki di halaman Akun; untuk hak lainnya, hubungi operator, yang mencatat permintaan Anda di sana.",
             ),
             (
                 "Siapa yang bertanggung jawab",
@@ -531,6 +543,19 @@ pub static ID_MAIL: Mail = Mail {
         body: "Permintaan {kind} Anda memerlukan waktu lebih dari 30 hari seperti biasanya. Permintaan itu \
             akan dijawab paling lambat {day}.\nAlasannya: {reason}",
         button: "Lihat permintaan Anda",
+    },
+    erasure_scheduled: Message {
+        subject: "Akun Soco Anda akan dihapus",
+        body: "Anda meminta agar akun Soco Anda dihapus. Akun TikTok Anda telah diputuskan dan tokennya \
+            dihapus, dan semua sesi telah diakhiri. Pada {day}, akun Anda beserta seluruh isinya akan \
+            dihapus untuk selamanya.\nBerubah pikiran? Masuk sebelum waktu itu dan batalkan penghapusan.",
+        button: "Masuk untuk membatalkan",
+    },
+    account_erased: Notice {
+        subject: "Akun Soco Anda telah dihapus",
+        body: "Akun Soco Anda beserta seluruh isinya telah dihapus: {rows} catatan seluruhnya. Soco hanya \
+            menyimpan tanda terima tanpa data pribadi (referensi {receipt}).\nTerima kasih telah memakai \
+            Soco.",
     },
     review_security: "Periksa keamanan akun",
     new_device: Notice {

@@ -21,6 +21,11 @@ pub struct Mail {
     /// A privacy request's deadline was extended: `{kind}`, `{day}` (the new deadline),
     /// `{reason}`.
     pub request_extended: Message,
+    /// An account deletion was scheduled: `{day}` (when everything is deleted).
+    pub erasure_scheduled: Message,
+    /// An account was deleted: `{rows}` (how many rows), `{receipt}` (the receipt's hash of the
+    /// account). No button: there is nothing left to sign in to.
+    pub account_erased: Notice,
     /// The button under every security alert.
     pub review_security: &'static str,
     /// A sign-in from a browser not seen before: `{when}`, `{ip}`, `{device}`.

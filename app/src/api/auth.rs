@@ -30,11 +30,34 @@ impl From<RegisterForm> for domain::users::Registration {
             email: form.email,
             display_name: form.display_name,
             password: form.password.into(),
-            adult: form.adult.is_some(),
-            accept_terms: form.accept_terms.is_some(),
+            // A ticked box posts a value; an empty one is not a yes.
+            adult: form.adult.is_some_and(|value| !value.is_empty()),
+            accept_terms: form.accept_terms.is_some_and(|value| !value.is_empty()),
             locale: form.locale.unwrap_or_default(),
             time_zone: form.time_zone.unwrap_or_default(),
         }
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::RegisterForm;
+
+    #[test]
+    fn only_a_ticked_box_is_a_yes() {
+        let form = |adult: Option<&str>| RegisterForm {
+            email: "a@b.co".into(),
+            display_name: "Ayu".into(),
+            password: "long enough passphrase".into(),
+            adult: adult.map(str::to_owned),
+            accept_terms: Some("on".into()),
+            locale: None,
+            time_zone: None,
+        };
+        assert!(domain::users::Registration::from(form(Some("on"))).adult);
+        assert!(!domain::users::Registration::from(form(Some(""))).adult);
+        assert!(!domain::users::Registration::from(form(None)).adult);
+        assert!(domain::users::Registration::from(form(None)).accept_terms);
     }
 }
 
@@ -57,7 +80,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         domain::users::login(&visitor.services, &email, &password.into(), visitor.meta(), visitor.now())
             .await?;
     let (session, target) = match &outcome {
-        LoginOutcome::SignedIn(session) => (session, next.as_deref().unwrap_or("/")),
+        LoginOutcome::SignedIn(session) => (session, after_sign_in(session, next.as_deref().unwrap_or("/"))),
         LoginOutcome::SecondFactorNeeded(pending) => (pending, "/login/two-factor"),
     };
     visitor.set_session_cookie(session)?;
@@ -79,8 +102,15 @@ pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
     )
     .await?;
     visitor.set_session_cookie(&session)?;
-    crate::ssr::redirect_local("/");
+    crate::ssr::redirect_local(after_sign_in(&session, "/"));
     Ok(())
+}
+
+/// Where a completed sign-in goes: `target`, or the page that offers to cancel the account's
+/// deletion when one is scheduled (such a session grants nothing else).
+#[cfg(feature = "ssr")]
+fn after_sign_in<'a>(session: &domain::auth::session::NewSession, target: &'a str) -> &'a str {
+    if session.stage == domain::auth::session::Stage::ErasurePending { "/login/deletion" } else { target }
 }
 
 /// Ends this session, and clears what the browser kept of the site (cache and storage).

@@ -53,6 +53,7 @@ pub enum RequestState {
     Open,
     Completed,
     Refused,
+    Cancelled,
 }
 
 /// How a request reached Soco.
@@ -134,6 +135,7 @@ mod wire {
                 RequestStatus::Open => RequestState::Open,
                 RequestStatus::Completed => RequestState::Completed,
                 RequestStatus::Refused => RequestState::Refused,
+                RequestStatus::Cancelled => RequestState::Cancelled,
             }
         }
     }
@@ -144,6 +146,7 @@ mod wire {
                 RequestState::Open => RequestStatus::Open,
                 RequestState::Completed => RequestStatus::Completed,
                 RequestState::Refused => RequestStatus::Refused,
+                RequestState::Cancelled => RequestStatus::Cancelled,
             }
         }
     }
@@ -201,7 +204,7 @@ pub async fn get_privacy_queue() -> Result<Vec<QueueItem>, AppError> {
 pub async fn record_privacy_request(email: String, right: Right, detail: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::operator()?;
     domain::privacy::requests::record_received(&caller.actor(), &email, right.into(), &detail).await?;
-    crate::ssr::redirect_local("/settings?recorded=1#privacy-requests");
+    crate::ssr::redirect_local("/settings/privacy-requests?recorded=1");
     Ok(())
 }
 
@@ -210,7 +213,7 @@ pub async fn record_privacy_request(email: String, right: Right, detail: String)
 pub async fn close_privacy_request(id: i64, decision: RequestState, outcome: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::operator()?;
     domain::privacy::requests::close(&caller.actor(), id, decision.into(), &outcome).await?;
-    crate::ssr::redirect_local("/settings?closed=1#privacy-requests");
+    crate::ssr::redirect_local("/settings/privacy-requests?closed=1");
     Ok(())
 }
 
@@ -220,6 +223,40 @@ pub async fn close_privacy_request(id: i64, decision: RequestState, outcome: Str
 pub async fn extend_privacy_request(id: i64, months: u32, reason: String) -> Result<(), AppError> {
     let caller = crate::ssr::Caller::operator()?;
     domain::privacy::requests::extend(&caller.actor(), id, months, &reason).await?;
-    crate::ssr::redirect_local("/settings?extended=1#privacy-requests");
+    crate::ssr::redirect_local("/settings/privacy-requests?extended=1");
+    Ok(())
+}
+
+/// Schedules the signed-in user's account for deletion (password, and the second factor when it
+/// is on); every session ends at once, so the answer goes to the login page.
+#[server(DeleteAccount)]
+pub async fn delete_account(password: String, code: String) -> Result<(), AppError> {
+    let caller = crate::ssr::Caller::new()?;
+    domain::users::request_deletion(&caller.actor(), &password.into(), &code).await?;
+    crate::ssr::clear_session_cookie(&caller.services)?;
+    crate::ssr::redirect_local("/login?deletion_scheduled=1");
+    Ok(())
+}
+
+/// When the account of a session signed in during its deletion's grace period is deleted,
+/// `YYYY-MM-DD HH:MM` in the user's time zone.
+#[server(input = GetUrl)]
+pub async fn get_pending_deletion() -> Result<String, AppError> {
+    let visitor = crate::ssr::Visitor::new()?;
+    let pending = visitor.pending_erasure()?;
+    let at = domain::users::pending_deletion(pending)?;
+    let zone: chrono_tz::Tz = pending.user.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    Ok(at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string())
+}
+
+/// Keeps the account: cancels its deletion and signs in fully.
+#[server(CancelDeletion)]
+pub async fn cancel_deletion() -> Result<(), AppError> {
+    let visitor = crate::ssr::Visitor::new()?;
+    let pending = visitor.pending_erasure()?;
+    let session =
+        domain::users::cancel_deletion(&visitor.services, pending, visitor.meta(), visitor.now()).await?;
+    visitor.set_session_cookie(&session)?;
+    crate::ssr::redirect_local("/privacy?deletion_cancelled=1");
     Ok(())
 }

@@ -17,6 +17,7 @@ fn state_label(t: &'static Messages, state: RequestState) -> &'static str {
         RequestState::Open => t.privacy.status_open,
         RequestState::Completed => t.privacy.status_completed,
         RequestState::Refused => t.privacy.status_refused,
+        RequestState::Cancelled => t.privacy.status_cancelled,
     }
 }
 
@@ -96,8 +97,7 @@ pub fn PrivacyQueue() -> impl IntoView {
     let record_error = action_error(record);
     view! {
         <section class="card" id="privacy-requests" aria-labelledby="queue-heading">
-            <h2 id="queue-heading">{p.queue_heading}</h2>
-            <p>{p.queue_lead}</p>
+            <h2 id="queue-heading">{p.queue_open_heading}</h2>
             <Loading>
                 {move || Suspend::new(async move { queue.await.map(|items| view! { <QueueTable items /> }) })}
             </Loading>

@@ -35,6 +35,7 @@ pub fn LoginPage() -> impl IntoView {
         ("verified", t.auth.verified_notice),
         ("reset", t.auth.reset_done_notice),
         ("email_changed", t.account.email_changed_sign_in_notice),
+        ("deletion_scheduled", t.privacy.deletion_scheduled_notice),
     ];
     view! {
         <Page title=t.auth.login_title>

@@ -1,23 +1,16 @@
 //! `/settings`: the installation's status (database backend, schema, table sizes, failing jobs)
-//! and, for the operator, the queue of privacy requests.
+//! and, for the operator, the way to the queue of privacy requests.
 
 use leptos::prelude::*;
 
 use crate::api::account::Me;
 use crate::api::system::{DatabaseStatus, get_database_status};
 use crate::components::chart::Chart;
-use crate::components::form::Notice;
 use crate::components::loading::Loading;
 use crate::components::page::Page;
-use crate::components::privacy_requests::PrivacyQueue;
 use crate::format::utc_minutes;
 use crate::i18n::{use_locale, use_messages};
 use crate::session::RequireUser;
-
-fn flag(name: &'static str) -> Memo<bool> {
-    let query = leptos_router::hooks::use_query_map();
-    Memo::new(move |_| query.read().get(name).is_some())
-}
 
 /// The settings page.
 #[component]
@@ -28,19 +21,19 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 fn Settings(operator: bool) -> impl IntoView {
     let t = use_messages();
-    let notices =
-        [("recorded", t.privacy.recorded), ("closed", t.privacy.closed), ("extended", t.privacy.extended)];
     view! {
         <Page title=t.shell.nav_settings lead=t.settings.settings_intro>
-            {notices.into_iter().map(|(name, text)| {
-                let shown = flag(name);
-                move || shown.get().then(|| view! { <Notice text /> })
-            }).collect_view()}
             <section class="card" aria-labelledby="system-heading">
                 <h2 id="system-heading">{t.settings.system_heading}</h2>
                 {if operator { view! { <SystemStatus /> }.into_any() } else { view! { <p>{t.shell.operator_only}</p> }.into_any() }}
             </section>
-            {operator.then(|| view! { <PrivacyQueue /> })}
+            {operator.then(|| view! {
+                <section class="card" aria-labelledby="requests-link-heading">
+                    <h2 id="requests-link-heading">{t.privacy.queue_heading}</h2>
+                    <p>{t.privacy.queue_lead}</p>
+                    <p><a href="/settings/privacy-requests">{t.privacy.queue_open}</a></p>
+                </section>
+            })}
         </Page>
     }
 }

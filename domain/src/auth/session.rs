@@ -34,6 +34,8 @@ pub struct NewSession {
     pub id: i64,
     /// When the cookie should expire.
     pub expires_at: DateTime<Utc>,
+    /// What it grants.
+    pub stage: Stage,
 }
 
 /// The session a cookie names, with its user.
@@ -59,7 +61,7 @@ pub async fn create(
     let expires_at = now
         + match stage {
             Stage::Active => ABSOLUTE_LIFETIME,
-            Stage::SecondFactor => SECOND_FACTOR_WINDOW,
+            Stage::SecondFactor | Stage::ErasurePending => SECOND_FACTOR_WINDOW,
         };
     let row = session::ActiveModel {
         user_id: Set(user_id),
@@ -74,7 +76,7 @@ pub async fn create(
     }
     .insert(db)
     .await?;
-    Ok(NewSession { token, id: row.id, expires_at })
+    Ok(NewSession { token, id: row.id, expires_at, stage })
 }
 
 /// Ends every session of the user and starts a new one in place of `current` (same stage), so a

@@ -120,6 +120,10 @@ pub enum TokenKeys {
     File(PathBuf),
 }
 
+/// The longest grace period before an account deletion: the policy promises account data is
+/// deleted within 30 days.
+pub const MAX_ERASURE_GRACE_DAYS: u32 = 30;
+
 /// Soco's validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -156,6 +160,9 @@ pub struct Config {
     pub tiktok_requests_per_minute: NonZeroU32,
     /// `SOCO_SYNC_*`: how often history is read.
     pub sync: SyncIntervals,
+    /// `SOCO_ERASURE_GRACE_DAYS`: how long a deletion request waits before everything goes
+    /// (signing in within it offers to cancel); at most 30 days, the policy's promise.
+    pub erasure_grace: chrono::Duration,
     /// `SOCO_TIKTOK_*_URL`: where each TikTok host is reached (see [`Config::tiktok_endpoints`]).
     pub tiktok_endpoints: TikTokEndpoints,
     /// `SOCO_JOB_LEASE_SECONDS`: how long a worker's lease on a job lasts.
@@ -420,6 +427,7 @@ impl Config {
             young_for: chrono::Duration::days(i64::from(count(&var::SYNC_YOUNG_DAYS).get())),
         };
 
+        let grace_days = count(&var::ERASURE_GRACE_DAYS).get();
         let job_lease = chrono::Duration::seconds(i64::from(count(&var::JOB_LEASE_SECONDS).get()));
         let tiktok_retry_attempts = count(&var::TIKTOK_RETRY_ATTEMPTS);
         let worker_poll = std::time::Duration::from_millis(u64::from(count(&var::WORKER_POLL_MS).get()));
@@ -428,6 +436,13 @@ impl Config {
         let millis = |n: NonZeroU32| std::time::Duration::from_millis(u64::from(n.get()));
         let request_timeout = millis(count(&var::REQUEST_TIMEOUT_MS));
         let header_read_timeout = millis(count(&var::HEADER_READ_TIMEOUT_MS));
+        if grace_days > MAX_ERASURE_GRACE_DAYS {
+            fail(
+                var::ERASURE_GRACE_DAYS.name,
+                format!("at most {MAX_ERASURE_GRACE_DAYS} days (the privacy policy's promise)"),
+            );
+        }
+        let erasure_grace = chrono::Duration::days(i64::from(grace_days.min(MAX_ERASURE_GRACE_DAYS)));
 
         let defaults = TikTokEndpoints::defaults(tiktok_mode, &public_url.origin().ascii_serialization());
         let mut endpoint = |var: &Variable, default: String| match get(var) {
@@ -468,6 +483,7 @@ impl Config {
                 auth_per_minute,
                 tiktok_requests_per_minute,
                 sync,
+                erasure_grace,
                 tiktok_endpoints,
                 job_lease,
                 tiktok_retry_attempts,

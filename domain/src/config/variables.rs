@@ -284,6 +284,14 @@ pub const SYNC_YOUNG_DAYS: Variable = Variable {
     example: None,
 };
 
+/// `SOCO_ERASURE_GRACE_DAYS`.
+pub const ERASURE_GRACE_DAYS: Variable = Variable {
+    name: "SOCO_ERASURE_GRACE_DAYS",
+    unset: Unset::Value("7"),
+    doc: "Days between an account deletion request and the deletion of everything of the account; signing in within them offers to cancel. At most 30.",
+    example: None,
+};
+
 /// `SOCO_MEDIA_HOSTS`.
 pub const MEDIA_HOSTS: Variable = Variable {
     name: "SOCO_MEDIA_HOSTS",
@@ -364,6 +372,7 @@ pub const VARIABLES: &[Variable] = &[
     SYNC_RECENT_MINUTES,
     SYNC_FULL_MINUTES,
     SYNC_YOUNG_DAYS,
+    ERASURE_GRACE_DAYS,
     MEDIA_HOSTS,
     MEDIA_CONCURRENCY,
     REQUEST_TIMEOUT_MS,

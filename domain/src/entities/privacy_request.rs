@@ -133,4 +133,7 @@ pub enum RequestStatus {
     /// Refused, with the reason in `outcome`.
     #[sea_orm(string_value = "refused")]
     Refused,
+    /// Withdrawn by the user (an account deletion cancelled in its grace period).
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
 }

@@ -113,6 +113,13 @@ event_kinds! {
     PrivacyRequestExtended => "privacy_request_extended",
     /// A privacy request was completed or refused.
     PrivacyRequestClosed => "privacy_request_closed",
+    /// The user asked for their account to be deleted (after the grace period).
+    ErasureRequested => "erasure_requested",
+    /// The user cancelled the deletion of their account by signing in within the grace period.
+    ErasureCancelled => "erasure_cancelled",
+    /// Every row of a user was deleted; the receipt (counts per table, a hash of the id) is the
+    /// detail, and the row names no user.
+    AccountErased => "account_erased",
 }
 
 impl std::fmt::Display for EventKind {

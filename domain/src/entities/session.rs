@@ -58,4 +58,8 @@ pub enum Stage {
     /// Password checked; the TOTP or a recovery code is still owed.
     #[sea_orm(string_value = "mfa")]
     SecondFactor,
+    /// Fully signed in to an account scheduled for deletion: it grants nothing but cancelling
+    /// the deletion (or signing out).
+    #[sea_orm(string_value = "erasure")]
+    ErasurePending,
 }

@@ -50,6 +50,10 @@ pub struct Model {
     pub recovery_codes_shown_until: Option<DateTimeUtc>,
     /// The session that started the 2FA setup in progress; only it may see and finish it.
     pub totp_setup_session_id: Option<i64>,
+    /// When the user asked for their account to be deleted (none: not asked, or cancelled).
+    pub erasure_requested_at: Option<DateTimeUtc>,
+    /// When everything of theirs is deleted, unless they cancel by signing in before.
+    pub erase_after: Option<DateTimeUtc>,
 }
 
 /// `users` is the owner of most other rows.

@@ -119,6 +119,26 @@ pub fn request_extended(
     with_link(to, lang, name, |mail| &mail.request_extended, &values, link)
 }
 
+/// "Your account will be deleted on `day`": sign in at `link` before then to cancel.
+pub fn erasure_scheduled(to: &str, lang: &str, name: &str, day: &str, link: &str) -> Email {
+    with_link(to, lang, name, |mail| &mail.erasure_scheduled, &[("day", day)], link)
+}
+
+/// "Your account was deleted", with the receipt's count and reference; no button.
+pub fn account_erased(to: &str, lang: &str, name: &str, receipt: &crate::privacy::erasure::Receipt) -> Email {
+    let words = Language::from_tag(lang).mail();
+    let rows = Language::from_tag(lang).format_count(receipt.total());
+    let reference = receipt.user_hash.get(..12).unwrap_or(&receipt.user_hash);
+    let values = [("rows", rows.as_str()), ("receipt", reference)];
+    let draft = Draft {
+        subject: fill(words.account_erased.subject, &values),
+        name,
+        body: fill(words.account_erased.body, &values),
+        action: None,
+    };
+    render(to, lang, draft)
+}
+
 /// Security alerts sent after the fact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Alert {

@@ -7,10 +7,8 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    Set,
-};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::deadline;
 use crate::actor::Actor;
@@ -52,6 +50,15 @@ fn text(field: &'static str, value: &str, required: bool) -> Result<Option<Strin
     Ok(Some(value.to_owned()))
 }
 
+/// `detail` as a record of what Soco did: control characters dropped, at most [`MAX_TEXT`]
+/// characters, `None` when empty. What Soco carries out must never fail on how TikTok names an
+/// account.
+fn summary(detail: &str) -> Option<String> {
+    let kept: String = detail.chars().filter(|c| !c.is_control()).take(MAX_TEXT).collect();
+    let kept = kept.trim();
+    (!kept.is_empty()).then(|| kept.to_owned())
+}
+
 /// Records a right `user` exercised in Soco and Soco carried out at once: received and
 /// completed at `now`; `detail` names what it was about (an account's handle, the fields
 /// changed). Call it in the transaction that carries the right out.
@@ -67,12 +74,38 @@ pub async fn record_done(
         kind: Set(kind),
         channel: Set(Channel::Platform),
         status: Set(RequestStatus::Completed),
-        detail: Set(text("detail", detail, false)?),
+        detail: Set(summary(detail)),
         received_at: Set(now),
         due_at: Set(deadline::due(now, zone_of(user))),
         extended_to: Set(None),
         extension_reason: Set(None),
         closed_at: Set(Some(now)),
+        outcome: Set(None),
+        recorded_by: Set(None),
+        ..Default::default()
+    };
+    Ok(request.insert(db).await?)
+}
+
+/// Records a right `user` asked for in Soco that is carried out later (an account deletion
+/// after its grace period): open, due by the rule. Call it in the transaction that schedules it.
+pub async fn record_open(
+    db: &impl ConnectionTrait,
+    user: &user::Model,
+    kind: RequestKind,
+    now: DateTime<Utc>,
+) -> Result<privacy_request::Model> {
+    let request = privacy_request::ActiveModel {
+        user_id: Set(user.id),
+        kind: Set(kind),
+        channel: Set(Channel::Platform),
+        status: Set(RequestStatus::Open),
+        detail: Set(None),
+        received_at: Set(now),
+        due_at: Set(deadline::due(now, zone_of(user))),
+        extended_to: Set(None),
+        extension_reason: Set(None),
+        closed_at: Set(None),
         outcome: Set(None),
         recorded_by: Set(None),
         ..Default::default()
@@ -88,6 +121,12 @@ pub async fn mine(actor: &Actor<'_>) -> Result<Vec<privacy_request::Model>> {
         .order_by_desc(privacy_request::Column::Id)
         .all(&actor.services.db)
         .await?)
+}
+
+/// How the operator's actions appear in the requester's audit trail: as the operator's, without
+/// the operator's own address and browser.
+fn operator_meta() -> crate::auth::RequestMeta {
+    crate::auth::RequestMeta::new(std::net::IpAddr::from([0, 0, 0, 0]), "Soco operator")
 }
 
 fn require_operator(actor: &Actor<'_>) -> Result<()> {
@@ -171,31 +210,41 @@ async fn open_request(actor: &Actor<'_>, id: i64) -> Result<(privacy_request::Mo
 }
 
 /// Closes an open request as completed (with what was done) or refused (with why; required),
-/// the operator only.
+/// the operator only. A request closed meanwhile (another tab, a double click) is `Conflict`.
 pub async fn close(actor: &Actor<'_>, id: i64, status: RequestStatus, outcome: &str) -> Result<()> {
     require_operator(actor)?;
     let outcome = match status {
         RequestStatus::Completed => text("outcome", outcome, false)?,
         RequestStatus::Refused => text("outcome", outcome, true)?,
-        RequestStatus::Open => return Err(Error::invalid("status", Code::RequestStatusInvalid)),
+        RequestStatus::Open | RequestStatus::Cancelled => {
+            return Err(Error::invalid("status", Code::RequestStatusInvalid));
+        }
     };
-    let (request, requester) = open_request(actor, id).await?;
-    let mut active = request.into_active_model();
-    active.status = Set(status);
-    active.closed_at = Set(Some(actor.now));
-    active.outcome = Set(outcome);
-    active.update(&actor.services.db).await?;
+    let (_, requester) = open_request(actor, id).await?;
+    let txn = crate::db::begin_write(&actor.services.db).await?;
+    let closed = privacy_request::Entity::update_many()
+        .col_expr(privacy_request::Column::Status, Expr::value(status))
+        .col_expr(privacy_request::Column::ClosedAt, Expr::value(actor.now))
+        .col_expr(privacy_request::Column::Outcome, Expr::value(outcome))
+        .filter(privacy_request::Column::Id.eq(id))
+        .filter(privacy_request::Column::Status.eq(RequestStatus::Open))
+        .exec(&txn)
+        .await?;
+    if closed.rows_affected != 1 {
+        return Err(Error::Conflict("the request was closed meanwhile".into()));
+    }
     let note =
         format!("request {id} {}", if status == RequestStatus::Completed { "completed" } else { "refused" });
     audit::record(
-        &actor.services.db,
+        &txn,
         Some(requester.id),
         EventKind::PrivacyRequestClosed,
-        actor.meta,
+        &operator_meta(),
         Some(&note),
         actor.now,
     )
     .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -211,20 +260,30 @@ pub async fn extend(actor: &Actor<'_>, id: i64, months: u32, reason: &str) -> Re
     let zone = zone_of(&requester);
     let until = deadline::extended(request.due_at, months, zone)?;
     let kind = request.kind;
-    let mut active = request.into_active_model();
-    active.extended_to = Set(Some(until));
-    active.extension_reason = Set(Some(reason.clone()));
-    active.update(&actor.services.db).await?;
+    let txn = crate::db::begin_write(&actor.services.db).await?;
+    let extended = privacy_request::Entity::update_many()
+        .col_expr(privacy_request::Column::ExtendedTo, Expr::value(until))
+        .col_expr(privacy_request::Column::ExtensionReason, Expr::value(reason.clone()))
+        .filter(privacy_request::Column::Id.eq(id))
+        .filter(privacy_request::Column::Status.eq(RequestStatus::Open))
+        .filter(privacy_request::Column::ExtendedTo.is_null())
+        .exec(&txn)
+        .await?;
+    if extended.rows_affected != 1 {
+        // Extended or closed meanwhile: nothing is mailed twice.
+        return Err(Error::Conflict("the request was extended or closed meanwhile".into()));
+    }
     let note = format!("request {id} extended by {months} months");
     audit::record(
-        &actor.services.db,
+        &txn,
         Some(requester.id),
         EventKind::PrivacyRequestExtended,
-        actor.meta,
+        &operator_meta(),
         Some(&note),
         actor.now,
     )
     .await?;
+    txn.commit().await?;
     let services = actor.services;
     let link = services.config.link("/privacy");
     let day = until.with_timezone(&zone).format("%Y-%m-%d").to_string();
@@ -270,6 +329,13 @@ mod tests {
             }
         }
         assert_eq!(translations::EN.privacy.request_kinds.len(), RequestKind::ALL.len());
+    }
+
+    #[test]
+    fn what_soco_did_is_recorded_whatever_its_name_holds() {
+        assert_eq!(summary(" @ayu\u{0}\n ").as_deref(), Some("@ayu"));
+        assert_eq!(summary(&"x".repeat(MAX_TEXT + 5)).map(|s| s.chars().count()), Some(MAX_TEXT));
+        assert_eq!(summary("\u{7}"), None);
     }
 
     #[test]

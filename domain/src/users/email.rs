@@ -167,6 +167,8 @@ mod tests {
             totp_last_step: None,
             recovery_codes_shown_until: None,
             totp_setup_session_id: None,
+            erasure_requested_at: None,
+            erase_after: None,
         };
         assert!(matches!(require_verified(&user), Err(Error::Invalid { code: Code::EmailUnverified, .. })));
         user.email_verified_at = Some(now);

@@ -92,7 +92,9 @@ async fn finish_login(
     // The password checked is still the account's (no reset or change committed meanwhile).
     ensure_password_unchanged(&txn, user, now).await?;
     let known = session::known_user_agent(&txn, user.id, &meta.user_agent).await?;
-    let new_session = session::create(&txn, user.id, Stage::Active, meta, now).await?;
+    // An account scheduled for deletion signs in to one thing only: cancelling it.
+    let stage = if user.erase_after.is_some() { Stage::ErasurePending } else { Stage::Active };
+    let new_session = session::create(&txn, user.id, stage, meta, now).await?;
     audit::record(&txn, Some(user.id), EventKind::Login, meta, None, now).await?;
     txn.commit().await?;
     if !known {

@@ -14,6 +14,7 @@
 //! user still unopened, of every purpose; attempts at every password, code and mail are counted
 //! in the database ([`throttle`]).
 
+mod deletion;
 mod email;
 mod links;
 mod login;
@@ -23,6 +24,7 @@ mod register;
 mod sessions;
 mod two_factor;
 
+pub use deletion::{cancel_deletion, pending_deletion, request_deletion};
 pub use email::{confirm_email_change, normalise_email, request_email_change, require_verified};
 pub use links::{RESET_LINK_LIFETIME, VERIFY_LINK_LIFETIME, delete_spent_tokens};
 pub use login::{LoginOutcome, complete_second_factor, login, logout};

@@ -38,7 +38,10 @@ async fn the_privacy_centre_lists_rights_and_the_users_requests() {
     }
     assert!(!page.body.contains("Privacy requests"), "members have no queue");
     let settings = app.get_as(&member, "/settings").await;
-    assert!(!settings.body.contains("Record a request received by email"));
+    assert!(!settings.body.contains("Open the queue of privacy requests"));
+    let queue = app.get_as(&member, "/settings/privacy-requests").await;
+    assert!(!queue.body.contains("Record a request received by email"), "members have no queue");
+    assert!(queue.body.contains("operator"), "{}", queue.body);
 }
 
 async fn the_operator_records_extends_and_completes_requests_without_javascript() {
@@ -51,9 +54,9 @@ async fn the_operator_records_extends_and_completes_requests_without_javascript(
     assert!(refusal(&refused).contains("Forbidden"), "members cannot record");
     let recorded = app.post_form(app::api::privacy::RecordRequest::PATH, form, Some(&operator)).await;
     assert_eq!(recorded.status, StatusCode::FOUND, "{}", recorded.body);
-    assert_eq!(header(&recorded, header::LOCATION), "/settings?recorded=1#privacy-requests");
+    assert_eq!(header(&recorded, header::LOCATION), "/settings/privacy-requests?recorded=1");
 
-    let settings = app.get_as(&operator, "/settings?recorded=1").await;
+    let settings = app.get_as(&operator, "/settings/privacy-requests?recorded=1").await;
     for text in [
         "Request recorded.",
         "Privacy requests",
@@ -96,7 +99,7 @@ async fn the_operator_records_extends_and_completes_requests_without_javascript(
         )
         .await;
     assert_eq!(closed.status, StatusCode::FOUND, "{}", closed.body);
-    let settings = app.get_as(&operator, "/settings").await;
+    let settings = app.get_as(&operator, "/settings/privacy-requests").await;
     assert!(settings.body.contains("No open requests."), "{}", settings.body);
     let again = app
         .post_form(
@@ -108,7 +111,58 @@ async fn the_operator_records_extends_and_completes_requests_without_javascript(
     assert!(refusal(&again).contains("Conflict"), "closed once: {}", again.body);
 }
 
+/// The session cookie a reply sets (`name=value`).
+fn set_cookie(reply: &Reply) -> String {
+    header(reply, header::SET_COOKIE).split(';').next().expect("pair").to_owned()
+}
+
+async fn deleting_the_account_ends_every_session_and_signing_in_offers_to_keep_it() {
+    let app = TestApp::new().await;
+    let _operator = app.signed_in("operator@example.id").await;
+    let member = app.signed_in("member@example.id").await;
+    let other_device = app.signed_in("member@example.id").await;
+
+    let wrong =
+        app.post_form(app::api::privacy::DeleteAccount::PATH, "password=nope&code=", Some(&member)).await;
+    assert!(refusal(&wrong).contains("password"), "{}", wrong.body);
+    assert_eq!(app.get_as(&member, "/privacy").await.status, StatusCode::OK, "nothing changed");
+
+    let form = format!("password={}&code=", PASSWORD.replace(' ', "+"));
+    let deleted = app.post_form(app::api::privacy::DeleteAccount::PATH, &form, Some(&member)).await;
+    assert_eq!(deleted.status, StatusCode::FOUND, "{}", deleted.body);
+    assert_eq!(header(&deleted, header::LOCATION), "/login?deletion_scheduled=1");
+    assert!(header(&deleted, header::SET_COOKIE).contains("Max-Age=0"), "the cookie is cleared");
+    for cookie in [&member, &other_device] {
+        assert_eq!(app.get_as(cookie, "/privacy").await.status, StatusCode::FOUND, "every session ended");
+    }
+    let notice = app.get("/login?deletion_scheduled=1").await;
+    assert!(notice.body.contains("scheduled for deletion"), "{}", notice.body);
+
+    // Signing in within the grace period reaches only the page that offers to keep the account.
+    let login = format!("email=member%40example.id&password={}", PASSWORD.replace(' ', "+"));
+    let signed_in = app.post_form(app::api::auth::Login::PATH, &login, None).await;
+    assert_eq!(header(&signed_in, header::LOCATION), "/login/deletion", "{}", signed_in.body);
+    let pending = set_cookie(&signed_in);
+    assert_eq!(app.get_as(&pending, "/privacy").await.status, StatusCode::FOUND, "it grants nothing else");
+    let page = app.get_as(&pending, "/login/deletion").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("will be deleted on 20"), "{}", page.body);
+    assert!(page.body.contains("Keep my account"));
+
+    let kept = app.post_form(app::api::privacy::CancelDeletion::PATH, "", Some(&pending)).await;
+    assert_eq!(header(&kept, header::LOCATION), "/privacy?deletion_cancelled=1", "{}", kept.body);
+    let full = set_cookie(&kept);
+    let privacy = app.get_as(&full, "/privacy?deletion_cancelled=1").await;
+    assert_eq!(privacy.status, StatusCode::OK);
+    assert!(privacy.body.contains("its deletion cancelled"), "{}", privacy.body);
+    assert!(privacy.body.contains("Erasure"), "{}", privacy.body);
+    assert!(privacy.body.contains("Cancelled"), "{}", privacy.body);
+    let again = app.post_form(app::api::privacy::CancelDeletion::PATH, "", Some(&pending)).await;
+    assert!(refusal(&again).contains("Unauthorized"), "the pending session is spent: {}", again.body);
+}
+
 on_both_databases!(
+    deleting_the_account_ends_every_session_and_signing_in_offers_to_keep_it,
     the_privacy_centre_lists_rights_and_the_users_requests,
     the_operator_records_extends_and_completes_requests_without_javascript,
 );
