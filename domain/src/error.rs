@@ -223,6 +223,8 @@ codes! {
     TextTooLong => "text_too_long",
     /// No account has that email address (the operator's forms).
     NoSuchUser => "no_such_user",
+    /// The operator cannot delete their own account (nobody would answer the users' requests).
+    OperatorMustStay => "operator_must_stay",
     /// A privacy request can only be completed or refused.
     RequestStatusInvalid => "request_status_invalid",
     /// TikTok rate-limited a connect attempt.

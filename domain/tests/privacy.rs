@@ -339,6 +339,9 @@ async fn a_deleted_account_keeps_nothing_after_its_grace_period(db: DatabaseConn
     }
     let operators_rows = durable_rows_of(&services, operator.user.id).await;
 
+    let leaving =
+        users::request_deletion(&acting(&services, &operator, t0()), &SecretString::from(PASSWORD), "").await;
+    assert!(matches!(leaving, Err(Error::Invalid { code: Code::OperatorMustStay, .. })), "{leaving:?}");
     let wrong =
         users::request_deletion(&acting(&services, &ayu, t0()), &SecretString::from("nope"), "").await;
     assert!(matches!(wrong, Err(Error::Invalid { field: "password", .. })), "{wrong:?}");
@@ -366,6 +369,8 @@ async fn a_deleted_account_keeps_nothing_after_its_grace_period(db: DatabaseConn
     assert!(rows_of(&services, ayu.user.id).await.iter().any(|(_, n)| *n > 0));
     // (Erased through `erase_due`, the part of housekeeping that does it: a whole sweep at this
     // test's instant would also clear the outbox, whose files carry today's date.)
+    let not_due = erasure::erase(&services, &operator.user, at).await.expect("erase");
+    assert_eq!(not_due, None, "an account not scheduled is never erased, whoever asks");
     assert_eq!(erasure::erase_due(&services, at).await.expect("erase"), 1);
     for (table, n) in rows_of(&services, ayu.user.id).await {
         assert_eq!(n, 0, "{table} still holds rows of the erased user");
@@ -401,7 +406,7 @@ async fn a_deleted_account_keeps_nothing_after_its_grace_period(db: DatabaseConn
 
 async fn signing_in_within_the_grace_period_can_cancel_the_deletion(db: DatabaseConnection) {
     let (services, _dir) = services(db).await;
-    let _operator = member(&services, "op@example.id", "UTC").await;
+    let operator = member(&services, "op@example.id", "UTC").await;
     let ayu = member(&services, "ayu@example.id", "Asia/Jakarta").await;
     let at = users::request_deletion(&acting(&services, &ayu, t0()), &SecretString::from(PASSWORD), "")
         .await
@@ -423,17 +428,38 @@ async fn signing_in_within_the_grace_period_can_cancel_the_deletion(db: Database
         matches!(users::pending_deletion(&ayu), Err(Error::Forbidden)),
         "a full session is not a pending one"
     );
+    // The operator can neither close nor move a deletion asked for in Soco.
+    let op = acting(&services, &operator, later);
+    let queued = requests::queue(&op).await.expect("queue");
+    assert_eq!(queued.len(), 1);
+    let id = queued[0].request.id;
+    let closing = requests::close(&op, id, RequestStatus::Completed, "").await;
+    assert!(matches!(closing, Err(Error::Conflict(_))), "{closing:?}");
+    assert!(matches!(requests::extend(&op, id, 1, "busy").await, Err(Error::Conflict(_))));
     let kept = users::cancel_deletion(&services, &pending, &META, later).await.expect("cancelled");
     assert_eq!(kept.stage, session::Stage::Active);
     assert!(
         users::cancel_deletion(&services, &pending, &META, later).await.is_err(),
         "the pending session is spent"
     );
-    assert_eq!(services.sweep(at + Duration::days(1)).await.expect("sweep").erased_users, 0);
+    assert_eq!(erasure::erase_due(&services, at + Duration::days(1)).await.expect("erase"), 0, "kept");
     let mine = requests::mine(&acting(&services, &ayu, later)).await.expect("mine");
     let erasure = mine.iter().find(|r| r.kind == RequestKind::Erasure).expect("recorded");
     assert_eq!((erasure.status, erasure.closed_at), (RequestStatus::Cancelled, Some(later)));
     assert_eq!(events(&services, ayu.user.id, EventKind::ErasureCancelled).await, 1);
+    // The owner hears that someone kept the account.
+    let mut alert = None;
+    for _ in 0..400 {
+        alert = outbox(&services, 1)
+            .await
+            .into_iter()
+            .find(|m| m.subject == "Penghapusan akun Soco Anda dibatalkan");
+        if alert.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(alert.expect("the owner is told").to, "ayu@example.id");
 }
 
 db_tests!(

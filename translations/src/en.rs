@@ -88,6 +88,10 @@ pub static EN: Messages = Messages {
             ("text_too_long", "Use at most 2,000 characters, without control characters."),
             ("no_such_user", "No account has that email address."),
             ("request_status_invalid", "A request can only be completed or refused."),
+            (
+                "operator_must_stay",
+                "The operator cannot delete their own account: nobody would be left to answer the users' requests.",
+            ),
         ],
         invalid_value: "This value is not valid.",
         rate_limited_wait: "Too many attempts. Try again in {n} seconds.",
@@ -578,6 +582,11 @@ pub static EN_MAIL: Mail = Mail {
         body: "Someone signed in to your account asked to change its email address to {new_email}. Nothing \
             changes unless the link sent there is opened.\nIf this was not you, change your password now: \
             that cancels the link and ends every session.",
+    },
+    erasure_cancelled: Notice {
+        subject: "The deletion of your Soco account was cancelled",
+        body: "Someone signed in to your account (from {ip}) and cancelled its deletion, so the account \
+            is kept.\nIf this was not you, change your password now and delete the account again.",
     },
     email_changed: Notice {
         subject: "Your Soco email address was changed",

@@ -91,6 +91,10 @@ pub static ID: Messages = Messages {
             ("text_too_long", "Gunakan paling banyak 2.000 karakter, tanpa karakter kontrol."),
             ("no_such_user", "Tidak ada akun dengan alamat email itu."),
             ("request_status_invalid", "Permintaan hanya dapat diselesaikan atau ditolak."),
+            (
+                "operator_must_stay",
+                "Operator tidak dapat menghapus akunnya sendiri: tidak akan ada yang menjawab permintaan pengguna.",
+            ),
         ],
         invalid_value: "Nilai ini tidak valid.",
         rate_limited_wait: "Terlalu banyak percobaan. Coba lagi dalam {n} detik.",
@@ -586,6 +590,11 @@ pub static ID_MAIL: Mail = Mail {
         body: "Seseorang yang masuk ke akun Anda meminta alamat email diubah menjadi {new_email}. \
             Perubahan terjadi hanya jika tautan yang dikirim ke alamat itu dibuka.\nJika bukan Anda, ubah \
             kata sandi sekarang: itu membatalkan tautan tersebut dan mengakhiri semua sesi.",
+    },
+    erasure_cancelled: Notice {
+        subject: "Penghapusan akun Soco Anda dibatalkan",
+        body: "Seseorang masuk ke akun Anda (dari {ip}) dan membatalkan penghapusannya, sehingga akun \
+            dipertahankan.\nJika bukan Anda, ubah kata sandi sekarang dan hapus akun lagi.",
     },
     email_changed: Notice {
         subject: "Alamat email Soco Anda diubah",

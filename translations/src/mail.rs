@@ -40,6 +40,8 @@ pub struct Mail {
     pub two_factor_disabled: Notice,
     /// A change of address was asked for (to the current address): `{new_email}`.
     pub email_change_requested: Notice,
+    /// A scheduled deletion was cancelled by signing in: `{ip}`.
+    pub erasure_cancelled: Notice,
     /// The address changed (to the old address): `{new_email}`.
     pub email_changed: Notice,
 }

@@ -144,13 +144,10 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     let rotated =
         domain::users::confirm_email_change(services, &token, signed_in, meta, visitor.now()).await?;
     // This browser keeps its sign-in (a new session); any other signs in again.
-    let next = match &rotated {
-        Some(session) => {
-            visitor.set_session_cookie(session)?;
-            "/account?email_changed=1"
-        }
-        None => "/login?email_changed=1",
-    };
+    if let Some(session) = &rotated {
+        visitor.set_session_cookie(session)?;
+    }
+    let next = if rotated.is_some() { "/account?email_changed=1" } else { "/login?email_changed=1" };
     crate::ssr::redirect_local(next);
     Ok(())
 }

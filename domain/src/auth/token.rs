@@ -16,6 +16,13 @@ pub fn new_token() -> Result<SecretString> {
     Ok(SecretString::from(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)))
 }
 
+/// A random 128-bit reference in hex (an erasure receipt's): unguessable, names nothing.
+pub fn new_reference() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.try_fill_bytes(&mut bytes).map_err(|e| Error::internal("randomness", e))?;
+    Ok(hex::encode(bytes))
+}
+
 /// Hex SHA-256 of a token, as stored.
 pub fn hash_token(token: &SecretString) -> String {
     hash_str(token.expose_secret())

@@ -128,7 +128,7 @@ pub fn erasure_scheduled(to: &str, lang: &str, name: &str, day: &str, link: &str
 pub fn account_erased(to: &str, lang: &str, name: &str, receipt: &crate::privacy::erasure::Receipt) -> Email {
     let words = Language::from_tag(lang).mail();
     let rows = Language::from_tag(lang).format_count(receipt.total());
-    let reference = receipt.user_hash.get(..12).unwrap_or(&receipt.user_hash);
+    let reference = receipt.reference.as_str();
     let values = [("rows", rows.as_str()), ("receipt", reference)];
     let draft = Draft {
         subject: fill(words.account_erased.subject, &values),
@@ -168,6 +168,11 @@ pub enum Alert {
         /// The address the link went to.
         new_email: String,
     },
+    /// A scheduled deletion of the account was cancelled by someone who signed in.
+    ErasureCancelled {
+        /// The address they signed in from.
+        ip: String,
+    },
     /// The account's address changed to another (sent to the old one).
     EmailChanged {
         /// The new address.
@@ -190,6 +195,7 @@ pub fn alert(to: &str, lang: &str, name: &str, alert: &Alert, security_link: &st
             (&words.email_change_requested, &[("new_email", new_email)])
         }
         Alert::EmailChanged { new_email } => (&words.email_changed, &[("new_email", new_email)]),
+        Alert::ErasureCancelled { ip } => (&words.erasure_cancelled, &[("ip", ip)]),
     };
     let draft = Draft {
         subject: fill(notice.subject, values),

@@ -2,7 +2,7 @@
 //! of their deletion request is over. The walk follows each table's owner column (through its
 //! parent tables, deepest first, `users` last), so a table added to the inventory is erased
 //! without another line here. Each erasure leaves a receipt in the audit log (counts per table,
-//! the time, a hash of the user id; nothing personal) and mails it to the address.
+//! the time, a random reference; nothing personal) and mails it to the address.
 
 use std::net::IpAddr;
 
@@ -21,8 +21,9 @@ use crate::{Error, Result};
 pub struct Receipt {
     /// When.
     pub erased_at: DateTime<Utc>,
-    /// SHA-256 of the user's id (`soco-user:<id>`): matches a request without naming anyone.
-    pub user_hash: String,
+    /// A random reference for this erasure, in the receipt and the last mail: it names no one
+    /// (a hash of a sequential id could be reversed by trying ids).
+    pub reference: String,
     /// Rows deleted per table, in the order they were deleted.
     pub rows: Vec<(&'static str, u64)>,
 }
@@ -32,7 +33,7 @@ impl Receipt {
     pub fn to_json(&self) -> String {
         let rows: serde_json::Map<String, serde_json::Value> =
             self.rows.iter().map(|(table, n)| ((*table).to_owned(), serde_json::Value::from(*n))).collect();
-        serde_json::json!({ "erased_at": self.erased_at.to_rfc3339(), "user": self.user_hash, "rows": rows })
+        serde_json::json!({ "erased_at": self.erased_at.to_rfc3339(), "reference": self.reference, "rows": rows })
             .to_string()
     }
 
@@ -102,8 +103,22 @@ pub async fn count_rows(db: &impl ConnectionTrait, class: &TableClass, user_id: 
 }
 
 /// Deletes every row of `user` in one transaction and records the receipt; mails it after.
-pub async fn erase(services: &Services, user: &user::Model, now: DateTime<Utc>) -> Result<Receipt> {
+/// `None` when the account is no longer due (its deletion was cancelled, or another process
+/// erased it first): nothing is deleted, recorded or mailed then.
+pub async fn erase(services: &Services, user: &user::Model, now: DateTime<Utc>) -> Result<Option<Receipt>> {
     let txn = crate::db::begin_write(&services.db).await?;
+    // Still due, checked and held (PostgreSQL locks the row) before anything goes: a cancel
+    // that committed after the list was read wins.
+    let still_due = user::Entity::update_many()
+        .col_expr(user::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(user::Column::Id.eq(user.id))
+        .filter(user::Column::EraseAfter.lte(now))
+        .exec(&txn)
+        .await?;
+    if still_due.rows_affected != 1 {
+        txn.rollback().await?;
+        return Ok(None);
+    }
     // Background work names accounts, not users: drop what would run for theirs.
     let accounts: Vec<i64> = tiktok_account::Entity::find()
         .filter(tiktok_account::Column::UserId.eq(user.id))
@@ -120,13 +135,12 @@ pub async fn erase(services: &Services, user: &user::Model, now: DateTime<Utc>) 
         let sql =
             |param: &str| Ok(format!("DELETE FROM \"{}\" WHERE {}", class.table, owned_rows(class, param)?));
         let deleted = txn.execute_raw(statement(&txn, sql, user.id)?).await?.rows_affected();
+        if class.table == "users" && deleted != 1 {
+            return Err(Error::invariant("the user row to erase was not there"));
+        }
         rows.push((class.table, deleted));
     }
-    let receipt = Receipt {
-        erased_at: now,
-        user_hash: crate::auth::token::hash_str(&format!("soco-user:{}", user.id)),
-        rows,
-    };
+    let receipt = Receipt { erased_at: now, reference: crate::auth::token::new_reference()?, rows };
     let meta = RequestMeta::new(IpAddr::from([127, 0, 0, 1]), "soco housekeeping");
     audit::record(&txn, None, EventKind::AccountErased, &meta, Some(&receipt.to_json()), now).await?;
     txn.commit().await?;
@@ -136,7 +150,7 @@ pub async fn erase(services: &Services, user: &user::Model, now: DateTime<Utc>) 
         &user.display_name,
         &receipt,
     ));
-    Ok(receipt)
+    Ok(Some(receipt))
 }
 
 /// Erases every account whose grace period is over; returns how many.
@@ -145,10 +159,11 @@ pub async fn erase_due(services: &Services, now: DateTime<Utc>) -> Result<u64> {
     let mut erased = 0;
     for user in due {
         match erase(services, &user, now).await {
-            Ok(receipt) => {
-                tracing::info!(user = %receipt.user_hash, rows = receipt.total(), "account erased");
+            Ok(Some(receipt)) => {
+                tracing::info!(reference = %receipt.reference, rows = receipt.total(), "account erased");
                 erased += 1;
             }
+            Ok(None) => {}
             // One account that cannot be erased must not hold back the others; it is tried
             // again at the next pass, and the failure is in the log.
             Err(error) => {

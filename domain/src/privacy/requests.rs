@@ -206,6 +206,11 @@ async fn open_request(actor: &Actor<'_>, id: i64) -> Result<(privacy_request::Mo
     if request.status != RequestStatus::Open {
         return Err(Error::Conflict("the request is closed already".into()));
     }
+    // A deletion asked for in Soco runs on its own date, and the user may cancel it by signing
+    // in: the operator can neither move it nor close it.
+    if request.kind == RequestKind::Erasure && request.channel == Channel::Platform {
+        return Err(Error::Conflict("a deletion asked for in Soco completes on its own date".into()));
+    }
     Ok((request, requester))
 }
 

@@ -11,9 +11,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use secrecy::SecretString;
 
 use super::links::end_links;
-use super::password::require_password;
+use super::password::{begin_change, require_password};
 use super::two_factor::{accept_totp_step, check_totp, use_recovery_code};
-use super::{limit, refused};
+use super::{limit, refused, send_alert};
 use crate::actor::Actor;
 use crate::audit::{self, EventKind};
 use crate::auth::RequestMeta;
@@ -22,7 +22,8 @@ use crate::auth::session::{self, NewSession, Stage};
 use crate::auth::throttle::{self, Admission, Key};
 use crate::entities::{privacy_request, user};
 use crate::error::Code;
-use crate::privacy::{RequestKind, RequestStatus, deadline};
+use crate::mail::templates::Alert;
+use crate::privacy::{Channel, RequestKind, RequestStatus, deadline};
 use crate::services::Services;
 use crate::tiktok::connections::{self, AccountStatus};
 use crate::{Error, Result};
@@ -33,20 +34,32 @@ async fn require_second_factor(actor: &Actor<'_>, code: &str) -> Result<()> {
     let Actor { services, session: current, meta, now } = *actor;
     let user = &current.user;
     limit(services, Action::TwoFactor, meta)?;
+    let db = &services.db;
     let key = Key::SecondFactor(user.id);
-    if let Admission::Refused(wait) = throttle::reserve(&services.db, key, now).await? {
-        return Err(refused(wait));
-    }
-    let accepted = match check_totp(services, user, code, now)? {
-        Some(step) => accept_totp_step(&services.db, user.id, step).await?,
-        None => use_recovery_code(&services.db, user.id, code, now).await?,
+    let locks = match throttle::reserve(db, key, now).await? {
+        Admission::Refused(wait) => return Err(refused(wait)),
+        Admission::Admitted { locks } => locks,
     };
-    if !accepted {
-        audit::record(&services.db, Some(user.id), EventKind::LoginFailed, meta, Some("second factor"), now)
-            .await?;
+    let recovery = match check_totp(services, user, code, now)? {
+        Some(step) => accept_totp_step(db, user.id, step).await?.then_some(false),
+        None => use_recovery_code(db, user.id, code, now).await?.then_some(true),
+    };
+    let Some(recovery) = recovery else {
+        audit::record(db, Some(user.id), EventKind::LoginFailed, meta, Some("second factor"), now).await?;
+        if locks {
+            // Whoever typed these holds a session and the password: end it, tell the owner.
+            session::revoke(db, user.id, current.session.id).await?;
+            audit::record(db, Some(user.id), EventKind::LockedOut, meta, Some("second factor"), now).await?;
+            send_alert(services, user, Alert::SecondFactorFailures { ip: meta.ip.to_string() }, now).await;
+            return Err(Error::invalid("code", Code::SignedOutAfterGuesses));
+        }
         return Err(Error::invalid("code", Code::CodeInvalid));
+    };
+    throttle::clear(db, key).await?;
+    if recovery {
+        audit::record(db, Some(user.id), EventKind::RecoveryCodeUsed, meta, Some("account deletion"), now)
+            .await?;
     }
-    throttle::clear(&services.db, key).await?;
     Ok(())
 }
 
@@ -59,6 +72,10 @@ pub async fn request_deletion(
 ) -> Result<DateTime<Utc>> {
     let Actor { services, session: current, meta, now } = *actor;
     let user = &current.user;
+    if user.role == user::Role::Admin {
+        // The installation would be left with nobody to answer its users' requests.
+        return Err(Error::invalid("password", Code::OperatorMustStay));
+    }
     require_password(services, current, password, "password", meta, now).await?;
     if user.totp_enabled_at.is_some() {
         require_second_factor(actor, code).await?;
@@ -72,14 +89,20 @@ pub async fn request_deletion(
     // Never later than the request's own deadline (30 days, or a calendar month when shorter).
     let zone = user.time_zone.parse().unwrap_or(chrono_tz::UTC);
     let erase_after = (now + services.config.erasure_grace).min(deadline::due(now, zone));
-    let txn = crate::db::begin_write(&services.db).await?;
-    user::Entity::update_many()
+    // Refused if the password or this session changed meanwhile (a reset, a sign-out
+    // everywhere), or a deletion was scheduled already (a second click).
+    let txn = begin_change(services, current, now).await?;
+    let scheduled = user::Entity::update_many()
         .col_expr(user::Column::ErasureRequestedAt, Expr::value(now))
         .col_expr(user::Column::EraseAfter, Expr::value(erase_after))
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .filter(user::Column::Id.eq(user.id))
+        .filter(user::Column::EraseAfter.is_null())
         .exec(&txn)
         .await?;
+    if scheduled.rows_affected != 1 {
+        return Err(Error::Conflict("the deletion is scheduled already".into()));
+    }
     session::revoke_all_except(&txn, user.id, None).await?;
     end_links(&txn, user.id, None, now).await?;
     crate::privacy::requests::record_open(&txn, user, RequestKind::Erasure, now).await?;
@@ -136,11 +159,14 @@ pub async fn cancel_deletion(
         .col_expr(privacy_request::Column::ClosedAt, Expr::value(now))
         .filter(privacy_request::Column::UserId.eq(user.id))
         .filter(privacy_request::Column::Kind.eq(RequestKind::Erasure))
+        .filter(privacy_request::Column::Channel.eq(Channel::Platform))
         .filter(privacy_request::Column::Status.eq(RequestStatus::Open))
         .exec(&txn)
         .await?;
     let session = session::create(&txn, user.id, Stage::Active, meta, now).await?;
     audit::record(&txn, Some(user.id), EventKind::ErasureCancelled, meta, None, now).await?;
     txn.commit().await?;
+    // Whoever got in (a reset link opens the way too) kept the account: the owner hears of it.
+    send_alert(services, user, Alert::ErasureCancelled { ip: meta.ip.to_string() }, now).await;
     Ok(session)
 }

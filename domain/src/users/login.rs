@@ -93,7 +93,11 @@ async fn finish_login(
     ensure_password_unchanged(&txn, user, now).await?;
     let known = session::known_user_agent(&txn, user.id, &meta.user_agent).await?;
     // An account scheduled for deletion signs in to one thing only: cancelling it.
-    let stage = if user.erase_after.is_some() { Stage::ErasurePending } else { Stage::Active };
+    // (Read again in the transaction: a deletion may have been scheduled while the password was
+    // being checked.)
+    let fresh = user::Entity::find_by_id(user.id).one(&txn).await?;
+    let scheduled = fresh.is_none_or(|fresh| fresh.erase_after.is_some());
+    let stage = if scheduled { Stage::ErasurePending } else { Stage::Active };
     let new_session = session::create(&txn, user.id, stage, meta, now).await?;
     audit::record(&txn, Some(user.id), EventKind::Login, meta, None, now).await?;
     txn.commit().await?;
