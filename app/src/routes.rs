@@ -56,7 +56,7 @@ macro_rules! page_group {
 
 page_group! {
     /// What a visitor sees before signing in: signing in and up, password and email links, the
-    /// legal texts, the offline page.
+    /// legal texts, the offline page, and the sandbox's outbox those links arrive in.
     Public, public_page, __preload_public_page {
         Login => pages::auth::LoginPage,
         TwoFactor => pages::auth::TwoFactorPage,
@@ -69,6 +69,8 @@ page_group! {
         Terms => pages::legal::TermsPage,
         PrivacyPolicy => pages::legal::PrivacyPolicyPage,
         Offline => pages::offline::OfflinePage,
+        Outbox => pages::outbox::OutboxPage,
+        OutboxMessage => pages::outbox::OutboxMessagePage,
     }
 }
 
@@ -90,23 +92,22 @@ page_group! {
 }
 
 page_group! {
-    /// Soco's own account and settings, the outbox, and the features still to come.
+    /// Soco's own account: details, security, recovery codes; and the features still to come.
     Settings, settings_page, __preload_settings_page {
         Account => pages::account::AccountPage,
         Security => pages::account::SecurityPage,
         RecoveryCodes => pages::account::RecoveryCodesPage,
-        Preferences => pages::settings::SettingsPage,
-        Outbox => pages::outbox::OutboxPage,
-        OutboxMessage => pages::outbox::OutboxMessagePage,
         Shop => pages::features::ShopPage,
         Schedule => pages::features::SchedulePage,
     }
 }
 
 page_group! {
-    /// The privacy centre, and the operator's queue of privacy requests.
+    /// The privacy centre, the installation's status and the operator's queue of privacy
+    /// requests.
     PrivacyCentre, privacy_page, __preload_privacy_page {
         Privacy => pages::privacy::PrivacyPage,
         PrivacyRequests => pages::privacy::PrivacyRequestsPage,
+        Preferences => pages::settings::SettingsPage,
     }
 }

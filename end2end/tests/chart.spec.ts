@@ -81,13 +81,13 @@ test("a chart out of sight is drawn, and ECharts loaded, only when scrolled to",
   const figure = page.locator("figure.chart", { has: page.locator("#table-sizes-chart") });
   const top = await figure.evaluate((element) => element.getBoundingClientRect().top);
   expect(top, "the chart must start out of sight for this test").toBeGreaterThan(240 * 1.5 + 50);
-  // Hydrated: the Settings group's module loaded (the page's effects run as it hydrates), the
+  // Hydrated: the Settings page group's module loaded (the page's effects run as it hydrates), the
   // service worker registered, the network quiet, and a few frames on, so the chart has long
   // been told where it is.
   await expect
     .poll(() =>
       page.evaluate(() =>
-        performance.getEntriesByType("resource").some((entry) => /\/split_settings_page_/.test(entry.name)),
+        performance.getEntriesByType("resource").some((entry) => /\/split_privacy_page_/.test(entry.name)),
       ),
     )
     .toBe(true);
